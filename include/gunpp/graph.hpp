@@ -1,0 +1,66 @@
+// Graph: a delta to merge into a store — souls mapped to fields, each field a
+// key, a value and a state.
+//
+// Nodes and fields keep the order in which they were added; GraphStore::put
+// resolves them in that order. Adding the same key twice to one node keeps
+// both entries (each goes through HAM in turn, as a repeated wire field
+// would).
+//
+// Thread safety: a plain value type.
+#ifndef GUNPP_GRAPH_HPP_
+#define GUNPP_GRAPH_HPP_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "gunpp/state.hpp"
+#include "gunpp/value.hpp"
+
+namespace gunpp {
+
+struct Field {
+  std::string key;
+  Value value;
+  State state = 0;
+
+  friend bool operator==(const Field&, const Field&) = default;
+};
+
+struct NodeDelta {
+  std::string soul;
+  std::vector<Field> fields;
+};
+
+class Graph {
+ public:
+  Graph() = default;
+
+  // Appends a field to the node `soul`, creating the node at the end when it
+  // is new. Validation happens in GraphStore::put, not here.
+  Graph& add(std::string_view soul, std::string key, Value value, State state);
+
+  // Reserves room for `fields` more fields in node `soul` (creating it).
+  void reserve(std::string_view soul, std::size_t fields);
+
+  const std::vector<NodeDelta>& nodes() const { return nodes_; }
+  bool empty() const { return nodes_.empty(); }
+  // Total number of fields over all nodes.
+  std::size_t field_count() const { return field_count_; }
+
+  // Moves the nodes out, leaving the graph empty.
+  std::vector<NodeDelta> take_nodes();
+
+ private:
+  NodeDelta& node(std::string_view soul);
+
+  std::vector<NodeDelta> nodes_;
+  std::unordered_map<std::string, std::size_t> node_index_;
+  std::size_t field_count_ = 0;
+};
+
+}  // namespace gunpp
+
+#endif  // GUNPP_GRAPH_HPP_

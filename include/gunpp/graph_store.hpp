@@ -1,0 +1,233 @@
+// GraphStore: an in-memory GUN graph that merges updates with HAM.
+//
+//   gunpp::ManualClock clock(1000);        // or SystemClock::instance()
+//   gunpp::Scheduler scheduler(clock);
+//   gunpp::GraphStore store(scheduler);
+//   store.write("alice", {{"name", "Alice"}, {"age", 42}});
+//   scheduler.run_until_idle();
+//   store.get("alice", "age")->value.as_number();   // 42
+//
+// Writes are cut into turns. put() validates a delta whole, queues an ingest
+// job and returns; each scheduler turn, the job feeds at most
+// Options::keys_per_turn fields to HAM and yields. A job remembers where it
+// stopped (node index, field index), so resuming costs O(1) and a put of n
+// fields costs O(n) in total. Jobs interleave turn by turn in FIFO order, so
+// a huge put never starves a small one.
+//
+// Thread safety: a GraphStore belongs to the thread that pumps its
+// Scheduler; call every member from that thread (other threads hand work in
+// through Scheduler::post). Callbacks run on that thread, from inside the
+// pump, never from inside the call that registered them.
+//
+// Callbacks may call back into the store (put, write, get, read, subscribe,
+// unsubscribe), but must not destroy it. An exception thrown by a callback is
+// caught, counted in Stats::callback_exceptions and otherwise ignored, so a
+// bad subscriber cannot break the merge.
+#ifndef GUNPP_GRAPH_STORE_HPP_
+#define GUNPP_GRAPH_STORE_HPP_
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "gunpp/graph.hpp"
+#include "gunpp/ham.hpp"
+#include "gunpp/node.hpp"
+#include "gunpp/options.hpp"
+#include "gunpp/scheduler.hpp"
+#include "gunpp/state.hpp"
+#include "gunpp/status.hpp"
+#include "gunpp/value.hpp"
+
+namespace gunpp {
+
+// What a put did with its fields, once each has been through HAM once.
+struct PutSummary {
+  std::size_t applied = 0;   // converged: the store now holds them
+  std::size_t ignored = 0;   // historical, lost the tie, or had key ""
+  std::size_t deferred = 0;  // from the future: retried by timer when due
+
+  friend bool operator==(const PutSummary&, const PutSummary&) = default;
+};
+
+// Called exactly once per accepted put: with OK and the summary after its
+// last field was resolved, or with Cancelled (and the counts so far) when the
+// store is destroyed first.
+using PutCallback = std::function<void(const Status&, const PutSummary&)>;
+
+// A field that converged. The views are valid during the callback only.
+struct Change {
+  std::string_view soul;
+  std::string_view key;
+  const Value& value;
+  State state;
+};
+using ChangeCallback = std::function<void(const Change&)>;
+
+// One chunk of a chunked read: slots [begin, end) of `node`. Valid during the
+// callback only.
+struct Chunk {
+  std::string_view soul;
+  const Node& node;
+  std::size_t begin;
+  std::size_t end;
+  bool last;  // no chunk follows
+};
+using ChunkCallback = std::function<void(const Chunk&)>;
+
+// The current value and state of one field.
+struct Entry {
+  Value value;
+  State state;
+
+  friend bool operator==(const Entry&, const Entry&) = default;
+};
+
+// Counters for tests, benchmarks and observability.
+struct Stats {
+  std::uint64_t keys_visited = 0;  // fields fed to HAM (first try + retries)
+  std::uint64_t ingest_turns = 0;  // turns run by ingest jobs
+  std::uint64_t read_turns = 0;    // turns run by chunked reads
+  std::uint64_t applied = 0;
+  std::uint64_t ignored = 0;
+  std::uint64_t deferrals = 0;  // times a field was (re)deferred
+  std::uint64_t callback_exceptions = 0;
+};
+
+using SubscriptionId = std::uint64_t;
+
+class GraphStore {
+ public:
+  // `scheduler` (and its clock) must outlive the store.
+  explicit GraphStore(Scheduler& scheduler, Options options = {});
+  GraphStore(const GraphStore&) = delete;
+  GraphStore& operator=(const GraphStore&) = delete;
+  // Cancels the store's queued turns and timers; pending put callbacks fire
+  // with Cancelled (and must not call into the store), pending reads and
+  // deferred fields are dropped.
+  ~GraphStore();
+
+  // Merges a delta whose fields carry explicit states (e.g. from a remote
+  // peer). Validates the whole delta first, in O(fields), and queues it.
+  //
+  // Errors (returned at once; nothing is applied or queued and `done` is not
+  // called):
+  //  - InvalidArgument, naming soul and key: empty soul; soul, key or string
+  //    value longer than its Options bound or not valid UTF-8; a state that
+  //    is not a finite number.
+  //  - ResourceExhausted: more than max_put_fields fields; max_pending_jobs
+  //    jobs already queued; its future-state fields would exceed
+  //    max_deferred.
+  // A field with key "" is dropped and counted as ignored, as GUN.js drops
+  // it. On OK, `done` (if any) fires exactly once, from the pump.
+  Status put(Graph delta, PutCallback done = {});
+
+  // A local write: stamps every field with one state from the state clock
+  // (as one GUN chain put) and merges it through put(). Same errors as
+  // put(), and additionally InvalidArgument for an empty key.
+  Status write(std::string_view soul,
+               std::vector<std::pair<std::string, Value>> fields,
+               PutCallback done = {});
+
+  // The node `soul`, or nullptr. The pointer stays valid for the store's
+  // lifetime (nodes are never removed); its contents change as turns run.
+  const Node* get(std::string_view soul) const;
+
+  // The field `key` of `soul`, or nullopt when either is absent.
+  std::optional<Entry> get(std::string_view soul, std::string_view key) const;
+
+  // Walks node `soul` in slot order, one chunk of at most keys_per_chunk
+  // fields per turn, up to the fields it had when read() was called;
+  // `on_chunk` sees every chunk, the last one with `last` set. Returns
+  // NotFound when the soul is absent, ResourceExhausted when
+  // max_pending_jobs jobs are queued (no callback in either case).
+  Status read(std::string_view soul, ChunkCallback on_chunk);
+
+  // Calls `on_change` whenever a field of `soul` converges (subscribe) or any
+  // field converges (subscribe_all). unsubscribe() returns false for an
+  // unknown id; it is safe from inside a callback, and a removed callback is
+  // not called again.
+  SubscriptionId subscribe(std::string soul, ChangeCallback on_change);
+  SubscriptionId subscribe_all(ChangeCallback on_change);
+  bool unsubscribe(SubscriptionId id);
+
+  std::size_t node_count() const { return nodes_.size(); }
+  // Fields waiting for their state to come due.
+  std::size_t deferred_count() const { return deferred_.size(); }
+  // Puts and reads not finished yet.
+  std::size_t pending_jobs() const { return jobs_.size(); }
+  const Stats& stats() const { return stats_; }
+  const Options& options() const { return options_; }
+  Scheduler& scheduler() const { return *scheduler_; }
+
+  // Approximate bytes held by all nodes (see Node::memory_bytes).
+  std::size_t memory_bytes() const;
+
+ private:
+  class Job;
+  class IngestJob;
+  class ReadJob;
+  struct Deferred {
+    std::string soul;
+    std::string key;
+    Value value;
+    State state;
+  };
+  struct Subscriber {
+    SubscriptionId id;
+    ChangeCallback callback;
+    bool active;
+  };
+
+  Status validate(const Graph& delta, std::size_t* future_fields) const;
+  Status enqueue(std::unique_ptr<Job> job);
+  void run_job_turn();
+  double machine_time() const;
+  Node* find_node(std::string_view soul);
+
+  // Runs HAM for one field against the store and applies the outcome;
+  // `node` caches the target node (nullptr until it exists).
+  HamDecision resolve(std::string_view soul, Node*& node, std::string& key,
+                      Value& value, State state, double now);
+  void defer(std::string_view soul, std::string key, Value value, State state,
+             double now);
+  void retry_deferred(std::uint64_t deferred_id);
+
+  void notify(std::string_view soul, std::string_view key, const Value& value,
+              State state);
+  void dispatch(std::deque<Subscriber>& subscribers, const Change& change);
+  void compact_subscribers();
+  template <typename F, typename... Args>
+  void invoke_guarded(const F& callback, Args&&... args);
+
+  Scheduler* scheduler_;
+  Options options_;
+  StateClock state_clock_;
+  std::unordered_map<std::string, Node> nodes_;
+  std::deque<std::unique_ptr<Job>> jobs_;
+  std::size_t reserved_deferrals_ = 0;
+  std::unordered_map<std::uint64_t, Deferred> deferred_;
+  std::uint64_t last_deferred_id_ = 0;
+
+  std::unordered_map<std::string, std::deque<Subscriber>> soul_subscribers_;
+  std::deque<Subscriber> all_subscribers_;
+  std::unordered_map<SubscriptionId, std::string> subscription_souls_;
+  SubscriptionId last_subscription_ = 0;
+  int dispatch_depth_ = 0;
+  bool needs_compaction_ = false;
+
+  Stats stats_;
+  Scheduler::OwnerId owner_;
+};
+
+}  // namespace gunpp
+
+#endif  // GUNPP_GRAPH_STORE_HPP_

@@ -1,0 +1,70 @@
+// Node: the fields of one soul, with their per-key state vector.
+//
+// Fields live in columns (keys, values, states) in insertion order; a field's
+// slot never moves, because fields are never removed (deleting is writing
+// null). A flat open-addressing index maps a key to its slot. Walking a node
+// by slot is O(1) a step and survives appends, which is what the chunked read
+// relies on.
+//
+// Thread safety: none. A Node handed out by GraphStore is read-only to the
+// caller and valid until the store next runs a turn.
+#ifndef GUNPP_NODE_HPP_
+#define GUNPP_NODE_HPP_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gunpp/state.hpp"
+#include "gunpp/value.hpp"
+
+namespace gunpp {
+
+class Node {
+ public:
+  Node() = default;
+
+  std::size_t size() const { return keys_.size(); }
+  bool empty() const { return keys_.empty(); }
+
+  // Column access by slot; require slot < size().
+  const std::string& key(std::size_t slot) const { return keys_[slot]; }
+  const Value& value(std::size_t slot) const { return values_[slot]; }
+  State state(std::size_t slot) const { return states_[slot]; }
+
+  // The slot holding `key`, or nullopt.
+  std::optional<std::size_t> find(std::string_view key) const;
+
+  // The state of `key`, or kNoState when absent.
+  State state_of(std::string_view key) const;
+
+  // Writes `key` (appending a slot when new) and returns its slot. Does no
+  // conflict resolution: callers run HAM first.
+  std::size_t set(std::string key, Value value, State state);
+
+  // Overwrites the field at `slot` (< size()).
+  void assign(std::size_t slot, Value value, State state);
+
+  // Approximate heap and inline bytes held by this node.
+  std::size_t memory_bytes() const;
+
+ private:
+  static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
+
+  std::size_t bucket_of(std::string_view key) const;
+  void grow_index();
+
+  std::vector<std::string> keys_;
+  std::vector<Value> values_;
+  std::vector<State> states_;
+  // Slot numbers, kEmpty for a free bucket; size is a power of two, at most
+  // half full.
+  std::vector<std::uint32_t> index_;
+};
+
+}  // namespace gunpp
+
+#endif  // GUNPP_NODE_HPP_

@@ -1,0 +1,48 @@
+// Options: every knob and every bound of a GraphStore, with its default.
+#ifndef GUNPP_OPTIONS_HPP_
+#define GUNPP_OPTIONS_HPP_
+
+#include <cstddef>
+
+namespace gunpp {
+
+struct Options {
+  // Fields an ingest job feeds to HAM in one scheduler turn; GUN.js uses 9.
+  // The budget spans node boundaries. Must be >= 1.
+  std::size_t keys_per_turn = 9;
+
+  // Fields a chunked read hands out per turn (GUN's get replies carry at
+  // most 9 names). Must be >= 1.
+  std::size_t keys_per_chunk = 9;
+
+  // Puts and chunked reads queued and not yet finished. put() and read()
+  // return ResourceExhausted beyond it.
+  std::size_t max_pending_jobs = 4096;
+
+  // Fields in one put. put() returns ResourceExhausted beyond it.
+  std::size_t max_put_fields = 16 * 1024 * 1024;
+
+  // Fields from the future (state > machine time) waiting to be retried. A
+  // put whose future fields would not fit is refused whole with
+  // ResourceExhausted.
+  std::size_t max_deferred = 100000;
+
+  // Longest soul and key, in bytes of UTF-8. Longer ones are InvalidArgument.
+  std::size_t max_soul_bytes = 1024;
+  std::size_t max_key_bytes = 1024;
+
+  // Longest string value (and link soul), in bytes. Longer is
+  // InvalidArgument.
+  std::size_t max_value_bytes = 16 * 1024 * 1024;
+
+  // Added to every local state (GUN's drift); 0 in GUN.js.
+  double state_drift_ms = 0;
+
+  // Longest single wait for a deferred field: GUN.js caps timers at
+  // 2^31-1 ms (about 24.8 days) and waits again when that is not enough.
+  double max_defer_wait_ms = 2147483647.0;
+};
+
+}  // namespace gunpp
+
+#endif  // GUNPP_OPTIONS_HPP_

@@ -1,0 +1,221 @@
+#include "gunpp/value.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <stdexcept>
+#include <system_error>
+
+namespace gunpp {
+
+Link::Link(std::string soul) : soul_(std::move(soul)) {
+  if (soul_.empty()) throw std::invalid_argument("gunpp::Link: empty soul");
+}
+
+Value::Value(double number) : data_(number) {
+  if (!std::isfinite(number)) {
+    throw std::invalid_argument("gunpp::Value: number is not finite");
+  }
+}
+
+std::string format_number(double number) {
+  if (number == 0) return "0";  // both zeros
+  std::string out;
+  if (number < 0) {
+    out += '-';
+    number = -number;
+  }
+  // Shortest round-trip digits d[0..k) with decimal exponent: the value is
+  // 0.d0d1... * 10^n (ECMAScript's n and k).
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, number,
+                                 std::chars_format::scientific);
+  std::string_view sci(buf, static_cast<std::size_t>(end - buf));
+  std::size_t e_pos = sci.find('e');
+  std::string digits;
+  for (char c : sci.substr(0, e_pos)) {
+    if (c != '.') digits += c;
+  }
+  int exponent = 0;
+  std::string_view exp_text = sci.substr(e_pos + 1);
+  if (exp_text.front() == '+') exp_text.remove_prefix(1);
+  std::from_chars(exp_text.data(), exp_text.data() + exp_text.size(), exponent);
+  const int k = static_cast<int>(digits.size());
+  const int n = exponent + 1;
+
+  if (k <= n && n <= 21) {
+    out += digits;
+    out.append(static_cast<std::size_t>(n - k), '0');
+  } else if (0 < n && n <= 21) {
+    out.append(digits, 0, static_cast<std::size_t>(n));
+    out += '.';
+    out.append(digits, static_cast<std::size_t>(n));
+  } else if (-6 < n && n <= 0) {
+    out += "0.";
+    out.append(static_cast<std::size_t>(-n), '0');
+    out += digits;
+  } else {
+    out += digits[0];
+    if (k > 1) {
+      out += '.';
+      out.append(digits, 1);
+    }
+    out += 'e';
+    out += (n - 1 < 0) ? '-' : '+';
+    out += std::to_string(std::abs(n - 1));
+  }
+  return out;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xF];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+std::string lexical_form(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kNull:
+      return "null";
+    case Value::Kind::kBool:
+      return v.as_bool() ? "true" : "false";
+    case Value::Kind::kNumber:
+      return format_number(v.as_number());
+    case Value::Kind::kString: {
+      std::string out;
+      append_json_string(out, v.as_string());
+      return out;
+    }
+    case Value::Kind::kLink: {
+      std::string out = "{\"#\":";
+      append_json_string(out, v.as_link().soul());
+      out += '}';
+      return out;
+    }
+  }
+  return {};
+}
+
+namespace {
+
+bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+// Decodes the code point starting at `pos` (assumed valid UTF-8).
+std::uint32_t decode_at(std::string_view s, std::size_t pos) {
+  const auto b0 = static_cast<unsigned char>(s[pos]);
+  auto cont = [&](std::size_t i) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(s[pos + i]) &
+                                      0x3F);
+  };
+  if (b0 < 0x80) return b0;
+  if (b0 < 0xE0) return ((b0 & 0x1Fu) << 6) | cont(1);
+  if (b0 < 0xF0) return ((b0 & 0x0Fu) << 12) | (cont(1) << 6) | cont(2);
+  return ((b0 & 0x07u) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3);
+}
+
+// The first UTF-16 code unit of a code point.
+std::uint32_t first_utf16_unit(std::uint32_t cp) {
+  return cp < 0x10000 ? cp : 0xD800 + ((cp - 0x10000) >> 10);
+}
+
+}  // namespace
+
+int utf16_compare(std::string_view a, std::string_view b) {
+  const std::size_t common = std::min(a.size(), b.size());
+  std::size_t i = 0;
+  while (i < common && a[i] == b[i]) ++i;
+  if (i == common) {
+    if (a.size() == b.size()) return 0;
+    return a.size() < b.size() ? -1 : 1;
+  }
+  // Both strings agree up to i, so they share the start of the code point
+  // that contains byte i.
+  std::size_t start = i;
+  while (start > 0 && is_continuation(static_cast<unsigned char>(a[start]))) {
+    --start;
+  }
+  const std::uint32_t ca = decode_at(a, start);
+  const std::uint32_t cb = decode_at(b, start);
+  const std::uint32_t ua = first_utf16_unit(ca);
+  const std::uint32_t ub = first_utf16_unit(cb);
+  // Equal first units means both are above U+FFFF with the same high
+  // surrogate: the low surrogates then order like the code points.
+  if (ua != ub) return ua < ub ? -1 : 1;
+  return ca < cb ? -1 : 1;
+}
+
+int lexical_compare(const Value& a, const Value& b) {
+  return utf16_compare(lexical_form(a), lexical_form(b));
+}
+
+bool is_valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  const std::size_t n = s.size();
+  while (i < n) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    if (b0 < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len;
+    std::uint32_t min;
+    std::uint32_t cp;
+    if ((b0 & 0xE0) == 0xC0) {
+      len = 2, min = 0x80, cp = b0 & 0x1Fu;
+    } else if ((b0 & 0xF0) == 0xE0) {
+      len = 3, min = 0x800, cp = b0 & 0x0Fu;
+    } else if ((b0 & 0xF8) == 0xF0) {
+      len = 4, min = 0x10000, cp = b0 & 0x07u;
+    } else {
+      return false;
+    }
+    if (n - i < len) return false;
+    for (std::size_t j = 1; j < len; ++j) {
+      const auto c = static_cast<unsigned char>(s[i + j]);
+      if (!is_continuation(c)) return false;
+      cp = (cp << 6) | (c & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+}  // namespace gunpp
