@@ -18,10 +18,12 @@
 #include <string_view>
 #include <vector>
 
+#include "gunpp/detail/slot_index.hpp"
 #include "gunpp/state.hpp"
 #include "gunpp/value.hpp"
 
 namespace gunpp {
+
 
 class Node {
  public:
@@ -52,17 +54,10 @@ class Node {
   std::size_t memory_bytes() const;
 
  private:
-  static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
-
-  std::size_t bucket_of(std::string_view key) const;
-  void grow_index();
-
   std::vector<std::string> keys_;
   std::vector<Value> values_;
   std::vector<State> states_;
-  // Slot numbers, kEmpty for a free bucket; size is a power of two, at most
-  // half full.
-  std::vector<std::uint32_t> index_;
+  detail::SlotIndex index_;  // key -> slot
 };
 
 }  // namespace gunpp
