@@ -16,6 +16,14 @@ Graph& Graph::add(std::string_view soul, std::string key, Value value,
   return *this;
 }
 
+Graph& Graph::set_node(std::string soul, std::vector<Field> fields) {
+  NodeDelta& n = node(soul);
+  field_count_ += fields.size();
+  field_count_ -= n.fields.size();
+  n.fields = std::move(fields);
+  return *this;
+}
+
 void Graph::reserve(std::string_view soul, std::size_t fields) {
   auto& n = node(soul);
   n.fields.reserve(n.fields.size() + fields);

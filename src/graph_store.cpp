@@ -3,31 +3,16 @@
 #include <algorithm>
 #include <cmath>
 
+#include "error_text.hpp"
+
 namespace gunpp {
 
 namespace {
 
+using detail::quoted;
+using detail::where;
+
 const Value kAbsent;
-
-// A soul or key for an error message: quoted, cut after about 64 bytes at a
-// character boundary.
-std::string quoted(std::string_view s) {
-  constexpr std::size_t kMax = 64;
-  std::size_t cut = std::min(s.size(), kMax);
-  while (cut < s.size() && cut > 0 &&
-         (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) {
-    --cut;
-  }
-  std::string out = "'";
-  out.append(s.substr(0, cut));
-  if (cut < s.size()) out += "...";
-  out += '\'';
-  return out;
-}
-
-std::string where(std::string_view soul, std::string_view key) {
-  return "soul " + quoted(soul) + " key " + quoted(key) + ": ";
-}
 
 Status check_text(std::string_view text, std::size_t max_bytes,
                   std::string_view what, const std::string& context) {
@@ -143,16 +128,18 @@ class GraphStore::IngestJob final : public Job {
 
 class GraphStore::ReadJob final : public Job {
  public:
-  ReadJob(std::string soul, const Node& node, ChunkCallback on_chunk)
+  ReadJob(std::string soul, const Node& node, std::size_t keys_per_chunk,
+          ChunkCallback on_chunk)
       : soul_(std::move(soul)),
         node_(node),
         end_(node.size()),
+        keys_per_chunk_(keys_per_chunk),
         on_chunk_(std::move(on_chunk)) {}
 
   bool run_turn(GraphStore& store) override {
     ++store.stats_.read_turns;
     const std::size_t begin = cursor_;
-    cursor_ = std::min(end_, cursor_ + store.options_.keys_per_chunk);
+    cursor_ = std::min(end_, cursor_ + keys_per_chunk_);
     const bool last = cursor_ == end_;
     store.invoke_guarded(on_chunk_, Chunk{soul_, node_, begin, cursor_, last});
     return last;
@@ -164,6 +151,7 @@ class GraphStore::ReadJob final : public Job {
   std::string soul_;
   const Node& node_;
   std::size_t end_;
+  std::size_t keys_per_chunk_;
   std::size_t cursor_ = 0;
   ChunkCallback on_chunk_;
 };
@@ -291,7 +279,8 @@ Status GraphStore::write(std::string_view soul,
   return put(std::move(delta), std::move(done));
 }
 
-Status GraphStore::read(std::string_view soul, ChunkCallback on_chunk) {
+Status GraphStore::read(std::string_view soul, ChunkCallback on_chunk,
+                        std::size_t keys_per_chunk) {
   const Node* node = get(soul);
   if (node == nullptr) {
     return Status::not_found("soul " + quoted(soul) + " does not exist");
@@ -301,8 +290,9 @@ Status GraphStore::read(std::string_view soul, ChunkCallback on_chunk) {
         "max_pending_jobs " + std::to_string(options_.max_pending_jobs) +
         " puts and reads are already queued");
   }
-  return enqueue(
-      std::make_unique<ReadJob>(std::string(soul), *node, std::move(on_chunk)));
+  if (keys_per_chunk == 0) keys_per_chunk = options_.keys_per_chunk;
+  return enqueue(std::make_unique<ReadJob>(
+      std::string(soul), *node, keys_per_chunk, std::move(on_chunk)));
 }
 
 Status GraphStore::enqueue(std::unique_ptr<Job> job) {
@@ -438,6 +428,17 @@ void GraphStore::dispatch(std::deque<Subscriber>& subscribers,
   for (std::size_t i = 0; i < n; ++i) {
     if (subscribers[i].active) invoke_guarded(subscribers[i].callback, change);
   }
+}
+
+void GraphStore::for_each_node(
+    const std::function<void(std::string_view, const Node&)>& fn) const {
+  for (const auto& [soul, node] : nodes_) fn(soul, node);
+}
+
+void GraphStore::for_each_deferred(
+    const std::function<void(std::string_view, std::string_view, const Value&,
+                             State)>& fn) const {
+  for (const auto& [id, d] : deferred_) fn(d.soul, d.key, d.value, d.state);
 }
 
 std::size_t GraphStore::memory_bytes() const {

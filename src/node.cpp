@@ -3,10 +3,8 @@
 namespace gunpp {
 
 std::optional<std::size_t> Node::find(std::string_view key) const {
-  const std::uint32_t slot =
-      index_.find(key, [this](std::uint32_t s) -> const std::string& {
-        return keys_[s];
-      });
+  const std::uint32_t slot = index_.find(
+      key, [this](std::uint32_t s) -> const std::string& { return keys_[s]; });
   if (slot == detail::SlotIndex::kNone) return std::nullopt;
   return slot;
 }
@@ -37,8 +35,7 @@ void Node::assign(std::size_t slot, Value value, State state) {
 }
 
 std::size_t Node::memory_bytes() const {
-  std::size_t bytes = sizeof(Node) +
-                      keys_.capacity() * sizeof(std::string) +
+  std::size_t bytes = sizeof(Node) + keys_.capacity() * sizeof(std::string) +
                       values_.capacity() * sizeof(Value) +
                       states_.capacity() * sizeof(State) +
                       index_.capacity() * sizeof(std::uint32_t);

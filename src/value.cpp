@@ -108,27 +108,32 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-std::string lexical_form(const Value& v) {
+void append_lexical_form(std::string& out, const Value& v) {
   switch (v.kind()) {
     case Value::Kind::kNull:
-      return "null";
+      out += "null";
+      break;
     case Value::Kind::kBool:
-      return v.as_bool() ? "true" : "false";
+      out += v.as_bool() ? "true" : "false";
+      break;
     case Value::Kind::kNumber:
-      return format_number(v.as_number());
-    case Value::Kind::kString: {
-      std::string out;
+      out += format_number(v.as_number());
+      break;
+    case Value::Kind::kString:
       append_json_string(out, v.as_string());
-      return out;
-    }
-    case Value::Kind::kLink: {
-      std::string out = "{\"#\":";
+      break;
+    case Value::Kind::kLink:
+      out += "{\"#\":";
       append_json_string(out, v.as_link().soul());
       out += '}';
-      return out;
-    }
+      break;
   }
-  return {};
+}
+
+std::string lexical_form(const Value& v) {
+  std::string out;
+  append_lexical_form(out, v);
+  return out;
 }
 
 namespace {

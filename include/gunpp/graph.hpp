@@ -42,6 +42,10 @@ class Graph {
   // is new. Validation happens in GraphStore::put, not here.
   Graph& add(std::string_view soul, std::string key, Value value, State state);
 
+  // Replaces node `soul` with exactly `fields`, or appends it when new (as
+  // JSON.parse keeps the last of duplicate members).
+  Graph& set_node(std::string soul, std::vector<Field> fields);
+
   // Reserves room for `fields` more fields in node `soul` (creating it).
   void reserve(std::string_view soul, std::size_t fields);
 

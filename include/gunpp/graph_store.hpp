@@ -145,11 +145,14 @@ class GraphStore {
   std::optional<Entry> get(std::string_view soul, std::string_view key) const;
 
   // Walks node `soul` in slot order, one chunk of at most keys_per_chunk
-  // fields per turn, up to the fields it had when read() was called;
+  // fields per turn (or `keys_per_chunk` when given), up to the fields it had
+  // when read() was called;
   // `on_chunk` sees every chunk, the last one with `last` set. Returns
   // NotFound when the soul is absent, ResourceExhausted when
   // max_pending_jobs jobs are queued (no callback in either case).
-  Status read(std::string_view soul, ChunkCallback on_chunk);
+  // `keys_per_chunk` 0 means Options::keys_per_chunk.
+  Status read(std::string_view soul, ChunkCallback on_chunk,
+              std::size_t keys_per_chunk = 0);
 
   // Calls `on_change` whenever a field of `soul` converges (subscribe) or any
   // field converges (subscribe_all). unsubscribe() returns false for an
@@ -158,6 +161,17 @@ class GraphStore {
   SubscriptionId subscribe(std::string soul, ChangeCallback on_change);
   SubscriptionId subscribe_all(ChangeCallback on_change);
   bool unsubscribe(SubscriptionId id);
+
+  // Calls `fn(soul, node)` for every node, in no particular order. `fn` must
+  // not write to the store.
+  void for_each_node(
+      const std::function<void(std::string_view, const Node&)>& fn) const;
+
+  // Calls `fn(soul, key, value, state)` for every deferred field, in no
+  // particular order.
+  void for_each_deferred(
+      const std::function<void(std::string_view, std::string_view, const Value&,
+                               State)>& fn) const;
 
   std::size_t node_count() const { return nodes_.size(); }
   // Fields waiting for their state to come due.

@@ -2,6 +2,8 @@
 #ifndef GUNPP_GUNPP_HPP_
 #define GUNPP_GUNPP_HPP_
 
+#include "gunpp/dedup.hpp"        // IWYU pragma: export
+#include "gunpp/endpoint.hpp"     // IWYU pragma: export
 #include "gunpp/graph.hpp"        // IWYU pragma: export
 #include "gunpp/graph_store.hpp"  // IWYU pragma: export
 #include "gunpp/ham.hpp"          // IWYU pragma: export
@@ -11,5 +13,6 @@
 #include "gunpp/state.hpp"        // IWYU pragma: export
 #include "gunpp/status.hpp"       // IWYU pragma: export
 #include "gunpp/value.hpp"        // IWYU pragma: export
+#include "gunpp/wire.hpp"         // IWYU pragma: export
 
 #endif  // GUNPP_GUNPP_HPP_

@@ -24,7 +24,6 @@
 
 namespace gunpp {
 
-
 class Node {
  public:
   Node() = default;

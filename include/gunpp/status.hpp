@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 
 namespace gunpp {
 
@@ -62,6 +63,31 @@ class Status {
 
 // The name of a code, e.g. "InvalidArgument".
 std::string_view to_string(Status::Code code);
+
+// A value of type T, or the Status that explains why there is none.
+template <typename T>
+class Result {
+ public:
+  Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit on purpose
+  // Requires !status.is_ok().
+  Result(Status status) : data_(std::move(status)) {}  // NOLINT
+
+  bool is_ok() const { return data_.index() == 0; }
+  explicit operator bool() const { return is_ok(); }
+
+  // OK when a value is held.
+  Status status() const { return is_ok() ? Status::ok() : std::get<1>(data_); }
+
+  // Require is_ok().
+  T& value() & { return std::get<0>(data_); }
+  const T& value() const& { return std::get<0>(data_); }
+  T&& value() && { return std::get<0>(std::move(data_)); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+
+ private:
+  std::variant<T, Status> data_;
+};
 
 }  // namespace gunpp
 

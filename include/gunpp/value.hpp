@@ -86,6 +86,8 @@ void append_json_string(std::string& out, std::string_view s);
 
 // L(v): JSON.stringify(v) as UTF-8. A link is {"#":"soul"}.
 std::string lexical_form(const Value& v);
+// Appends L(v) to `out`.
+void append_lexical_form(std::string& out, const Value& v);
 
 // Orders two UTF-8 strings as JavaScript orders the UTF-16 strings they
 // encode: <0, 0 or >0. Differs from byte order only when a character above

@@ -1,0 +1,92 @@
+// Endpoint: a GraphStore speaking GUN's wire protocol, with no sockets.
+//
+// Feed it the frames a peer sends; it applies puts, answers gets, acks puts,
+// and hands the frames to send back to a callback. A transport (WebSocket,
+// pipe, test harness) sits on top:
+//
+//   gunpp::Endpoint endpoint(store);
+//   endpoint.receive(text, [&](std::string reply) { socket.send(reply); });
+//   scheduler.run_until_idle();   // puts are ingested and acked here
+//
+// Per message:
+//  - a duplicate "#" (seen within DedupOptions bounds) is dropped;
+//  - a put is validated whole and queued on the store; once every field has
+//    been through HAM, the sender gets {"#":id,"@":<its #>,"ok":{"":1}}.
+//    An invalid put, or one the store refuses, changes nothing and gets
+//    {"#":id,"@":<its #>,"err":"<reason>"} at once. (GUN.js sends no ack for
+//    a put that changed nothing, and none for an invalid one; see
+//    docs/compat.md.)
+//  - a get of a whole node is answered in chunks of at most fields_per_reply
+//    fields plus "_", one chunk per scheduler turn, each but the last
+//    carrying "%": the "#" of the next; a get of one key with one message
+//    holding that field; an unknown soul or key with {"#":id,"@":<its #>}
+//    and no put (when reply_not_found), as a GUN storage peer answers;
+//  - acks ("@" without put) are accepted and otherwise ignored.
+// A frame that is not JSON, or too big, gets {"dam":"!","err":"..."}.
+//
+// Thread safety: as GraphStore: the pumping thread only. The store must
+// outlive the endpoint; replies for puts and gets still in flight when the
+// endpoint is destroyed are still delivered (the callbacks own what they
+// need).
+#ifndef GUNPP_ENDPOINT_HPP_
+#define GUNPP_ENDPOINT_HPP_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gunpp/dedup.hpp"
+#include "gunpp/graph_store.hpp"
+#include "gunpp/status.hpp"
+#include "gunpp/wire.hpp"
+
+namespace gunpp {
+
+struct EndpointOptions {
+  WireLimits limits;
+  DedupOptions dedup;
+  // Fields per get reply; "_" takes a ninth name, as in GUN.js.
+  std::size_t fields_per_reply = 8;
+  // Answer gets for unknown souls or keys with an empty reply.
+  bool reply_not_found = true;
+};
+
+// What receive() did with a frame.
+struct Received {
+  Status frame;  // not JSON, too big, too many messages; then no messages
+  // One per message in the frame: OK, or why its put was refused.
+  std::vector<Status> messages;
+  std::size_t duplicates = 0;  // messages dropped as already seen
+  std::size_t skipped = 0;     // array elements that were not messages
+};
+
+class Endpoint {
+ public:
+  // Sends one frame of JSON text to the peer a reply is for.
+  using Send = std::function<void(std::string frame)>;
+
+  explicit Endpoint(GraphStore& store, EndpointOptions options = {});
+
+  // Handles one incoming frame; replies go to `reply`, now or from later
+  // turns (the callback is copied and kept until the last one).
+  Received receive(std::string_view frame, const Send& reply);
+
+ private:
+  struct Ids;
+
+  Status handle(Message& message, const Send& reply);
+  void answer_get(const Message& message, const Send& reply);
+
+  GraphStore* store_;
+  EndpointOptions options_;
+  Dedup dedup_;
+  std::shared_ptr<Ids> ids_;
+};
+
+}  // namespace gunpp
+
+#endif  // GUNPP_ENDPOINT_HPP_

@@ -1,0 +1,154 @@
+#include "gunpp/endpoint.hpp"
+
+#include <random>
+#include <utility>
+
+namespace gunpp {
+
+namespace {
+
+std::string base36(std::uint64_t n) {
+  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+  std::string out;
+  do {
+    out.insert(out.begin(), kDigits[n % 36]);
+    n /= 36;
+  } while (n > 0);
+  return out;
+}
+
+// {"#":id,"@":to ...rest}
+std::string reply_head(std::string_view id, std::string_view to) {
+  std::string out = "{\"#\":";
+  append_json_string(out, id);
+  out += ",\"@\":";
+  append_json_string(out, to);
+  return out;
+}
+
+std::string ack(std::string_view id, std::string_view to,
+                const Status& status) {
+  std::string out = reply_head(id, to);
+  if (status.is_ok()) {
+    out += ",\"ok\":{\"\":1}}";
+  } else {
+    out += ",\"err\":";
+    append_json_string(out, status.message());
+    out += '}';
+  }
+  return out;
+}
+
+std::string put_reply(std::string_view id, std::string_view to,
+                      std::string_view soul, const Node& node,
+                      const std::vector<std::size_t>& slots,
+                      std::string_view next) {
+  std::string out = reply_head(id, to);
+  out += ",\"put\":{";
+  append_json_string(out, soul);
+  out += ':';
+  append_node_json(out, soul, node, slots);
+  out += '}';
+  if (!next.empty()) {
+    out += ",\"%\":";
+    append_json_string(out, next);
+  }
+  out += '}';
+  return out;
+}
+
+}  // namespace
+
+// Message ids for replies: a random prefix per endpoint and a counter.
+struct Endpoint::Ids {
+  std::string prefix;
+  std::uint64_t counter = 0;
+  std::string next() { return prefix + base36(++counter); }
+};
+
+Endpoint::Endpoint(GraphStore& store, EndpointOptions options)
+    : store_(&store),
+      options_(options),
+      dedup_(store.scheduler().clock(), options.dedup),
+      ids_(std::make_shared<Ids>()) {
+  std::random_device random;
+  ids_->prefix = base36(random()) + base36(random()) + ".";
+}
+
+Received Endpoint::receive(std::string_view text, const Send& reply) {
+  Received out;
+  auto frame = decode_frame(text, options_.limits);
+  if (!frame) {
+    out.frame = frame.status();
+    std::string err = "{\"dam\":\"!\",\"err\":";
+    append_json_string(err, frame.status().message());
+    reply(err + "}");
+    return out;
+  }
+  out.skipped = frame->skipped;
+  out.messages.reserve(frame->messages.size());
+  for (Message& message : frame->messages) {
+    if (!message.id.empty() && dedup_.check_and_insert(message.id)) {
+      ++out.duplicates;
+      out.messages.push_back(Status::ok());
+      continue;
+    }
+    out.messages.push_back(handle(message, reply));
+  }
+  return out;
+}
+
+Status Endpoint::handle(Message& message, const Send& reply) {
+  if (message.get) answer_get(message, reply);
+  if (!message.has_put) return Status::ok();
+  Status status = message.error;
+  if (status.is_ok()) {
+    PutCallback done;
+    if (!message.id.empty()) {
+      done = [reply, ids = ids_, to = message.id](const Status& s,
+                                                  const PutSummary&) {
+        reply(ack(ids->next(), to, s));
+      };
+    }
+    status = store_->put(std::move(*message.put), std::move(done));
+  }
+  if (!status.is_ok() && !message.id.empty()) {
+    reply(ack(ids_->next(), message.id, status));
+  }
+  return status;
+}
+
+void Endpoint::answer_get(const Message& message, const Send& reply) {
+  const GetRequest& get = *message.get;
+  // LEX queries are answered by storage, not memory, as in GUN.js.
+  if (get.soul.empty() || get.lex || message.id.empty()) return;
+  auto not_found = [&] {
+    if (options_.reply_not_found) {
+      reply(reply_head(ids_->next(), message.id) + "}");
+    }
+  };
+  if (get.key) {
+    const Node* node = store_->get(get.soul);
+    const auto slot = node ? node->find(*get.key) : std::nullopt;
+    if (!slot) return not_found();
+    reply(put_reply(ids_->next(), message.id, get.soul, *node, {*slot}, ""));
+    return;
+  }
+  const Status status = store_->read(
+      get.soul,
+      [reply, ids = ids_, to = message.id,
+       id = ids_->next()](const Chunk& chunk) mutable {
+        std::vector<std::size_t> slots;
+        for (std::size_t s = chunk.begin; s < chunk.end; ++s) {
+          slots.push_back(s);
+        }
+        std::string next = chunk.last ? std::string() : ids->next();
+        reply(put_reply(id, to, chunk.soul, chunk.node, slots, next));
+        id = std::move(next);
+      },
+      options_.fields_per_reply);
+  if (status.code() == Status::Code::kNotFound) return not_found();
+  if (!status.is_ok()) reply(ack(ids_->next(), message.id, status));
+}
+
+}  // namespace gunpp

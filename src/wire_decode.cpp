@@ -1,0 +1,561 @@
+// Streaming decoder for GUN wire frames (nlohmann_json SAX events).
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "error_text.hpp"
+#include "gunpp/detail/slot_index.hpp"
+#include "gunpp/wire.hpp"
+
+namespace gunpp {
+
+namespace {
+
+using Json = nlohmann::json;
+using detail::quoted;
+using detail::where;
+
+constexpr double kNotANumber = std::numeric_limits<double>::quiet_NaN();
+// nlohmann_json reports a number too large for a double (1e999) as error 406.
+constexpr int kNumberOverflow = 406;
+
+// Where the handler is: what the innermost open object or array means.
+enum class Ctx : std::uint8_t {
+  kFrame,    // the top-level array of messages
+  kMessage,  // a message object
+  kPut,      // the graph under "put"
+  kNode,     // a node: "_" and fields
+  kMeta,     // the node's "_"
+  kStates,   // the meta's ">"
+  kLink,     // an object as a field value: must be {"#": soul}
+  kGet,      // the object under "get"
+  kSkip,     // anything else, ignored to its end
+};
+
+bool truthy(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kNull:
+      return false;
+    case Value::Kind::kBool:
+      return v.as_bool();
+    case Value::Kind::kNumber:
+      return v.as_number() != 0;
+    case Value::Kind::kString:
+      return !v.as_string().empty();
+    case Value::Kind::kLink:
+      return true;
+  }
+  return false;
+}
+
+// The node being decoded: fields and states arrive in any order and are
+// joined when the node's object ends. Duplicate members keep the last value,
+// as JSON.parse does.
+struct NodeBuild {
+  std::string soul;
+  std::vector<Field> fields;
+  detail::SlotIndex field_index;
+  std::vector<std::string> state_keys;
+  std::vector<double> states;  // NaN: present but not a number
+  detail::SlotIndex state_index;
+  bool has_meta = false;
+  bool has_state_map = false;
+  std::optional<std::string> meta_soul;  // "_"."#" when a string
+};
+
+// The object under a field, while deciding whether it is a link.
+struct LinkBuild {
+  std::string key;
+  std::string soul;
+  int members = 0;
+  bool bad = false;
+};
+
+class FrameHandler {
+ public:
+  explicit FrameHandler(const WireLimits& limits) : limits_(limits) {}
+
+  DecodedFrame& frame() { return frame_; }
+  // Set when parsing stopped because of a number out of double range.
+  bool overflow() const { return overflow_; }
+  const Status& limit_error() const { return limit_error_; }
+
+  // SAX events.
+  bool null() { return scalar(Value()); }
+  bool boolean(bool b) { return scalar(Value(b)); }
+  bool number_integer(std::int64_t n) {
+    return scalar(Value(static_cast<double>(n)));
+  }
+  bool number_unsigned(std::uint64_t n) {
+    return scalar(Value(static_cast<double>(n)));
+  }
+  bool number_float(double n, const std::string&) { return scalar(Value(n)); }
+  bool string(std::string& s) { return scalar(Value(std::move(s))); }
+  bool binary(Json::binary_t&) { return true; }  // not produced by JSON text
+  bool key(std::string& k) {
+    key_ = std::move(k);
+    return true;
+  }
+  bool start_object(std::size_t) { return open(/*is_object=*/true); }
+  bool start_array(std::size_t) { return open(/*is_object=*/false); }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+  bool parse_error(std::size_t, const std::string&,
+                   const nlohmann::detail::exception& ex) {
+    if (ex.id == kNumberOverflow) {
+      overflow_ = true;
+      if (!stack_.empty() && stack_.back() == Ctx::kStates) {
+        fail_field(key_, "state is not a finite number");
+      } else if (!stack_.empty() && stack_.back() == Ctx::kNode) {
+        fail_field(key_, "bad value (number out of range)");
+      } else if (message_ != nullptr) {
+        fail("number out of range");
+      }
+    }
+    return false;
+  }
+
+ private:
+  Message& message() { return *message_; }
+
+  void fail(std::string reason) {
+    if (message_ == nullptr || !message_->error.is_ok()) return;
+    message_->error = Status::invalid_argument("Invalid graph: " + reason);
+  }
+  void fail_node(std::string_view soul, std::string_view reason) {
+    fail("soul " + quoted(soul) + ": " + std::string(reason));
+  }
+  void fail_field(std::string_view key, std::string_view reason) {
+    fail(where(node_.soul, key) + std::string(reason));
+  }
+
+  bool begin_message() {
+    if (frame_.messages.size() >= limits_.max_messages_per_frame) {
+      limit_error_ = Status::resource_exhausted(
+          "frame has more than " +
+          std::to_string(limits_.max_messages_per_frame) + " messages");
+      return false;
+    }
+    message_ = &frame_.messages.emplace_back();
+    return true;
+  }
+
+  bool scalar(Value v) {
+    if (stack_.empty()) return true;  // a bare scalar frame; rejected later
+    switch (stack_.back()) {
+      case Ctx::kFrame:
+        return frame_element(std::move(v));
+      case Ctx::kMessage:
+        message_member(std::move(v));
+        break;
+      case Ctx::kPut:
+        note_put_member();
+        fail_node(key_, truthy(v) ? "no meta" : "no node");
+        break;
+      case Ctx::kNode:
+        if (key_ == "_") {
+          fail_node(node_.soul, "no meta");
+        } else {
+          add_field(std::move(v));
+        }
+        break;
+      case Ctx::kMeta:
+        if (key_ == "#" && v.is_string()) node_.meta_soul = v.as_string();
+        if (key_ == ">") fail_node(node_.soul, "no state");
+        break;
+      case Ctx::kStates:
+        add_state(v.is_number() ? v.as_number() : kNotANumber);
+        break;
+      case Ctx::kLink:
+        ++link_.members;
+        if (key_ == "#" && v.is_string() && !v.as_string().empty()) {
+          link_.soul = v.as_string();
+        } else {
+          link_.bad = true;
+        }
+        break;
+      case Ctx::kGet:
+        if (key_ == "#" && v.is_string()) get_->soul = v.as_string();
+        if (key_ == "." && v.is_string() && !v.as_string().empty()) {
+          get_->key = v.as_string();
+        }
+        break;
+      case Ctx::kSkip:
+        break;
+    }
+    return true;
+  }
+
+  // A scalar element of an array frame: a string holding a message is
+  // decoded as one (GUN.js does the same); anything else is skipped.
+  bool frame_element(Value v) {
+    if (v.is_string() && !v.as_string().empty() && v.as_string()[0] == '{') {
+      auto nested = decode_frame(v.as_string(), limits_);
+      if (nested && nested->messages.size() == 1) {
+        if (!begin_message()) return false;
+        *message_ = std::move(nested->messages[0]);
+        message_ = nullptr;
+        return true;
+      }
+    }
+    ++frame_.skipped;
+    return true;
+  }
+
+  void message_member(Value v) {
+    if (key_ == "#" && v.is_string()) message().id = v.as_string();
+    if (key_ == "@" && v.is_string()) message().reply_to = v.as_string();
+    if (key_ == "err" && v.is_string()) message().err = v.as_string();
+    if (key_ == "ok") message().ok = truthy(v);
+    if (key_ == "put" && truthy(v)) {
+      message().has_put = true;
+      fail("put is not a graph");
+    }
+  }
+
+  bool open(bool is_object) {
+    if (stack_.empty()) {
+      if (is_object) {
+        stack_.push_back(Ctx::kMessage);
+        return begin_message();
+      }
+      stack_.push_back(Ctx::kFrame);
+      return true;
+    }
+    Ctx next = Ctx::kSkip;
+    switch (stack_.back()) {
+      case Ctx::kFrame:
+        if (is_object) {
+          next = Ctx::kMessage;
+          if (!begin_message()) return false;
+        } else {
+          ++frame_.skipped;
+        }
+        break;
+      case Ctx::kMessage:
+        if (key_ == "put") {
+          message().has_put = true;
+          if (is_object) {
+            next = Ctx::kPut;
+            graph_ = Graph();
+            put_hash_ = put_dot_ = false;
+          } else {
+            fail("put is not a graph");
+          }
+        } else if (key_ == "get" && is_object) {
+          next = Ctx::kGet;
+          get_ = &message().get.emplace();
+        }
+        break;
+      case Ctx::kPut:
+        note_put_member();
+        if (is_object) {
+          next = Ctx::kNode;
+          node_ = NodeBuild();
+          node_.soul = key_;
+        } else {
+          fail_node(key_, "no meta");
+        }
+        break;
+      case Ctx::kNode:
+        if (key_ == "_") {
+          if (is_object) {
+            next = Ctx::kMeta;
+            node_.has_meta = true;
+          } else {
+            fail_node(node_.soul, "no meta");
+          }
+        } else if (is_object) {
+          next = Ctx::kLink;
+          link_ = LinkBuild{key_, {}, 0, false};
+        } else if (!key_.empty()) {
+          fail_field(key_, "bad value (array)");
+        }
+        break;
+      case Ctx::kMeta:
+        if (key_ == ">") {
+          if (is_object) {
+            next = Ctx::kStates;
+            node_.has_state_map = true;
+          } else {
+            fail_node(node_.soul, "no state");
+          }
+        }
+        break;
+      case Ctx::kStates:
+        add_state(kNotANumber);
+        break;
+      case Ctx::kLink:
+        ++link_.members;
+        link_.bad = true;
+        break;
+      case Ctx::kGet:
+        if (key_ == ".") get_->lex = true;
+        break;
+      case Ctx::kSkip:
+        break;
+    }
+    stack_.push_back(next);
+    return true;
+  }
+
+  bool close() {
+    const Ctx done = stack_.back();
+    stack_.pop_back();
+    switch (done) {
+      case Ctx::kLink:
+        if (link_.key.empty()) break;  // the "" key is dropped unchecked
+        if (!link_.bad && link_.members == 1) {
+          add_field_named(link_.key, Value(Link(std::move(link_.soul))));
+        } else {
+          fail_field(link_.key, "bad value (object)");
+        }
+        break;
+      case Ctx::kNode:
+        finish_node();
+        break;
+      case Ctx::kPut:
+        finish_put();
+        break;
+      case Ctx::kMessage:
+        message_ = nullptr;
+        break;
+      default:
+        break;
+    }
+    return true;
+  }
+
+  void note_put_member() {
+    if (key_ == "#") put_hash_ = true;
+    if (key_ == ".") put_dot_ = true;
+  }
+
+  void add_field(Value v) {
+    if (key_.empty()) return;  // GUN.js skips the "" key without checks
+    add_field_named(key_, std::move(v));
+  }
+
+  void add_field_named(const std::string& key, Value v) {
+    const auto next = static_cast<std::uint32_t>(node_.fields.size());
+    const std::uint32_t slot = node_.field_index.find_or_insert(
+        key, next, [this](std::uint32_t s) -> const std::string& {
+          return node_.fields[s].key;
+        });
+    if (slot == next) {
+      node_.fields.push_back(Field{key, std::move(v), kNotANumber});
+    } else {
+      node_.fields[slot].value = std::move(v);
+    }
+  }
+
+  void add_state(double state) {
+    const auto next = static_cast<std::uint32_t>(node_.state_keys.size());
+    const std::uint32_t slot = node_.state_index.find_or_insert(
+        key_, next, [this](std::uint32_t s) -> const std::string& {
+          return node_.state_keys[s];
+        });
+    if (slot == next) {
+      node_.state_keys.push_back(key_);
+      node_.states.push_back(state);
+    } else {
+      node_.states[slot] = state;
+    }
+  }
+
+  // Checks a finished node in GUN's order and joins states to fields.
+  void finish_node() {
+    if (!node_.has_meta) return fail_node(node_.soul, "no meta");
+    if (node_.meta_soul != node_.soul) {
+      return fail_node(node_.soul, "soul not same");
+    }
+    if (!node_.has_state_map) return fail_node(node_.soul, "no state");
+    auto key_at = [this](std::uint32_t s) -> const std::string& {
+      return node_.state_keys[s];
+    };
+    for (std::size_t i = 0; i < node_.fields.size(); ++i) {
+      Field& field = node_.fields[i];
+      // GUN writes states in field order; try the same position first.
+      std::uint32_t slot = detail::SlotIndex::kNone;
+      if (i < node_.state_keys.size() && node_.state_keys[i] == field.key) {
+        slot = static_cast<std::uint32_t>(i);
+      } else {
+        slot = node_.state_index.find(field.key, key_at);
+      }
+      if (slot == detail::SlotIndex::kNone) {
+        return fail_field(field.key, "no state");
+      }
+      field.state = node_.states[slot];
+      if (!std::isfinite(field.state)) {
+        return fail_field(field.key, "state is not a finite number");
+      }
+    }
+    if (message_->error.is_ok()) {
+      graph_.set_node(std::move(node_.soul), std::move(node_.fields));
+    }
+    node_ = NodeBuild();
+  }
+
+  void finish_put() {
+    if (put_hash_ && put_dot_) {
+      // GUN's internal single-field form: ignored, as GUN.js ignores it.
+      message().error = Status();
+      message().has_put = false;
+      return;
+    }
+    if (message().error.is_ok()) message().put = std::move(graph_);
+    graph_ = Graph();
+  }
+
+  const WireLimits& limits_;
+  DecodedFrame frame_;
+  std::vector<Ctx> stack_;
+  std::string key_;
+  Message* message_ = nullptr;
+  GetRequest* get_ = nullptr;
+  Graph graph_;
+  NodeBuild node_;
+  LinkBuild link_;
+  bool put_hash_ = false;
+  bool put_dot_ = false;
+  bool overflow_ = false;
+  Status limit_error_;
+};
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+std::size_t skip_space(std::string_view text, std::size_t pos) {
+  while (pos < text.size() && is_space(text[pos])) ++pos;
+  return pos;
+}
+
+// The end of the JSON value starting at `pos`, found by tracking strings and
+// nesting only; npos when it is unbalanced. Used only after the parser has
+// stopped at a number out of range, to find the values it could not finish.
+std::size_t skip_value(std::string_view text, std::size_t pos) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = pos; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+        if (depth == 0) return i + 1;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (depth == 0) return i;
+      if (--depth == 0) return i + 1;
+    } else if (depth == 0 && (c == ',' || is_space(c))) {
+      return i;
+    }
+  }
+  return depth == 0 && !in_string ? text.size() : std::string_view::npos;
+}
+
+// The element texts of the array `text`, or nullopt when it is not one.
+std::optional<std::vector<std::string_view>> split_array(
+    std::string_view text) {
+  std::vector<std::string_view> elements;
+  std::size_t pos = skip_space(text, 1);
+  if (pos < text.size() && text[pos] == ']') {
+    return pos + 1 == text.size() ? std::optional(elements) : std::nullopt;
+  }
+  while (pos < text.size()) {
+    const std::size_t end = skip_value(text, pos);
+    if (end == std::string_view::npos || end == pos) return std::nullopt;
+    elements.push_back(text.substr(pos, end - pos));
+    pos = skip_space(text, end);
+    if (pos < text.size() && text[pos] == ',') {
+      pos = skip_space(text, pos + 1);
+    } else if (pos + 1 == text.size() && text[pos] == ']') {
+      return elements;
+    } else {
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<DecodedFrame> decode_frame(std::string_view text,
+                                  const WireLimits& limits) {
+  if (text.size() > limits.max_frame_bytes) {
+    return Status::resource_exhausted(
+        "frame of " + std::to_string(text.size()) + " bytes is larger than " +
+        std::to_string(limits.max_frame_bytes));
+  }
+  text = trim(text);
+  if (text.empty() || (text.front() != '{' && text.front() != '[')) {
+    return Status::invalid_argument(
+        "frame is neither a JSON object nor a JSON array");
+  }
+  FrameHandler handler(limits);
+  if (Json::sax_parse(text.begin(), text.end(), &handler)) {
+    return std::move(handler.frame());
+  }
+  if (!handler.limit_error().is_ok()) return handler.limit_error();
+  if (!handler.overflow()) {
+    return Status::invalid_argument("frame is not valid JSON");
+  }
+  if (text.front() == '{') {
+    // One message with a number out of range: it is invalid, nothing else.
+    if (skip_value(text, 0) != text.size()) {
+      return Status::invalid_argument("frame is not valid JSON");
+    }
+    DecodedFrame frame = std::move(handler.frame());
+    frame.messages.resize(1);
+    Message& message = frame.messages[0];
+    message.put.reset();
+    if (message.error.is_ok()) {
+      message.error =
+          Status::invalid_argument("Invalid graph: number out of range");
+    }
+    return frame;
+  }
+  // An array: decode every element on its own so that only the message
+  // holding the bad number fails.
+  const auto elements = split_array(text);
+  if (!elements) return Status::invalid_argument("frame is not valid JSON");
+  DecodedFrame frame;
+  for (std::string_view element : *elements) {
+    if (element.empty() || element.front() != '{') {
+      auto scalar = decode_frame("[" + std::string(element) + "]", limits);
+      if (!scalar) return scalar.status();
+      frame.skipped += scalar->skipped;
+      for (auto& m : scalar->messages) frame.messages.push_back(std::move(m));
+      continue;
+    }
+    auto decoded = decode_frame(element, limits);
+    if (!decoded) return decoded.status();
+    frame.messages.push_back(std::move(decoded->messages[0]));
+  }
+  if (frame.messages.size() > limits.max_messages_per_frame) {
+    return Status::resource_exhausted(
+        "frame has more than " + std::to_string(limits.max_messages_per_frame) +
+        " messages");
+  }
+  return frame;
+}
+
+}  // namespace gunpp
