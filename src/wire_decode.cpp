@@ -249,6 +249,8 @@ class FrameHandler {
         } else if (key_ == "get" && is_object) {
           next = Ctx::kGet;
           get_ = &message().get.emplace();
+        } else if (key_ == "ok") {
+          message().ok = true;  // objects and arrays are truthy
         }
         break;
       case Ctx::kPut:

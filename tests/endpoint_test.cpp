@@ -1,0 +1,208 @@
+#include "gunpp/endpoint.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "gunpp/dedup.hpp"
+
+namespace gunpp {
+namespace {
+
+using Json = nlohmann::json;
+
+struct Peer {
+  explicit Peer(Options options = {}, EndpointOptions endpoint_options = {})
+      : replies(),
+        clock(5000),
+        scheduler(clock),
+        store(scheduler, options),
+        endpoint(store, endpoint_options) {}
+
+  Received send(const std::string& frame) {
+    return endpoint.receive(frame, [this](std::string reply) {
+      replies.push_back(Json::parse(reply));
+    });
+  }
+
+  // Declared first so it outlives the store, whose destructor may still
+  // deliver cancelled acks.
+  std::vector<Json> replies;
+  ManualClock clock;
+  Scheduler scheduler;
+  GraphStore store;
+  Endpoint endpoint;
+};
+
+std::string node_json(const std::string& soul, int fields) {
+  std::string states;
+  std::string values;
+  for (int i = 0; i < fields; ++i) {
+    const std::string key = "k" + std::to_string(i);
+    states += (i ? "," : "") + ("\"" + key + "\":1000");
+    values += ",\"" + key + "\":" + std::to_string(i);
+  }
+  return "\"" + soul + R"(":{"_":{"#":")" + soul + R"(",">":{)" + states +
+         "}}" + values + "}";
+}
+
+TEST_CASE("a put is applied and acked once ingested", "[endpoint]") {
+  Peer peer;
+  const Received r =
+      peer.send(R"({"#":"m1","put":{)" + node_json("a", 3) + "}}");
+  CHECK(r.frame.is_ok());
+  REQUIRE(r.messages.size() == 1);
+  CHECK(r.messages[0].is_ok());
+  CHECK(peer.replies.empty());  // acked after the ingest turns
+  peer.scheduler.run_until_idle();
+  REQUIRE(peer.replies.size() == 1);
+  CHECK(peer.replies[0]["@"] == "m1");
+  CHECK(peer.replies[0]["ok"] == Json::parse(R"({"":1})"));
+  CHECK(peer.replies[0]["#"].is_string());
+  CHECK(peer.store.get("a")->size() == 3);
+}
+
+TEST_CASE("an invalid put changes nothing and gets an error ack",
+          "[endpoint]") {
+  Peer peer;
+  const Received r = peer.send(
+      R"({"#":"bad","put":{"a":{"_":{"#":"a",">":{"x":1,"y":1}},"x":1,"y":[1]}}})");
+  REQUIRE(r.messages.size() == 1);
+  CHECK(r.messages[0].code() == Status::Code::kInvalidArgument);
+  REQUIRE(peer.replies.size() == 1);
+  CHECK(peer.replies[0]["@"] == "bad");
+  CHECK(peer.replies[0]["err"] ==
+        "Invalid graph: soul 'a' key 'y': bad value (array)");
+  peer.scheduler.run_until_idle();
+  CHECK(peer.store.node_count() == 0);
+}
+
+TEST_CASE("a put the store refuses gets an error ack", "[endpoint]") {
+  Options options;
+  options.max_pending_jobs = 1;
+  Peer peer(options);
+  peer.send(R"([{"#":"m1","put":{)" + node_json("a", 1) + R"(}},)" +
+            R"({"#":"m2","put":{)" + node_json("b", 1) + "}}]");
+  REQUIRE(peer.replies.size() == 1);
+  CHECK(peer.replies[0]["@"] == "m2");
+  CHECK(peer.replies[0]["err"].get<std::string>().find("max_pending_jobs") !=
+        std::string::npos);
+}
+
+TEST_CASE("a message without an id is applied but not acked", "[endpoint]") {
+  Peer peer;
+  peer.send(R"({"put":{)" + node_json("a", 1) + "}}");
+  peer.send(R"({"put":{"a":null}})");
+  peer.scheduler.run_until_idle();
+  CHECK(peer.replies.empty());
+  CHECK(peer.store.get("a"));
+}
+
+TEST_CASE("a message seen twice is processed once", "[endpoint]") {
+  Peer peer;
+  const std::string m = R"({"#":"dup","put":{)" + node_json("a", 1) + "}}";
+  CHECK(peer.send(m).duplicates == 0);
+  CHECK(peer.send(m).duplicates == 1);
+  peer.scheduler.run_until_idle();
+  CHECK(peer.replies.size() == 1);
+  CHECK(peer.store.stats().keys_visited == 1);
+}
+
+TEST_CASE("a whole-node get is answered in chained chunks", "[endpoint]") {
+  Peer peer;
+  peer.send(R"({"put":{)" + node_json("a", 20) + "}}");
+  peer.scheduler.run_until_idle();
+  peer.send(R"({"#":"g1","get":{"#":"a"}})");
+  CHECK(peer.replies.empty());
+  CHECK(peer.scheduler.poll(1) == 1);  // one chunk per turn
+  CHECK(peer.replies.size() == 1);
+  peer.scheduler.run_until_idle();
+  REQUIRE(peer.replies.size() == 3);
+  std::size_t fields = 0;
+  for (std::size_t i = 0; i < 3; ++i) {
+    const Json& chunk = peer.replies[i];
+    CHECK(chunk["@"] == "g1");
+    const Json& node = chunk["put"]["a"];
+    CHECK(node["_"]["#"] == "a");
+    CHECK(node.size() <= 9);  // "_" plus at most 8 fields
+    CHECK(node["_"][">"].size() == node.size() - 1);
+    fields += node.size() - 1;
+    if (i < 2) {
+      CHECK(chunk["%"] == peer.replies[i + 1]["#"]);
+    } else {
+      CHECK_FALSE(chunk.contains("%"));
+    }
+  }
+  CHECK(fields == 20);
+  CHECK(peer.replies[0]["put"]["a"]["k0"] == 0);
+  CHECK(peer.replies[0]["put"]["a"]["_"][">"]["k0"] == 1000);
+}
+
+TEST_CASE("gets for one key, unknown souls, and LEX", "[endpoint]") {
+  Peer peer;
+  peer.send(R"({"put":{)" + node_json("a", 2) + "}}");
+  peer.scheduler.run_until_idle();
+
+  peer.send(R"({"#":"g1","get":{"#":"a",".":"k1"}})");
+  REQUIRE(peer.replies.size() == 1);
+  CHECK(peer.replies[0]["put"] ==
+        Json::parse(R"({"a":{"_":{"#":"a",">":{"k1":1000}},"k1":1}})"));
+
+  peer.send(R"({"#":"g2","get":{"#":"a",".":"nope"}})");
+  peer.send(R"({"#":"g3","get":{"#":"zzz"}})");
+  REQUIRE(peer.replies.size() == 3);
+  CHECK(peer.replies[1]["@"] == "g2");
+  CHECK_FALSE(peer.replies[1].contains("put"));
+  CHECK(peer.replies[2]["@"] == "g3");
+  CHECK_FALSE(peer.replies[2].contains("put"));
+
+  peer.send(R"({"#":"g4","get":{"#":"a",".":{"*":"k"}}})");
+  peer.scheduler.run_until_idle();
+  CHECK(peer.replies.size() == 3);  // LEX is for storage
+
+  EndpointOptions quiet;
+  quiet.reply_not_found = false;
+  Peer silent({}, quiet);
+  silent.send(R"({"#":"g","get":{"#":"zzz"}})");
+  CHECK(silent.replies.empty());
+}
+
+TEST_CASE("a frame that is not JSON gets a dam error", "[endpoint]") {
+  Peer peer;
+  const Received r = peer.send("{not json");
+  CHECK(r.frame.code() == Status::Code::kInvalidArgument);
+  CHECK(r.messages.empty());
+  REQUIRE(peer.replies.size() == 1);
+  CHECK(peer.replies[0]["dam"] == "!");
+  CHECK(peer.replies[0]["err"] == "frame is not valid JSON");
+}
+
+TEST_CASE("acks are accepted and ignored", "[endpoint]") {
+  Peer peer;
+  const Received r = peer.send(R"({"#":"x","@":"m1","ok":{"":1}})");
+  CHECK(r.messages.size() == 1);
+  CHECK(r.messages[0].is_ok());
+  CHECK(peer.replies.empty());
+}
+
+TEST_CASE("Dedup forgets by count and by age", "[dedup]") {
+  ManualClock clock(0);
+  Dedup dedup(clock, DedupOptions{.max_ids = 3, .max_age_ms = 100});
+  CHECK_FALSE(dedup.check_and_insert("a"));
+  CHECK(dedup.check_and_insert("a"));
+  CHECK_FALSE(dedup.check_and_insert("b"));
+  CHECK_FALSE(dedup.check_and_insert("c"));
+  CHECK(dedup.size() == 3);
+  CHECK_FALSE(dedup.check_and_insert("d"));  // "a" is forgotten: too many
+  CHECK(dedup.size() == 3);
+  CHECK_FALSE(dedup.check_and_insert("a"));
+  clock.advance(99);
+  CHECK(dedup.check_and_insert("d"));
+  clock.advance(1);  // "b".."a" are 100 ms old now
+  CHECK_FALSE(dedup.check_and_insert("d"));
+  CHECK(dedup.size() == 1);
+}
+
+}  // namespace
+}  // namespace gunpp

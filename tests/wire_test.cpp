@@ -1,0 +1,293 @@
+#include "gunpp/wire.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "gunpp/graph_store.hpp"
+
+namespace gunpp {
+namespace {
+
+// Decodes a frame holding one message.
+Message decode_one(const std::string& text) {
+  auto frame = decode_frame(text);
+  REQUIRE(frame.is_ok());
+  REQUIRE(frame->messages.size() == 1);
+  return std::move(frame->messages[0]);
+}
+
+// The single node of a valid put.
+const NodeDelta& only_node(const Message& m) {
+  REQUIRE(m.error.is_ok());
+  REQUIRE(m.put.has_value());
+  REQUIRE(m.put->nodes().size() == 1);
+  return m.put->nodes()[0];
+}
+
+std::string error_of(const std::string& put) {
+  const Message m = decode_one(R"({"#":"m","put":)" + put + "}");
+  CHECK(m.has_put);
+  CHECK_FALSE(m.put.has_value());
+  return m.error.message();
+}
+
+TEST_CASE("decode a put with every kind of value", "[wire]") {
+  const Message m = decode_one(
+      R"({"#":"m1","put":{"a":{"_":{"#":"a",">":{"s":1000,"n":1000,"t":1000,)"
+      R"("f":1000,"z":1000,"r":1000,"i":1000}},"s":"x","n":1.5,"t":true,)"
+      R"("f":false,"z":null,"r":{"#":"b"},"i":-12}}})");
+  CHECK(m.id == "m1");
+  CHECK(m.has_put);
+  const NodeDelta& node = only_node(m);
+  CHECK(node.soul == "a");
+  const std::vector<Field> expected = {
+      {"s", Value("x"), 1000},  {"n", Value(1.5), 1000},
+      {"t", Value(true), 1000}, {"f", Value(false), 1000},
+      {"z", Value(), 1000},     {"r", Value(Link("b")), 1000},
+      {"i", Value(-12), 1000},
+  };
+  CHECK(node.fields == expected);
+}
+
+TEST_CASE("decode: meta may come last and states in any order", "[wire]") {
+  const Message m = decode_one(
+      R"({"put":{"a":{"y":2,"x":1,"_":{">":{"x":10,"y":20},"#":"a"}}}})");
+  const NodeDelta& node = only_node(m);
+  CHECK(node.fields ==
+        std::vector<Field>{{"y", Value(2), 20}, {"x", Value(1), 10}});
+}
+
+TEST_CASE("decode: duplicates keep the last value, as JSON.parse", "[wire]") {
+  const Message m = decode_one(
+      R"({"put":{"a":{"_":{"#":"a",">":{"k":1,"k":5}},"k":"first","k":"last"},)"
+      R"("b":{"_":{"#":"b",">":{"x":1}},"x":1},)"
+      R"("b":{"_":{"#":"b",">":{"y":2}},"y":2}}})");
+  REQUIRE(m.put);
+  REQUIRE(m.put->nodes().size() == 2);
+  CHECK(m.put->nodes()[0].fields ==
+        std::vector<Field>{{"k", Value("last"), 5}});
+  CHECK(m.put->nodes()[1].fields == std::vector<Field>{{"y", Value(2), 2}});
+  CHECK(m.put->field_count() == 2);
+}
+
+TEST_CASE("decode: ghost states, extra meta and the empty key are ignored",
+          "[wire]") {
+  // V21 and V14: ghost states and "_" states are not fields; "" is dropped
+  // without any check, even with a bad value and no state.
+  const Message m = decode_one(
+      R"({"put":{"b":{"_":{"#":"b",">":{"y":1000,"ghost":"x","_":1},"extra":1},)"
+      R"("y":2,"":[1,2],"":{"x":1}}}})");
+  const NodeDelta& node = only_node(m);
+  CHECK(node.fields == std::vector<Field>{{"y", Value(2), 1000}});
+}
+
+TEST_CASE("decode: numbers", "[wire]") {
+  const Message m = decode_one(
+      R"({"put":{"a":{"_":{"#":"a",">":{"a":1,"b":1,"c":1,"d":1,"e":1}},)"
+      R"("a":12345678901234567890,"b":-0,"c":1e21,"d":5e-324,"e":0.1}}})");
+  const NodeDelta& node = only_node(m);
+  REQUIRE(node.fields.size() == 5);
+  CHECK(node.fields[0].value == Value(12345678901234567890.0));
+  CHECK(node.fields[1].value == Value(0));
+  CHECK(node.fields[2].value == Value(1e21));
+  CHECK(node.fields[3].value == Value(5e-324));
+  CHECK(node.fields[4].value == Value(0.1));
+}
+
+TEST_CASE("decode: GUN's error categories, naming soul and key", "[wire]") {
+  CHECK(error_of(R"({"a":null})") == "Invalid graph: soul 'a': no node");
+  CHECK(error_of(R"({"a":0})") == "Invalid graph: soul 'a': no node");
+  CHECK(error_of(R"({"a":""})") == "Invalid graph: soul 'a': no node");
+  CHECK(error_of(R"({"abcdefghijk":{"x":1}})") ==
+        "Invalid graph: soul 'abcdefghijk': no meta");
+  CHECK(error_of(R"({"a":"str"})") == "Invalid graph: soul 'a': no meta");
+  CHECK(error_of(R"({"a":[1]})") == "Invalid graph: soul 'a': no meta");
+  CHECK(error_of(R"({"a":{"_":1,"x":1}})") ==
+        "Invalid graph: soul 'a': no meta");
+  CHECK(error_of(R"({"a":{"_":{"#":"b",">":{"x":1}},"x":1}})") ==
+        "Invalid graph: soul 'a': soul not same");
+  CHECK(error_of(R"({"a":{"_":{">":{"x":1}},"x":1}})") ==
+        "Invalid graph: soul 'a': soul not same");
+  CHECK(error_of(R"({"a":{"_":{"#":"a"},"x":1}})") ==
+        "Invalid graph: soul 'a': no state");
+  CHECK(error_of(R"({"a":{"_":{"#":"a",">":null},"x":1}})") ==
+        "Invalid graph: soul 'a': no state");
+  CHECK(error_of(R"({"a":{"_":{"#":"a",">":{}},"x":1,"y":2}})") ==
+        "Invalid graph: soul 'a' key 'x': no state");
+}
+
+TEST_CASE("decode: states must be finite numbers", "[wire]") {
+  for (const char* state : {R"("abc")", "null", "true", "[2000]", R"({"a":1})",
+                            R"("1000")", "1e999", "-1e999"}) {
+    INFO("state " << state);
+    CHECK(error_of(std::string(R"({"a":{"_":{"#":"a",">":{"k":)") + state +
+                   R"(}},"k":"v"}})") ==
+          "Invalid graph: soul 'a' key 'k': state is not a finite number");
+  }
+}
+
+TEST_CASE("decode: bad values", "[wire]") {
+  auto with_value = [](const std::string& value) {
+    return error_of(R"({"a":{"_":{"#":"a",">":{"x":1,"w":1}},"x":)" + value +
+                    R"(,"w":1}})");
+  };
+  CHECK(with_value("[1,2]") ==
+        "Invalid graph: soul 'a' key 'x': bad value (array)");
+  CHECK(with_value("[]") ==
+        "Invalid graph: soul 'a' key 'x': bad value (array)");
+  CHECK(with_value(R"({"y":1})") ==
+        "Invalid graph: soul 'a' key 'x': bad value (object)");
+  CHECK(with_value("{}") ==
+        "Invalid graph: soul 'a' key 'x': bad value (object)");
+  CHECK(with_value(R"({"#":""})") ==
+        "Invalid graph: soul 'a' key 'x': bad value (object)");
+  CHECK(with_value(R"({"#":5})") ==
+        "Invalid graph: soul 'a' key 'x': bad value (object)");
+  CHECK(with_value(R"({"#":"b",".":"c"})") ==
+        "Invalid graph: soul 'a' key 'x': bad value (object)");
+  CHECK(with_value(R"({"#":{"#":"b"}})") ==
+        "Invalid graph: soul 'a' key 'x': bad value (object)");
+  CHECK(with_value("1e999") ==
+        "Invalid graph: soul 'a' key 'x': bad value (number out of range)");
+  CHECK(with_value("-1e999") ==
+        "Invalid graph: soul 'a' key 'x': bad value (number out of range)");
+  // The bad field being the very last one changes nothing (GUN.js loses
+  // that error and relays the message).
+  CHECK(error_of(R"({"a":{"_":{"#":"a",">":{"x":1}},"x":[1,2]}})") ==
+        "Invalid graph: soul 'a' key 'x': bad value (array)");
+}
+
+TEST_CASE("decode: an invalid part voids the whole put", "[wire]") {
+  // V13 and V20: a valid node or field next to an invalid one is not kept.
+  const Message m = decode_one(
+      R"({"put":{"b":{"_":{"#":"b",">":{"y":1}},"y":2},)"
+      R"("a":{"_":{"#":"a",">":{"x":1,"y":1,"z":1}},"x":"X","y":[1],"z":"Z"}}})");
+  CHECK_FALSE(m.put);
+  CHECK(m.error.code() == Status::Code::kInvalidArgument);
+  CHECK(m.error.message() ==
+        "Invalid graph: soul 'a' key 'y': bad value (array)");
+}
+
+TEST_CASE("decode: put shapes", "[wire]") {
+  CHECK_FALSE(decode_one(R"({"#":"m","put":null})").has_put);
+  CHECK_FALSE(decode_one(R"({"#":"m","put":0})").has_put);
+  CHECK(error_of(R"("text")") == "Invalid graph: put is not a graph");
+  CHECK(error_of(R"([1])") == "Invalid graph: put is not a graph");
+  const Message empty = decode_one(R"({"put":{}})");
+  REQUIRE(empty.put);
+  CHECK(empty.put->empty());
+  // GUN's internal single-field form is ignored, as GUN.js ignores it.
+  const Message single =
+      decode_one(R"({"put":{"#":"a",".":"x",":":1,">":1000}})");
+  CHECK_FALSE(single.has_put);
+  CHECK_FALSE(single.put);
+  CHECK(single.error.is_ok());
+}
+
+TEST_CASE("decode gets and acks", "[wire]") {
+  const Message whole = decode_one(R"({"#":"g","get":{"#":"a"}})");
+  REQUIRE(whole.get);
+  CHECK(whole.get->soul == "a");
+  CHECK_FALSE(whole.get->key);
+  CHECK_FALSE(whole.get->lex);
+  const Message key = decode_one(R"({"#":"g","get":{"#":"a",".":"y"}})");
+  CHECK(key.get->key == std::optional<std::string>("y"));
+  CHECK_FALSE(decode_one(R"({"get":{"#":"a",".":""}})").get->key);
+  CHECK(decode_one(R"({"get":{"#":"a",".":{"*":"x"}}})").get->lex);
+
+  const Message ack = decode_one(R"({"#":"k","@":"m1","ok":{"":1}})");
+  CHECK(ack.reply_to == "m1");
+  CHECK(ack.ok);
+  CHECK_FALSE(ack.has_put);
+  const Message nack = decode_one(R"({"@":"m1","err":"nope","ok":0})");
+  CHECK(nack.err == std::optional<std::string>("nope"));
+  CHECK_FALSE(nack.ok);
+  // Unknown members of any shape are skipped.
+  const Message extra = decode_one(
+      R"({"dam":"hi","##":[1,{"a":[2]}],"#":"x","><":"p","put":{}})");
+  CHECK(extra.id == "x");
+  CHECK(extra.put);
+}
+
+TEST_CASE("decode frames", "[wire]") {
+  SECTION("an array of messages, with strings holding messages") {
+    auto frame = decode_frame(
+        R"( [{"#":"a"}, "{\"#\":\"b\"}", [{"#":"nested"}], 5, "x", {"#":"c"}] )");
+    REQUIRE(frame);
+    REQUIRE(frame->messages.size() == 3);
+    CHECK(frame->messages[0].id == "a");
+    CHECK(frame->messages[1].id == "b");
+    CHECK(frame->messages[2].id == "c");
+    CHECK(frame->skipped == 3);
+  }
+  SECTION("a number out of range fails only its own message") {
+    auto frame = decode_frame(
+        R"([{"#":"a","put":{"s":{"_":{"#":"s",">":{"k":1}},"k":1e999}}},)"
+        R"( {"#":"b","put":{"s":{"_":{"#":"s",">":{"k":1}},"k":2}}}, 7 ])");
+    REQUIRE(frame);
+    REQUIRE(frame->messages.size() == 2);
+    CHECK_FALSE(frame->messages[0].put);
+    CHECK(frame->messages[0].id == "a");
+    CHECK_FALSE(frame->messages[0].error.is_ok());
+    CHECK(frame->messages[1].put);
+    CHECK(frame->skipped == 1);
+  }
+  SECTION("errors") {
+    CHECK(decode_frame("").status().code() == Status::Code::kInvalidArgument);
+    CHECK(decode_frame("nope").status().code() ==
+          Status::Code::kInvalidArgument);
+    CHECK(decode_frame("42").status().code() == Status::Code::kInvalidArgument);
+    CHECK(decode_frame(R"({"#":"a")").status().code() ==
+          Status::Code::kInvalidArgument);
+    CHECK(decode_frame(R"({"#":"a"} {"#":"b"})").status().code() ==
+          Status::Code::kInvalidArgument);
+    CHECK(decode_frame(R"({"a":1e999} x)").status().code() ==
+          Status::Code::kInvalidArgument);
+    CHECK(decode_frame("[{\"a\":\"\xFF\"}]").status().code() ==
+          Status::Code::kInvalidArgument);  // not UTF-8
+    CHECK(decode_frame(R"({"#":"\ud800"})").status().code() ==
+          Status::Code::kInvalidArgument);  // lone surrogate
+  }
+  SECTION("limits") {
+    WireLimits limits;
+    limits.max_frame_bytes = 10;
+    CHECK(decode_frame(R"({"#":"abcdefgh"})", limits).status().code() ==
+          Status::Code::kResourceExhausted);
+    limits = WireLimits();
+    limits.max_messages_per_frame = 2;
+    CHECK(decode_frame("[{},{},{}]", limits).status().code() ==
+          Status::Code::kResourceExhausted);
+    CHECK(decode_frame("[{},{}]", limits));
+  }
+  SECTION("escapes decode to UTF-8") {
+    const Message m = decode_one(R"({"#":"\ud83d\ude00\u00e9\n"})");
+    CHECK(m.id == "\xF0\x9F\x98\x80\xC3\xA9\n");
+  }
+}
+
+TEST_CASE("encode_graph is canonical", "[wire]") {
+  ManualClock clock(5000);
+  Scheduler scheduler(clock);
+  GraphStore store(scheduler);
+  CHECK(encode_graph(store) == "{}");
+  Graph g;
+  g.add("b", "z", 1e21, 1000.5)
+      .add("b", "\xEF\xBF\xBD", "fffd", 1)
+      .add("b", "\xF0\x9F\x98\x80", "grin", 1)
+      .add("b", "a", Link("x\"y"), 1)
+      .add("a", "k", "line\nbreak", -0.0)
+      .add("a", "n", nullptr, 1e-7);
+  REQUIRE(store.put(std::move(g)));
+  scheduler.run_until_idle();
+  // Souls and keys in UTF-16 order: U+1F600 sorts before U+FFFD.
+  CHECK(
+      encode_graph(store) ==
+      R"({"a":{"_":{"#":"a",">":{"k":0,"n":1e-7}},"k":"line\nbreak","n":null},)"
+      R"("b":{"_":{"#":"b",">":{"a":1,"z":1000.5,)"
+      "\"\xF0\x9F\x98\x80\":1,\"\xEF\xBF\xBD\":1}},"
+      R"("a":{"#":"x\"y"},"z":1e+21,)"
+      "\"\xF0\x9F\x98\x80\":\"grin\",\"\xEF\xBF\xBD\":\"fffd\"}}");
+}
+
+}  // namespace
+}  // namespace gunpp
