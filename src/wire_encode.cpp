@@ -42,7 +42,8 @@ std::string encode_graph(const GraphStore& store) {
   std::string out = "{";
   std::vector<std::size_t> slots;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
-    const auto& [soul, node] = nodes[i];
+    const std::string_view soul = nodes[i].first;
+    const Node* node = nodes[i].second;
     if (i > 0) out += ',';
     append_json_string(out, soul);
     out += ':';
