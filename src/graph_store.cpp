@@ -59,16 +59,23 @@ class GraphStore::IngestJob final : public Job {
   bool run_turn(GraphStore& store) override {
     ++store.stats_.ingest_turns;
     const double now = store.machine_time();
+    const bool slicing =
+        store.options_.ingest_resume == IngestResume::kSliceBaseline;
+    if (slicing && field_index_ > 0) reslice(store);
     std::size_t budget = store.options_.keys_per_turn;
     while (budget > 0 && node_index_ < nodes_.size()) {
       NodeDelta& delta = nodes_[node_index_];
-      if (field_index_ == 0) target_ = store.find_node(delta.soul);
+      if (field_index_ == 0) {
+        target_ = store.find_node(delta.soul);
+        if (slicing) reslice(store);
+      }
       if (field_index_ == delta.fields.size()) {
         ++node_index_;
         field_index_ = 0;
         continue;
       }
       Field& field = delta.fields[field_index_++];
+      if (slicing) field.key = std::move(remaining_[sliced_++]);
       --budget;
       resolve_field(store, field, now);
     }
@@ -111,6 +118,19 @@ class GraphStore::IngestJob final : public Job {
     }
   }
 
+  // The GUN.js baseline: a fresh copy of the current node's remaining key
+  // names, from which this turn takes its keys.
+  void reslice(GraphStore& store) {
+    remaining_.clear();
+    sliced_ = 0;
+    if (node_index_ >= nodes_.size()) return;
+    const auto& fields = nodes_[node_index_].fields;
+    for (std::size_t i = field_index_; i < fields.size(); ++i) {
+      remaining_.push_back(fields[i].key);
+    }
+    store.stats_.keys_copied += remaining_.size();
+  }
+
   void release_reservation(GraphStore& store) {
     store.reserved_deferrals_ -= reserved_;
     reserved_ = 0;
@@ -120,6 +140,9 @@ class GraphStore::IngestJob final : public Job {
   std::size_t node_index_ = 0;
   std::size_t field_index_ = 0;
   Node* target_ = nullptr;
+  // Only with IngestResume::kSliceBaseline.
+  std::vector<std::string> remaining_;
+  std::size_t sliced_ = 0;
   // Deferral capacity this job reserved at put() and has not used yet.
   std::size_t reserved_;
   PutSummary summary_;

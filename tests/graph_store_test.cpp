@@ -222,6 +222,28 @@ TEST_CASE("a million-field put visits each field exactly once",
   CHECK(f.store.get("huge", "k999999")->value == Value(999999));
 }
 
+TEST_CASE("resuming by cursor copies nothing; GUN's slicing is quadratic",
+          "[store][batcher]") {
+  Fixture cursor;
+  REQUIRE(cursor.store.put(one_node("n", 900)));
+  cursor.scheduler.run_until_idle();
+  CHECK(cursor.store.stats().keys_copied == 0);
+
+  Options options;
+  options.ingest_resume = IngestResume::kSliceBaseline;
+  Fixture slicing(options);
+  REQUIRE(slicing.store.put(one_node("n", 900)));
+  slicing.scheduler.run_until_idle();
+  // Turn t copies the 900 - 9t keys still to do: 900 + 891 + ... + 9.
+  CHECK(slicing.store.stats().keys_copied == 9 * (100 * 101) / 2);
+  CHECK(slicing.store.stats().keys_visited == 900);
+  // Both end in the same node.
+  for (int i = 0; i < 900; ++i) {
+    const std::string key = "k" + std::to_string(i);
+    REQUIRE(slicing.store.get("n", key) == cursor.store.get("n", key));
+  }
+}
+
 TEST_CASE("concurrent puts interleave turn by turn", "[store][batcher]") {
   Fixture f;
   std::string souls_per_turn;

@@ -94,6 +94,7 @@ struct Entry {
 // Counters for tests, benchmarks and observability.
 struct Stats {
   std::uint64_t keys_visited = 0;  // fields fed to HAM (first try + retries)
+  std::uint64_t keys_copied = 0;   // key names copied to resume a node
   std::uint64_t ingest_turns = 0;  // turns run by ingest jobs
   std::uint64_t read_turns = 0;    // turns run by chunked reads
   std::uint64_t applied = 0;
