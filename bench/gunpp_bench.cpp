@@ -1,2 +1,262 @@
+// gunpp_bench: the workloads that show where gunpp's time goes and how it
+// scales. Names and arguments are stable so results compare across versions;
+// see docs/benchmarks.md for results and how to read them.
 #include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <gunpp/gunpp.hpp>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace {
+
+constexpr double kNow = 1'700'000'000'000.0;  // every state below is past
+
+std::string key_name(std::size_t i) { return "key" + std::to_string(i); }
+
+// One node of n fields, numbers and strings alternating, all at one state.
+gunpp::Graph node_delta(const std::string& soul, std::size_t n) {
+  gunpp::Graph g;
+  g.reserve(soul, n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i % 2 == 0) {
+      g.add(soul, key_name(i), static_cast<double>(i), 1000);
+    } else {
+      g.add(soul, key_name(i), "value" + std::to_string(i), 1000);
+    }
+  }
+  return g;
+}
+
+// A fresh store on a manual clock.
+struct Bed {
+  explicit Bed(gunpp::Options options = {})
+      : clock(kNow), scheduler(clock), store(scheduler, options) {}
+  gunpp::ManualClock clock;
+  gunpp::Scheduler scheduler;
+  gunpp::GraphStore store;
+};
+
+// One put of an n-field node, pumped until its callback has fired.
+void ingest_one_node(benchmark::State& state, gunpp::Options options) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  double bytes_per_key = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto bed = std::make_unique<Bed>(options);
+    gunpp::Graph delta = node_delta("node", n);
+    bool done = false;
+    state.ResumeTiming();
+    const gunpp::Status s = bed->store.put(
+        std::move(delta), [&done](const gunpp::Status&,
+                                  const gunpp::PutSummary&) { done = true; });
+    while (!done) bed->scheduler.poll(1);
+    state.PauseTiming();
+    if (!s.is_ok() || bed->store.get("node")->size() != n) {
+      state.SkipWithError("ingest failed");
+    }
+    bytes_per_key = static_cast<double>(bed->store.memory_bytes()) / n;
+    bed.reset();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+  state.counters["bytes_per_key"] = bytes_per_key;
+}
+
+void BM_PutOneNode(benchmark::State& state) { ingest_one_node(state, {}); }
+BENCHMARK(BM_PutOneNode)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond);
+
+// The same store resuming each node the GUN.js way (copying the remaining
+// key list every 9-key turn): the quadratic that the cursor removes.
+void BM_PutOneNodeSliceBaseline(benchmark::State& state) {
+  gunpp::Options options;
+  options.ingest_resume = gunpp::IngestResume::kSliceBaseline;
+  ingest_one_node(state, options);
+}
+BENCHMARK(BM_PutOneNodeSliceBaseline)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Arg(100000)
+    ->Unit(benchmark::kMillisecond);
+
+// One 9-key turn while an n-key node is being ingested, from a quarter of
+// the way in; the store is refilled (untimed) when the job runs low.
+void BM_TurnCost(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const std::size_t turns = (n + 8) / 9;
+  std::unique_ptr<Bed> bed;
+  std::size_t left = 0;
+  for (auto _ : state) {
+    if (left == 0) {
+      state.PauseTiming();
+      bed.reset();
+      bed = std::make_unique<Bed>();
+      (void)bed->store.put(node_delta("node", n));
+      bed->scheduler.poll(turns / 4);
+      left = turns / 2;
+      state.ResumeTiming();
+    }
+    bed->scheduler.poll(1);
+    --left;
+  }
+  state.SetItemsProcessed(state.iterations() * 9);
+}
+BENCHMARK(BM_TurnCost)->Arg(1000)->Arg(1000000);
+
+// The floor: the same keys and values into a std::unordered_map.
+void BM_HashMapFloor(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  for (auto _ : state) {
+    state.PauseTiming();
+    gunpp::Graph delta = node_delta("node", n);
+    auto nodes = delta.take_nodes();
+    auto map =
+        std::make_unique<std::unordered_map<std::string, gunpp::Value>>();
+    state.ResumeTiming();
+    for (gunpp::Field& f : nodes[0].fields) {
+      map->insert_or_assign(std::move(f.key), std::move(f.value));
+    }
+    state.PauseTiming();
+    map.reset();
+    nodes.clear();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+BENCHMARK(BM_HashMapFloor)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond);
+
+// P peers write a fixed total of 1,000,000 fields to 16 shared souls, with
+// overlapping keys and equal states (ties), all queued at once and
+// interleaved turn by turn. Reports the latency distribution of turns.
+void BM_ConcurrentPeers(benchmark::State& state) {
+  const auto peers = static_cast<std::size_t>(state.range(0));
+  constexpr std::size_t kTotal = 1'000'000;
+  constexpr std::size_t kSouls = 16;
+  const std::size_t per_peer = kTotal / peers;
+  std::vector<double> turn_ns;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto bed = std::make_unique<Bed>();
+    std::vector<gunpp::Graph> deltas(peers);
+    for (std::size_t p = 0; p < peers; ++p) {
+      for (std::size_t i = 0; i < per_peer; ++i) {
+        // Peers share keys modulo a window, so they collide and tie.
+        const std::size_t k = (i * 7 + p * 13) % (per_peer / 2 + 1);
+        const double at = 1000 + static_cast<double>(i % 3);
+        deltas[p].add("soul" + std::to_string(i % kSouls), key_name(k),
+                      (i + p) % 2 ? gunpp::Value(static_cast<double>(p))
+                                  : gunpp::Value("peer" + std::to_string(p)),
+                      at);
+      }
+    }
+    turn_ns.clear();
+    turn_ns.reserve(kTotal / 9 + peers);
+    state.ResumeTiming();
+    for (auto& d : deltas) (void)bed->store.put(std::move(d));
+    for (;;) {
+      const auto t0 = std::chrono::steady_clock::now();
+      if (bed->scheduler.poll(1) == 0) break;
+      const auto t1 = std::chrono::steady_clock::now();
+      turn_ns.push_back(
+          std::chrono::duration<double, std::nano>(t1 - t0).count());
+    }
+    state.PauseTiming();
+    bed.reset();
+    state.ResumeTiming();
+  }
+  std::sort(turn_ns.begin(), turn_ns.end());
+  auto pct = [&turn_ns](double q) {
+    return turn_ns[static_cast<std::size_t>(q * (turn_ns.size() - 1))];
+  };
+  state.counters["p50_turn_ns"] = pct(0.50);
+  state.counters["p99_turn_ns"] = pct(0.99);
+  state.counters["max_turn_ns"] = turn_ns.back();
+  state.SetItemsProcessed(state.iterations() *
+                          static_cast<std::int64_t>(kTotal));
+}
+BENCHMARK(BM_ConcurrentPeers)
+    ->Arg(1)
+    ->Arg(8)
+    ->Arg(64)
+    ->Unit(benchmark::kMillisecond);
+
+// GUN wire text of one put message holding one node of n fields.
+std::string put_message(std::size_t n) {
+  std::string states;
+  std::string fields;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string key = "\"" + key_name(i) + "\"";
+    states += (i ? "," : "") + key + ":1000";
+    fields +=
+        "," + key + ":" +
+        (i % 2 == 0 ? std::to_string(i) : "\"value" + std::to_string(i) + "\"");
+  }
+  return R"({"#":"bench","put":{"node":{"_":{"#":"node",">":{)" + states +
+         "}}" + fields + "}}}";
+}
+
+// From JSON text to every field applied: decode, validate, ingest, ack.
+void BM_WireIngest(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const std::string text = put_message(n);
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto bed = std::make_unique<Bed>();
+    gunpp::Endpoint endpoint(bed->store);
+    bool acked = false;
+    state.ResumeTiming();
+    endpoint.receive(text, [&acked](const std::string&) { acked = true; });
+    bed->scheduler.run_until_idle();
+    state.PauseTiming();
+    if (!acked || bed->store.get("node")->size() != n) {
+      state.SkipWithError("wire ingest failed");
+    }
+    bed.reset();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+  state.SetBytesProcessed(state.iterations() *
+                          static_cast<std::int64_t>(text.size()));
+}
+BENCHMARK(BM_WireIngest)
+    ->Arg(1000)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond);
+
+// A chunked read of a whole n-field node, 9 fields a turn, to the end.
+void BM_GetChunks(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  Bed bed;
+  (void)bed.store.put(node_delta("node", n));
+  bed.scheduler.run_until_idle();
+  for (auto _ : state) {
+    std::size_t fields = 0;
+    (void)bed.store.read("node", [&fields](const gunpp::Chunk& c) {
+      for (std::size_t s = c.begin; s < c.end; ++s) {
+        benchmark::DoNotOptimize(c.node.value(s));
+        ++fields;
+      }
+    });
+    bed.scheduler.run_until_idle();
+    if (fields != n) state.SkipWithError("read failed");
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+BENCHMARK(BM_GetChunks)->Arg(1000)->Arg(1000000)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
 BENCHMARK_MAIN();

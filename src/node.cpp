@@ -38,7 +38,7 @@ std::size_t Node::memory_bytes() const {
   std::size_t bytes = sizeof(Node) + keys_.capacity() * sizeof(std::string) +
                       values_.capacity() * sizeof(Value) +
                       states_.capacity() * sizeof(State) +
-                      index_.capacity() * sizeof(std::uint32_t);
+                      index_.capacity() * sizeof(std::uint64_t);
   // Strings longer than the small-string buffer own a heap block.
   auto heap = [](const std::string& s) {
     return s.capacity() > std::string().capacity() ? s.capacity() + 1 : 0;
