@@ -144,7 +144,10 @@ int apply(int argc, char** argv) {
       args.now ? static_cast<gunpp::Clock&>(manual)
                : static_cast<gunpp::Clock&>(gunpp::SystemClock::instance());
   gunpp::Scheduler scheduler(clock);
-  gunpp::GraphStore store(scheduler);
+  // An array frame queues up to max_messages_per_frame puts at once.
+  gunpp::Options options;
+  options.max_pending_jobs = gunpp::WireLimits().max_messages_per_frame;
+  gunpp::GraphStore store(scheduler, options);
   gunpp::Endpoint endpoint(store);
 
   // One JSON value (decoded once), else one message per line. Decoding
@@ -159,6 +162,7 @@ int apply(int argc, char** argv) {
   } else {
     for (std::size_t i = 0; i < lines.size(); ++i) {
       feed(endpoint, lines[i], "line " + std::to_string(i + 1), errors);
+      scheduler.run_until_idle();
     }
   }
   scheduler.run_until_idle();
