@@ -12,8 +12,6 @@ namespace {
 using detail::quoted;
 using detail::where;
 
-const Value kAbsent;
-
 // Why `text` cannot be stored ("is longer than N bytes", "is not valid
 // UTF-8"), or "" when it can. Cheap on the good path: no allocation.
 std::string text_problem(std::string_view text, std::size_t max_bytes) {
@@ -333,33 +331,28 @@ HamDecision GraphStore::resolve(std::string_view soul, Node*& node,
                                 std::string& key, Value& value, State state,
                                 double now) {
   ++stats_.keys_visited;
-  std::optional<std::size_t> slot;
-  if (node != nullptr) slot = node->find(key);
-  const HamDecision decision =
-      ham(now, state, value, slot ? node->state(*slot) : kNoState,
-          slot ? node->value(*slot) : kAbsent);
-  switch (decision) {
-    case HamDecision::kConverge: {
-      ++stats_.applied;
-      if (node == nullptr) node = &nodes_[std::string(soul)];
-      std::size_t at;
-      if (slot) {
-        at = *slot;
-        node->assign(at, std::move(value), state);
-      } else {
-        at = node->set(std::move(key), std::move(value), state);
-      }
-      notify(soul, node->key(at), node->value(at), state);
-      break;
-    }
-    case HamDecision::kDefer:
-      defer(soul, std::move(key), std::move(value), state, now);
-      break;
-    case HamDecision::kHistorical:
-    case HamDecision::kKeepCurrent:
-      ++stats_.ignored;
-      break;
+  // HAM's first rule needs no lookup, and against an absent key HAM always
+  // converges; so one probe finds the field or inserts it as new.
+  if (state > now) {
+    defer(soul, std::move(key), std::move(value), state, now);
+    return HamDecision::kDefer;
   }
+  if (node == nullptr) node = &nodes_[std::string(soul)];
+  const auto [slot, inserted] =
+      node->try_emplace(std::move(key), std::move(value), state);
+  HamDecision decision = HamDecision::kConverge;
+  if (!inserted) {
+    decision = ham(now, state, value, node->state(slot), node->value(slot));
+    if (decision == HamDecision::kConverge) {
+      node->assign(slot, std::move(value), state);
+    }
+  }
+  if (decision != HamDecision::kConverge) {
+    ++stats_.ignored;
+    return decision;
+  }
+  ++stats_.applied;
+  notify(soul, node->key(slot), node->value(slot), state);
   return decision;
 }
 

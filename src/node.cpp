@@ -15,18 +15,23 @@ State Node::state_of(std::string_view key) const {
 }
 
 std::size_t Node::set(std::string key, Value value, State state) {
+  const auto [slot, inserted] =
+      try_emplace(std::move(key), std::move(value), state);
+  if (!inserted) assign(slot, std::move(value), state);
+  return slot;
+}
+
+std::pair<std::size_t, bool> Node::try_emplace(std::string&& key, Value&& value,
+                                               State state) {
   const auto next = static_cast<std::uint32_t>(keys_.size());
   const std::uint32_t slot = index_.find_or_insert(
       key, next,
       [this](std::uint32_t s) -> const std::string& { return keys_[s]; });
-  if (slot != next) {
-    assign(slot, std::move(value), state);
-    return slot;
-  }
+  if (slot != next) return {slot, false};
   keys_.push_back(std::move(key));
   values_.push_back(std::move(value));
   states_.push_back(state);
-  return slot;
+  return {slot, true};
 }
 
 void Node::assign(std::size_t slot, Value value, State state) {

@@ -59,9 +59,10 @@ struct NodeBuild {
   std::string soul;
   std::vector<Field> fields;
   detail::SlotIndex field_index;
+  // In arrival order, duplicates included; indexed only when they do not
+  // line up with the fields (GUN writes them in field order).
   std::vector<std::string> state_keys;
   std::vector<double> states;  // NaN: present but not a number
-  detail::SlotIndex state_index;
   bool has_meta = false;
   bool has_state_map = false;
   std::optional<std::string> meta_soul;  // "_"."#" when a string
@@ -312,7 +313,8 @@ class FrameHandler {
       case Ctx::kLink:
         if (link_.key.empty()) break;  // the "" key is dropped unchecked
         if (!link_.bad && link_.members == 1) {
-          add_field_named(link_.key, Value(Link(std::move(link_.soul))));
+          add_field_named(std::move(link_.key),
+                          Value(Link(std::move(link_.soul))));
         } else {
           fail_field(link_.key, "bad value (object)");
         }
@@ -339,34 +341,62 @@ class FrameHandler {
 
   void add_field(Value v) {
     if (key_.empty()) return;  // GUN.js skips the "" key without checks
-    add_field_named(key_, std::move(v));
+    add_field_named(std::move(key_), std::move(v));
   }
 
-  void add_field_named(const std::string& key, Value v) {
+  void add_field_named(std::string&& key, Value v) {
     const auto next = static_cast<std::uint32_t>(node_.fields.size());
     const std::uint32_t slot = node_.field_index.find_or_insert(
         key, next, [this](std::uint32_t s) -> const std::string& {
           return node_.fields[s].key;
         });
     if (slot == next) {
-      node_.fields.push_back(Field{key, std::move(v), kNotANumber});
+      node_.fields.push_back(Field{std::move(key), std::move(v), kNotANumber});
     } else {
       node_.fields[slot].value = std::move(v);
     }
   }
 
   void add_state(double state) {
-    const auto next = static_cast<std::uint32_t>(node_.state_keys.size());
-    const std::uint32_t slot = node_.state_index.find_or_insert(
-        key_, next, [this](std::uint32_t s) -> const std::string& {
-          return node_.state_keys[s];
-        });
-    if (slot == next) {
-      node_.state_keys.push_back(key_);
-      node_.states.push_back(state);
-    } else {
-      node_.states[slot] = state;
+    node_.state_keys.push_back(std::move(key_));
+    node_.states.push_back(state);
+  }
+
+  // The state of each field, by position when the states line up with the
+  // fields (then they also have no duplicates), else through an index where
+  // the last duplicate wins. Returns false, after failing, on a field with
+  // no state or with a state that is not a finite number.
+  bool join_states() {
+    const auto& keys = node_.state_keys;
+    auto& fields = node_.fields;
+    bool aligned = keys.size() == fields.size();
+    for (std::size_t i = 0; aligned && i < fields.size(); ++i) {
+      aligned = keys[i] == fields[i].key;
     }
+    detail::SlotIndex index;
+    auto key_at = [&keys](std::uint32_t s) -> const std::string& {
+      return keys[s];
+    };
+    if (!aligned) {
+      for (std::uint32_t i = 0; i < keys.size(); ++i) {
+        const std::uint32_t first = index.find_or_insert(keys[i], i, key_at);
+        if (first != i) node_.states[first] = node_.states[i];
+      }
+    }
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      const std::uint32_t slot = aligned ? static_cast<std::uint32_t>(i)
+                                         : index.find(fields[i].key, key_at);
+      if (slot == detail::SlotIndex::kNone) {
+        fail_field(fields[i].key, "no state");
+        return false;
+      }
+      fields[i].state = node_.states[slot];
+      if (!std::isfinite(fields[i].state)) {
+        fail_field(fields[i].key, "state is not a finite number");
+        return false;
+      }
+    }
+    return true;
   }
 
   // Checks a finished node in GUN's order and joins states to fields.
@@ -376,26 +406,7 @@ class FrameHandler {
       return fail_node(node_.soul, "soul not same");
     }
     if (!node_.has_state_map) return fail_node(node_.soul, "no state");
-    auto key_at = [this](std::uint32_t s) -> const std::string& {
-      return node_.state_keys[s];
-    };
-    for (std::size_t i = 0; i < node_.fields.size(); ++i) {
-      Field& field = node_.fields[i];
-      // GUN writes states in field order; try the same position first.
-      std::uint32_t slot = detail::SlotIndex::kNone;
-      if (i < node_.state_keys.size() && node_.state_keys[i] == field.key) {
-        slot = static_cast<std::uint32_t>(i);
-      } else {
-        slot = node_.state_index.find(field.key, key_at);
-      }
-      if (slot == detail::SlotIndex::kNone) {
-        return fail_field(field.key, "no state");
-      }
-      field.state = node_.states[slot];
-      if (!std::isfinite(field.state)) {
-        return fail_field(field.key, "state is not a finite number");
-      }
-    }
+    if (!join_states()) return;
     if (message_->error.is_ok()) {
       graph_.set_node(std::move(node_.soul), std::move(node_.fields));
     }

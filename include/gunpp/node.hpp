@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gunpp/detail/slot_index.hpp"
@@ -45,6 +46,12 @@ class Node {
   // Writes `key` (appending a slot when new) and returns its slot. Does no
   // conflict resolution: callers run HAM first.
   std::size_t set(std::string key, Value value, State state);
+
+  // Appends `key` with `value` and `state` when it is absent, moving from
+  // them, and returns {its new slot, true}; when present, returns {its slot,
+  // false} and leaves all three untouched. One hash probe either way.
+  std::pair<std::size_t, bool> try_emplace(std::string&& key, Value&& value,
+                                           State state);
 
   // Overwrites the field at `slot` (< size()).
   void assign(std::size_t slot, Value value, State state);
