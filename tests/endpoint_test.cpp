@@ -63,6 +63,20 @@ TEST_CASE("a put is applied and acked once ingested", "[endpoint]") {
   CHECK(peer.store.get("a")->size() == 3);
 }
 
+TEST_CASE("a put that changes nothing is acked too", "[endpoint]") {
+  Peer peer;
+  const std::string m = R"({"put":{)" + node_json("a", 2) + "}}";
+  peer.send(m);
+  peer.scheduler.run_until_idle();
+  // The same fields again, under a new id: every field ties and is ignored.
+  peer.send(R"({"#":"again","put":{)" + node_json("a", 2) + "}}");
+  peer.scheduler.run_until_idle();
+  REQUIRE(peer.replies.size() == 1);
+  CHECK(peer.replies[0]["@"] == "again");
+  CHECK(peer.replies[0].contains("ok"));
+  CHECK(peer.store.stats().ignored == 2);
+}
+
 TEST_CASE("an invalid put changes nothing and gets an error ack",
           "[endpoint]") {
   Peer peer;

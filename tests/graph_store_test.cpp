@@ -84,6 +84,19 @@ TEST_CASE("write stamps a local state and get reads it back", "[store]") {
   CHECK(f.store.get("alice", "age")->state > kNow);
 }
 
+TEST_CASE("receiving updates does not move the local state clock",
+          "[store]") {
+  Fixture f;
+  for (int i = 0; i < 50; ++i) {
+    REQUIRE(f.store.put(single("remote", "k" + std::to_string(i), i, 1000)));
+  }
+  f.scheduler.run_until_idle();
+  REQUIRE(f.store.write("local", {{"k", 1}}));
+  f.scheduler.run_until_idle();
+  // GUN.js would stamp kNow + 50/999 here: each HAM check advances its clock.
+  CHECK(f.store.get("local", "k")->state == kNow);
+}
+
 TEST_CASE("put resolves every field with HAM", "[store]") {
   Fixture f;
   auto put = [&](const char* key, Value value, State state) {

@@ -21,9 +21,7 @@
 // --now MS freezes the wall clock GUN reads (Date) at MS, so fields whose
 // state is above GUN's clock are deferred and therefore absent from G.
 //
-// Only gun/gun.js (the browser/core bundle) is loaded: it has no file system,
-// no radisk and, under Node, no WebSocket, so nothing is written and no
-// network is used. Its in-memory localStorage adapter is switched off too.
+// GUN runs in memory only, with no files and no network (gun_memory.js).
 'use strict';
 
 const fs = require('fs');
@@ -120,39 +118,10 @@ if (nowMs !== undefined) {
   globalThis.Date = FixedDate;
 }
 
-// 2. Timers. The only setTimeout timers GUN arms in this setting are long
-//    ones: deferral of future-state fields (up to 2^31-1 ms), the 9 s dedup
-//    sweep and request timeouts. None of them is batching work (batching
-//    turns use setImmediate), so all timers are unref'd: they still fire if
-//    the process happens to be alive, but never keep it alive. This makes
-//    "the event loop is idle" mean "GUN has nothing left to do now".
-{
-  const realSetTimeout = setTimeout;
-  globalThis.setTimeout = function unrefSetTimeout(...args) {
-    const t = realSetTimeout(...args);
-    if (t && typeof t.unref === 'function') t.unref();
-    return t;
-  };
-}
-
-// 3. Keep stdout for our JSON only. GUN logs a welcome banner and a
-//    "no localStorage" warning with console.log while loading: drop those,
-//    and send anything it logs later to stderr.
-console.log = () => {};
-const Gun = require('gun/gun.js');
-console.log = (...a) => console.error(...a);
-
-// A fresh root with the in-memory localStorage adapter and WebSocket off.
-const gun = Gun({ localStorage: false, WebSocket: false });
-const root = gun._;
-
-// ------------------------------------------------------------- injection
-// Mimic the mesh receiving a message from a peer: it gives the message a
-// function as its context `_` with `via` set to the peer, then emits root
-// 'in'. GUN keeps a function-valued `_` as the message context, so we keep a
-// handle on it: on an invalid graph GUN sets `err` on both the message and
-// this context (`msg.err = ctx.err = ...`).
-const PEER = { id: 'gun_driver', url: 'gun_driver' };
+// 2. Timers and loading: see gun_memory.js.
+const gunMemory = require('./gun_memory.js');
+gunMemory.unrefTimers();
+const root = gunMemory.load();
 const contexts = [];
 
 function inject(msg) {
@@ -163,11 +132,7 @@ function inject(msg) {
   if (typeof id === 'string' && root.dup.s[id]) {
     process.stderr.write(`gun_driver: message ${contexts.length} ("${id}") dropped by GUN as a duplicate id\n`);
   }
-  const ctx = function () {};
-  ctx.via = PEER;
-  msg._ = ctx;
-  contexts.push(ctx);
-  root.on('in', msg);
+  contexts.push(gunMemory.inject(root, msg));
 }
 
 // ------------------------------------------------------------- output

@@ -1,0 +1,95 @@
+// Times gunpp on the same wire messages that gun_ingest.js times.
+//
+// Usage: gunpp_ingest FILE [--get SOUL]
+//
+// FILE holds one put message, or one message per line (all received before
+// pumping, as concurrent peers). Prints one JSON line:
+//   {"ingest_ms": ..., "get_ms": ..., "fields": ..., "peak_rss_mib": ...}
+// ingest_ms runs from the JSON text to every field applied (decode,
+// validate, ingest, ack); get_ms is a get of the whole node SOUL until every
+// reply chunk has been encoded.
+#include <gunpp/gunpp.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+// The process's peak resident memory (VmHWM), in MiB.
+double peak_rss_mib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024;
+  }
+  return 0;
+}
+
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string file;
+  std::string get_soul;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--get" && i + 1 < argc) {
+      get_soul = argv[++i];
+    } else {
+      file = arg;
+    }
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (file.empty() || !in) {
+    std::cerr << "usage: gunpp_ingest FILE [--get SOUL]\n";
+    return 2;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+
+  gunpp::ManualClock clock(1'700'000'000'000.0);
+  gunpp::Scheduler scheduler(clock);
+  gunpp::GraphStore store(scheduler);
+  gunpp::Endpoint endpoint(store);
+  std::size_t replies = 0;
+  const auto reply = [&replies](const std::string&) { ++replies; };
+
+  auto start = std::chrono::steady_clock::now();
+  std::size_t from = 0;
+  while (from < text.size()) {
+    std::size_t to = text.find('\n', from);
+    if (to == std::string::npos) to = text.size();
+    if (to > from) endpoint.receive(std::string_view(text).substr(from, to - from), reply);
+    from = to + 1;
+  }
+  scheduler.run_until_idle();
+  const double ingest_ms = ms_since(start);
+
+  std::size_t fields = 0;
+  store.for_each_node(
+      [&fields](std::string_view, const gunpp::Node& node) { fields += node.size(); });
+  std::cout << "{\"ingest_ms\":" << ingest_ms << ",\"fields\":" << fields;
+  if (!get_soul.empty()) {
+    std::string get = R"({"#":"bench-get","get":{"#":)";
+    gunpp::append_json_string(get, get_soul);
+    get += "}}";
+    replies = 0;
+    start = std::chrono::steady_clock::now();
+    endpoint.receive(get, reply);
+    scheduler.run_until_idle();
+    std::cout << ",\"get_ms\":" << ms_since(start) << ",\"get_replies\":" << replies;
+  }
+  std::cout << ",\"peak_rss_mib\":" << peak_rss_mib() << "}\n";
+  return 0;
+}
