@@ -42,8 +42,8 @@ def bench_section(bench):
         "## gunpp_bench",
         "",
         f"`scripts/bench` on {ctx.get('host_name', '?')}: {ctx['num_cpus']} CPUs at "
-        f"{ctx['mhz_per_cpu']} MHz, library build type {ctx.get('library_build_type', '?')}; "
-        f"{ctx['date']}.",
+        f"{ctx['mhz_per_cpu']} MHz; gunpp built as Release (Google Benchmark itself is "
+        f"Debian's {ctx.get('library_build_type', '?')} build); {ctx['date']}.",
         "",
         "| benchmark | time | items/s | counters |",
         "|---|---|---|---|",
@@ -156,6 +156,7 @@ def plot(compare):
 set terminal pngcairo size 900,600 font ",11"
 set output "{os.path.join(ROOT, 'docs/scaling.png')}"
 set logscale xy
+set xrange [500:2000000]
 set grid
 set key top left
 set title "One node of N fields: JSON text to every field applied"

@@ -57,6 +57,7 @@ class GraphStore::IngestJob final : public Job {
         store.options_.ingest_resume == IngestResume::kSliceBaseline;
     if (slicing && field_index_ > 0) reslice(store);
     std::size_t budget = store.options_.keys_per_turn;
+    prefetch(budget);
     while (budget > 0 && node_index_ < nodes_.size()) {
       NodeDelta& delta = nodes_[node_index_];
       if (field_index_ == 0) {
@@ -109,6 +110,18 @@ class GraphStore::IngestJob final : public Job {
       case HamDecision::kKeepCurrent:
         ++summary_.ignored;
         break;
+    }
+  }
+
+  // Hints the index buckets of the fields this turn will resolve in the
+  // current node: in a node too large for the cache, their misses then
+  // overlap.
+  void prefetch(std::size_t budget) const {
+    if (target_ == nullptr || node_index_ >= nodes_.size()) return;
+    const auto& fields = nodes_[node_index_].fields;
+    const std::size_t end = std::min(fields.size(), field_index_ + budget);
+    for (std::size_t i = field_index_; i < end; ++i) {
+      target_->prefetch(fields[i].key);
     }
   }
 

@@ -21,6 +21,15 @@ Value::Value(double number) : data_(number) {
 
 std::string format_number(double number) {
   if (number == 0) return "0";  // both zeros
+  // Below 2^53 every integer is a distinct double, so its shortest
+  // round-trip digits are its exact digits.
+  if (std::fabs(number) < 9007199254740992.0 && number == std::trunc(number)) {
+    char buf[24];
+    const auto end =
+        std::to_chars(buf, buf + sizeof buf, static_cast<long long>(number))
+            .ptr;
+    return std::string(buf, end);
+  }
   std::string out;
   if (number < 0) {
     out += '-';

@@ -8,10 +8,9 @@
 // ingest_ms runs from the JSON text to every field applied (decode,
 // validate, ingest, ack); get_ms is a get of the whole node SOUL until every
 // reply chunk has been encoded.
-#include <gunpp/gunpp.hpp>
-
 #include <chrono>
 #include <fstream>
+#include <gunpp/gunpp.hpp>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -70,15 +69,17 @@ int main(int argc, char** argv) {
   while (from < text.size()) {
     std::size_t to = text.find('\n', from);
     if (to == std::string::npos) to = text.size();
-    if (to > from) endpoint.receive(std::string_view(text).substr(from, to - from), reply);
+    if (to > from)
+      endpoint.receive(std::string_view(text).substr(from, to - from), reply);
     from = to + 1;
   }
   scheduler.run_until_idle();
   const double ingest_ms = ms_since(start);
 
   std::size_t fields = 0;
-  store.for_each_node(
-      [&fields](std::string_view, const gunpp::Node& node) { fields += node.size(); });
+  store.for_each_node([&fields](std::string_view, const gunpp::Node& node) {
+    fields += node.size();
+  });
   std::cout << "{\"ingest_ms\":" << ingest_ms << ",\"fields\":" << fields;
   if (!get_soul.empty()) {
     std::string get = R"({"#":"bench-get","get":{"#":)";
@@ -88,7 +89,8 @@ int main(int argc, char** argv) {
     start = std::chrono::steady_clock::now();
     endpoint.receive(get, reply);
     scheduler.run_until_idle();
-    std::cout << ",\"get_ms\":" << ms_since(start) << ",\"get_replies\":" << replies;
+    std::cout << ",\"get_ms\":" << ms_since(start)
+              << ",\"get_replies\":" << replies;
   }
   std::cout << ",\"peak_rss_mib\":" << peak_rss_mib() << "}\n";
   return 0;

@@ -56,6 +56,10 @@ class Node {
   // Overwrites the field at `slot` (< size()).
   void assign(std::size_t slot, Value value, State state);
 
+  // A hint that `key` is about to be looked up: starts loading its index
+  // bucket. No effect on results.
+  void prefetch(std::string_view key) const { index_.prefetch(key); }
+
   // Approximate heap and inline bytes held by this node.
   std::size_t memory_bytes() const;
 

@@ -39,6 +39,14 @@ class SlotIndex {
     return new_slot;
   }
 
+  // Starts fetching the bucket where a probe for `key` begins, so that
+  // several probes' cache misses overlap instead of queueing.
+  void prefetch(std::string_view key) const {
+    if (!buckets_.empty()) {
+      __builtin_prefetch(&buckets_[tag_of(key) & (buckets_.size() - 1)]);
+    }
+  }
+
   std::size_t capacity() const { return buckets_.capacity(); }
 
  private:
