@@ -27,6 +27,10 @@ def ms(value):
     return f"{value:.3f} ms"
 
 
+def size(n):
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
+
+
 def ratio(a, b):
     return a / b if a is not None and b else None
 
@@ -104,7 +108,9 @@ def targets_section(runs, compare):
                 add("1M-field node, whole get: fixed GUN.js / gunpp", fmt_ratio(r), "≥ 50×", r >= 50)
     if not rows:
         return []
-    return ["## Targets", "", "| measure | this run | target | |", "|---|---|---|---|", *rows, ""]
+    return ["## Targets", "", "| measure | this run | target | |", "|---|---|---|---|", *rows, "",
+            "Where the time goes, and what stands between a target and this run, is in "
+            "[performance.md](performance.md).", ""]
 
 
 def compare_section(compare):
@@ -133,7 +139,7 @@ def compare_section(compare):
         get = lambda r, k: r[k] if r else None
         rss = " / ".join("—" if r is None else f"{r['peak_rss_mib']:.0f}" for r in (p, f, g))
         lines.append(
-            f"| {row['workload']} | {row['bytes'] / 1e6:.1f} MB | {ms(get(p, 'ingest_ms'))} | "
+            f"| {row['workload']} | {size(row['bytes'])} | {ms(get(p, 'ingest_ms'))} | "
             f"{ms(get(f, 'ingest_ms'))} | {ms(g['ingest_ms'])} | {ms(get(p, 'get_ms'))} | "
             f"{ms(get(f, 'get_ms'))} | {ms(g['get_ms'])} | {rss} | "
             f"{fmt_ratio(ratio(get(f, 'ingest_ms'), g['ingest_ms']))}, "
@@ -170,6 +176,22 @@ plot "{data}" using 1:2 with linespoints lw 2 title "GUN.js as published", \\
     subprocess.run(["gnuplot"], input=script, text=True, check=True)
 
 
+def update_readme(section):
+    """Replaces the block between the bench markers in README.md with the
+    side-by-side table of this run."""
+    path = os.path.join(ROOT, "README.md")
+    text = open(path).read()
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    if start not in text or end not in text:
+        return
+    table = [l for l in section if l.startswith("|")]
+    body = "\n".join(table + ["", "![ingest time against node size, log-log](docs/scaling.png)"])
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    with open(path, "w") as f:
+        f.write(f"{head}{start}\n{body}\n{end}{tail}")
+
+
 def main():
     bench, compare = load("bench.json"), load("compare.json")
     if bench is None:
@@ -191,6 +213,8 @@ def main():
     lines += bench_lines + [""]
     with open(os.path.join(ROOT, "docs/benchmarks.md"), "w") as f:
         f.write("\n".join(lines))
+    if compare:
+        update_readme(compare_section(compare))
     print("report: wrote docs/benchmarks.md" + (" and docs/scaling.png" if compare else ""))
 
 
