@@ -28,6 +28,28 @@ TEST_CASE("Node keeps insertion order and stable slots", "[node]") {
   CHECK(node.state(1) == 13);
 }
 
+TEST_CASE("Node::try_emplace inserts only absent keys", "[node]") {
+  Node node;
+  std::string key = "k";
+  Value value("first");
+  const auto [slot, inserted] =
+      node.try_emplace(std::move(key), std::move(value), 1);
+  CHECK(inserted);
+  CHECK(slot == 0);
+  std::string again = "k";
+  Value other("second");
+  const auto [slot2, inserted2] =
+      node.try_emplace(std::move(again), std::move(other), 2);
+  CHECK_FALSE(inserted2);
+  CHECK(slot2 == 0);
+  // Present: nothing is moved from, nothing is written.
+  CHECK(again == "k");
+  CHECK(other == Value("second"));
+  CHECK(node.value(0) == Value("first"));
+  CHECK(node.state(0) == 1);
+  CHECK(node.size() == 1);
+}
+
 TEST_CASE("Node index survives growth", "[node]") {
   Node node;
   constexpr int kKeys = 10000;
