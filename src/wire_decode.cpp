@@ -1,6 +1,7 @@
 // Streaming decoder for GUN wire frames (nlohmann_json SAX events).
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -78,10 +79,14 @@ struct LinkBuild {
 
 class FrameHandler {
  public:
-  explicit FrameHandler(const WireLimits& limits) : limits_(limits) {}
+  // `overflows`: the ordinals, among all number tokens of the text, of those
+  // that were out of double range and have been replaced by 0 (see
+  // neutralize_overflows); each fails its message instead of being a value.
+  FrameHandler(const WireLimits& limits, std::vector<std::size_t> overflows)
+      : limits_(limits), overflows_(std::move(overflows)) {}
 
   DecodedFrame& frame() { return frame_; }
-  // Set when parsing stopped because of a number out of double range.
+  // Set when parsing stopped at a number out of double range.
   bool overflow() const { return overflow_; }
   const Status& limit_error() const { return limit_error_; }
 
@@ -89,12 +94,12 @@ class FrameHandler {
   bool null() { return scalar(Value()); }
   bool boolean(bool b) { return scalar(Value(b)); }
   bool number_integer(std::int64_t n) {
-    return scalar(Value(static_cast<double>(n)));
+    return number(static_cast<double>(n));
   }
   bool number_unsigned(std::uint64_t n) {
-    return scalar(Value(static_cast<double>(n)));
+    return number(static_cast<double>(n));
   }
-  bool number_float(double n, const std::string&) { return scalar(Value(n)); }
+  bool number_float(double n, const std::string&) { return number(n); }
   bool string(std::string& s) { return scalar(Value(std::move(s))); }
   bool binary(Json::binary_t&) { return true; }  // not produced by JSON text
   bool key(std::string& k) {
@@ -107,16 +112,7 @@ class FrameHandler {
   bool end_array() { return close(); }
   bool parse_error(std::size_t, const std::string&,
                    const nlohmann::detail::exception& ex) {
-    if (ex.id == kNumberOverflow) {
-      overflow_ = true;
-      if (!stack_.empty() && stack_.back() == Ctx::kStates) {
-        fail_field(key_, "state is not a finite number");
-      } else if (!stack_.empty() && stack_.back() == Ctx::kNode) {
-        fail_field(key_, "bad value (number out of range)");
-      } else if (message_ != nullptr) {
-        fail("number out of range");
-      }
-    }
+    overflow_ = ex.id == kNumberOverflow;
     return false;
   }
 
@@ -142,6 +138,35 @@ class FrameHandler {
       return false;
     }
     message_ = &frame_.messages.emplace_back();
+    return true;
+  }
+
+  bool number(double n) {
+    const bool overflowed = next_overflow_ < overflows_.size() &&
+                            overflows_[next_overflow_] == numbers_seen_;
+    ++numbers_seen_;
+    if (!overflowed) return scalar(Value(n));
+    ++next_overflow_;
+    return overflowed_number();
+  }
+
+  // A number out of double range: a skipped element of an array frame, or
+  // an error that fails its whole message.
+  bool overflowed_number() {
+    if (stack_.empty()) return true;  // a bare scalar frame; rejected later
+    if (stack_.back() == Ctx::kFrame) {
+      ++frame_.skipped;
+      return true;
+    }
+    if (message_ == nullptr) return true;  // inside a skipped frame element
+    if (stack_.back() == Ctx::kStates) {
+      fail_field(key_, "state is not a finite number");
+    } else if (stack_.back() == Ctx::kNode) {
+      fail_field(key_, "bad value (number out of range)");
+    } else {
+      fail("number out of range");
+    }
+    message_overflowed_ = true;
     return true;
   }
 
@@ -192,7 +217,9 @@ class FrameHandler {
   }
 
   // A scalar element of an array frame: a string holding a message is
-  // decoded as one (GUN.js does the same); anything else is skipped.
+  // decoded as one (GUN.js does the same); anything else is skipped. The
+  // nested text is an object, whose strings are never decoded again, so
+  // this recurses at most once.
   bool frame_element(Value v) {
     if (v.is_string() && !v.as_string().empty() && v.as_string()[0] == '{') {
       auto nested = decode_frame(v.as_string(), limits_);
@@ -326,6 +353,11 @@ class FrameHandler {
         finish_put();
         break;
       case Ctx::kMessage:
+        if (message_overflowed_) {
+          fail("number out of range");
+          message().put.reset();
+          message_overflowed_ = false;
+        }
         message_ = nullptr;
         break;
       default:
@@ -435,8 +467,12 @@ class FrameHandler {
   LinkBuild link_;
   bool put_hash_ = false;
   bool put_dot_ = false;
+  bool message_overflowed_ = false;
   bool overflow_ = false;
   Status limit_error_;
+  const std::vector<std::size_t> overflows_;
+  std::size_t next_overflow_ = 0;
+  std::size_t numbers_seen_ = 0;
 };
 
 bool is_space(char c) {
@@ -449,64 +485,92 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-std::size_t skip_space(std::string_view text, std::size_t pos) {
-  while (pos < text.size() && is_space(text[pos])) ++pos;
-  return pos;
+// Whether `token` is a number in JSON's grammar:
+// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+bool is_json_number(std::string_view token) {
+  std::size_t i = 0;
+  const auto digits = [&] {
+    const std::size_t from = i;
+    while (i < token.size() && token[i] >= '0' && token[i] <= '9') ++i;
+    return i > from;
+  };
+  if (i < token.size() && token[i] == '-') ++i;
+  if (i < token.size() && token[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < token.size() && token[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < token.size() && (token[i] == 'e' || token[i] == 'E')) {
+    ++i;
+    if (i < token.size() && (token[i] == '+' || token[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == token.size();
 }
 
-// The end of the JSON value starting at `pos`, found by tracking strings and
-// nesting only; npos when it is unbalanced. Used only after the parser has
-// stopped at a number out of range, to find the values it could not finish.
-std::size_t skip_value(std::string_view text, std::size_t pos) {
-  int depth = 0;
+// Whether the JSON number `token` is out of double range, as nlohmann_json
+// (which also uses strtod) reads it. Without an exponent, fewer than 309
+// digits always fit.
+bool overflows_double(std::string_view token) {
+  if (token.size() < 309 && token.find_first_of("eE") == token.npos) {
+    return false;
+  }
+  return std::isinf(std::strtod(std::string(token).c_str(), nullptr));
+}
+
+bool is_number_char(char c) {
+  return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' ||
+         c == 'e' || c == 'E';
+}
+
+struct NeutralizedText {
+  std::string text;
+  std::vector<std::size_t> overflows;  // ordinals among number tokens
+};
+
+// A copy of `text` in which every number token out of double range is
+// replaced by "0" padded with spaces, and the ordinals of those tokens among
+// all number tokens. nlohmann_json stops at such a number, while JSON.parse
+// reads it as Infinity; parsing the copy visits the rest of the frame and
+// lets the handler fail only the messages that held one. One linear scan;
+// strings are skipped by their quotes and escapes. Replacing a whole valid
+// token by another keeps the text exactly as valid or invalid as it was.
+NeutralizedText neutralize_overflows(std::string_view text) {
+  NeutralizedText out{std::string(text), {}};
+  std::string& s = out.text;
+  std::size_t ordinal = 0;
   bool in_string = false;
-  for (std::size_t i = pos; i < text.size(); ++i) {
-    const char c = text[i];
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
     if (in_string) {
       if (c == '\\') {
         ++i;
       } else if (c == '"') {
         in_string = false;
-        if (depth == 0) return i + 1;
       }
       continue;
     }
     if (c == '"') {
       in_string = true;
-    } else if (c == '{' || c == '[') {
-      ++depth;
-    } else if (c == '}' || c == ']') {
-      if (depth == 0) return i;
-      if (--depth == 0) return i + 1;
-    } else if (depth == 0 && (c == ',' || is_space(c))) {
-      return i;
+      continue;
     }
-  }
-  return depth == 0 && !in_string ? text.size() : std::string_view::npos;
-}
-
-// The element texts of the array `text`, or nullopt when it is not one.
-std::optional<std::vector<std::string_view>> split_array(
-    std::string_view text) {
-  std::vector<std::string_view> elements;
-  std::size_t pos = skip_space(text, 1);
-  if (pos < text.size() && text[pos] == ']') {
-    return pos + 1 == text.size() ? std::optional(elements) : std::nullopt;
-  }
-  while (pos < text.size()) {
-    const std::size_t end = skip_value(text, pos);
-    if (end == std::string_view::npos || end == pos) return std::nullopt;
-    elements.push_back(text.substr(pos, end - pos));
-    pos = skip_space(text, end);
-    if (pos < text.size() && text[pos] == ',') {
-      pos = skip_space(text, pos + 1);
-    } else if (pos + 1 == text.size() && text[pos] == ']') {
-      return elements;
-    } else {
-      return std::nullopt;
+    if (c != '-' && (c < '0' || c > '9')) continue;
+    std::size_t end = i;
+    while (end < s.size() && is_number_char(s[end])) ++end;
+    const std::string_view token(s.data() + i, end - i);
+    if (is_json_number(token) && overflows_double(token)) {
+      out.overflows.push_back(ordinal);
+      s.replace(i, end - i, end - i, ' ');
+      s[i] = '0';
     }
+    ++ordinal;
+    i = end - 1;
   }
-  return std::nullopt;
+  return out;
 }
 
 }  // namespace
@@ -523,52 +587,22 @@ Result<DecodedFrame> decode_frame(std::string_view text,
     return Status::invalid_argument(
         "frame is neither a JSON object nor a JSON array");
   }
-  FrameHandler handler(limits);
+  FrameHandler handler(limits, {});
   if (Json::sax_parse(text.begin(), text.end(), &handler)) {
     return std::move(handler.frame());
   }
   if (!handler.limit_error().is_ok()) return handler.limit_error();
-  if (!handler.overflow()) {
-    return Status::invalid_argument("frame is not valid JSON");
-  }
-  if (text.front() == '{') {
-    // One message with a number out of range: it is invalid, nothing else.
-    if (skip_value(text, 0) != text.size()) {
-      return Status::invalid_argument("frame is not valid JSON");
+  if (handler.overflow()) {
+    // Parse once more with the out-of-range numbers replaced: every message
+    // is decoded, and those that held one fail on their own.
+    NeutralizedText neutral = neutralize_overflows(text);
+    FrameHandler again(limits, std::move(neutral.overflows));
+    if (Json::sax_parse(neutral.text.begin(), neutral.text.end(), &again)) {
+      return std::move(again.frame());
     }
-    DecodedFrame frame = std::move(handler.frame());
-    frame.messages.resize(1);
-    Message& message = frame.messages[0];
-    message.put.reset();
-    if (message.error.is_ok()) {
-      message.error =
-          Status::invalid_argument("Invalid graph: number out of range");
-    }
-    return frame;
+    if (!again.limit_error().is_ok()) return again.limit_error();
   }
-  // An array: decode every element on its own so that only the message
-  // holding the bad number fails.
-  const auto elements = split_array(text);
-  if (!elements) return Status::invalid_argument("frame is not valid JSON");
-  DecodedFrame frame;
-  for (std::string_view element : *elements) {
-    if (element.empty() || element.front() != '{') {
-      auto scalar = decode_frame("[" + std::string(element) + "]", limits);
-      if (!scalar) return scalar.status();
-      frame.skipped += scalar->skipped;
-      for (auto& m : scalar->messages) frame.messages.push_back(std::move(m));
-      continue;
-    }
-    auto decoded = decode_frame(element, limits);
-    if (!decoded) return decoded.status();
-    frame.messages.push_back(std::move(decoded->messages[0]));
-  }
-  if (frame.messages.size() > limits.max_messages_per_frame) {
-    return Status::resource_exhausted(
-        "frame has more than " + std::to_string(limits.max_messages_per_frame) +
-        " messages");
-  }
-  return frame;
+  return Status::invalid_argument("frame is not valid JSON");
 }
 
 }  // namespace gunpp

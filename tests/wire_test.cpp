@@ -1,8 +1,12 @@
 #include "gunpp/wire.hpp"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
+#include "fuzz/endpoint_property.hpp"
 #include "gunpp/graph_store.hpp"
 
 namespace gunpp {
@@ -262,6 +266,84 @@ TEST_CASE("decode frames", "[wire]") {
   SECTION("escapes decode to UTF-8") {
     const Message m = decode_one(R"({"#":"\ud83d\ude00\u00e9\n"})");
     CHECK(m.id == "\xF0\x9F\x98\x80\xC3\xA9\n");
+  }
+}
+
+TEST_CASE("decode: numbers out of range never make the decoder recurse",
+          "[wire][regression]") {
+  SECTION("one alone in an array frame is a skipped element") {
+    auto frame = decode_frame("[1e999]");
+    REQUIRE(frame);
+    CHECK(frame->messages.empty());
+    CHECK(frame->skipped == 1);
+  }
+  SECTION("inside nested arrays, deep ones included") {
+    auto frame = decode_frame(R"([[1e999],[[-2e949]],{"#":"b"}])");
+    REQUIRE(frame);
+    REQUIRE(frame->messages.size() == 1);
+    CHECK(frame->messages[0].id == "b");
+    CHECK(frame->skipped == 2);
+    const std::string deep =
+        std::string(100000, '[') + "1e999" + std::string(100000, ']');
+    auto deep_frame = decode_frame(deep);
+    REQUIRE(deep_frame);
+    CHECK(deep_frame->skipped == 1);
+  }
+  SECTION("in a message held in a string element") {
+    auto frame = decode_frame(
+        R"(["{\"#\":\"s\",\"put\":{\"a\":{\"_\":{\"#\":\"a\",\">\":{\"k\":1}},)"
+        R"(\"k\":1e999}}}",{"#":"t"}])");
+    REQUIRE(frame);
+    REQUIRE(frame->messages.size() == 2);
+    CHECK(frame->messages[0].id == "s");
+    CHECK_FALSE(frame->messages[0].put);
+    CHECK(frame->messages[0].error.message() ==
+          "Invalid graph: soul 'a' key 'k': bad value (number out of range)");
+    CHECK(frame->messages[1].id == "t");
+  }
+  SECTION("the rest of the message is still read, and the error is the first") {
+    const Message m = decode_one(
+        R"({"put":{"a":{"_":{"#":"a",">":{"k":1e999}},"k":1}},"#":"late"})");
+    CHECK(m.id == "late");
+    CHECK(m.has_put);
+    CHECK_FALSE(m.put);
+    CHECK(m.error.message() ==
+          "Invalid graph: soul 'a' key 'k': state is not a finite number");
+    const Message other = decode_one(R"({"#":"m","x":1e999,"put":{}})");
+    CHECK_FALSE(other.put);
+    CHECK(other.error.message() == "Invalid graph: number out of range");
+    // GUN's single-field form is ignored, but not when it overflows.
+    const Message single = decode_one(R"({"put":{"#":"a",".":"k",":":1e999}})");
+    CHECK_FALSE(single.put);
+    CHECK(single.error.message() == "Invalid graph: number out of range");
+  }
+  SECTION("many in one frame cost one more pass, not one per number") {
+    std::string text = "[";
+    for (int i = 0; i < 50000; ++i) text += "1e999,{\"#\":\"m\"},";
+    text += "2]";
+    auto frame = decode_frame(text);
+    REQUIRE(frame);
+    CHECK(frame->messages.size() == 50000);
+    CHECK(frame->skipped == 50001);
+  }
+  SECTION("text that is not JSON stays an error") {
+    for (const char* text :
+         {"[1e999-5]", "[01e999]", "[1e999,]", "[1e999e5]", "[-1e999",
+          R"({"a":1e999,})", R"([{"a":1e999}x])", "[1e999 1]"}) {
+      INFO(text);
+      CHECK(decode_frame(text).status().message() ==
+            "frame is not valid JSON");
+    }
+  }
+  SECTION("every input in tests/fuzz/regressions keeps the fuzz property") {
+    for (const auto& entry : std::filesystem::directory_iterator(
+             GUNPP_FUZZ_REGRESSIONS_DIR)) {
+      std::ifstream in(entry.path(), std::ios::binary);
+      const std::string text{std::istreambuf_iterator<char>(in),
+                             std::istreambuf_iterator<char>()};
+      INFO(entry.path());
+      CHECK(testing::endpoint_property_violation(text).empty());
+    }
   }
 }
 

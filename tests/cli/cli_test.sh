@@ -45,6 +45,17 @@ printf '%s\n%s\n' "$put" '{oops' > "$tmp/bad.ndjson"
 check "bad line exits 2" "2" "$?"
 check "bad line is named" "gunpp: line 2: frame is not valid JSON" "$(cat "$tmp/err")"
 
+# Inputs the fuzzer found crashing: exit 0 or 2, and one line on error.
+for input in "$(dirname "$0")"/../fuzz/regressions/endpoint/*; do
+  "$gunpp" apply --now 5000 "$input" > "$tmp/out" 2> "$tmp/err"
+  status=$?
+  name=$(basename "$input")
+  case $status in
+    0) check "fuzz regression $name" "0 0" "$status $(wc -l < "$tmp/err")" ;;
+    *) check "fuzz regression $name" "2 0 1" "$status $(wc -c < "$tmp/out") $(wc -l < "$tmp/err")" ;;
+  esac
+done
+
 # Argument errors.
 "$gunpp" apply --now > /dev/null 2>&1; check "--now without value" 2 $?
 "$gunpp" apply --now soon < /dev/null > /dev/null 2>&1; check "--now not a number" 2 $?
