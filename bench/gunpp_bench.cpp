@@ -6,11 +6,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
-#include <gunpp/gunpp.hpp>
+#include <gunpp/wire.hpp>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include "store_access.hpp"
 
 namespace {
 
@@ -42,12 +44,14 @@ struct Bed {
 };
 
 // One put of an n-field node, pumped until its callback has fired.
-void ingest_one_node(benchmark::State& state, gunpp::Options options) {
+void ingest_one_node(benchmark::State& state, bool slice_baseline) {
   const auto n = static_cast<std::size_t>(state.range(0));
   double bytes_per_key = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    auto bed = std::make_unique<Bed>(options);
+    auto bed = std::make_unique<Bed>();
+    if (slice_baseline)
+      gunpp::detail::StoreAccess::use_slice_baseline(bed->store);
     gunpp::Graph delta = node_delta("node", n);
     bool done = false;
     state.ResumeTiming();
@@ -67,7 +71,7 @@ void ingest_one_node(benchmark::State& state, gunpp::Options options) {
   state.counters["bytes_per_key"] = bytes_per_key;
 }
 
-void BM_PutOneNode(benchmark::State& state) { ingest_one_node(state, {}); }
+void BM_PutOneNode(benchmark::State& state) { ingest_one_node(state, false); }
 BENCHMARK(BM_PutOneNode)
     ->Arg(1000)
     ->Arg(10000)
@@ -78,9 +82,7 @@ BENCHMARK(BM_PutOneNode)
 // The same store resuming each node the GUN.js way (copying the remaining
 // key list every 9-key turn): the quadratic that the cursor removes.
 void BM_PutOneNodeSliceBaseline(benchmark::State& state) {
-  gunpp::Options options;
-  options.ingest_resume = gunpp::IngestResume::kSliceBaseline;
-  ingest_one_node(state, options);
+  ingest_one_node(state, true);
 }
 BENCHMARK(BM_PutOneNodeSliceBaseline)
     ->Arg(1000)
@@ -214,10 +216,10 @@ void BM_WireIngest(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     auto bed = std::make_unique<Bed>();
-    gunpp::Endpoint endpoint(bed->store);
+    gunpp::WireProtocol protocol(bed->store);
     bool acked = false;
     state.ResumeTiming();
-    endpoint.receive(text, [&acked](const std::string&) { acked = true; });
+    protocol.receive(text, [&acked](const std::string&) { acked = true; });
     bed->scheduler.run_until_idle();
     state.PauseTiming();
     if (!acked || bed->store.get("node")->size() != n) {

@@ -39,11 +39,11 @@ int main() {
   gunpp::Status status = store.write(
       "alice",
       {{"name", "Alice"}, {"age", 41}, {"best_friend", gunpp::Link("bob")}});
+  if (status) status = store.write("bob", {{"name", "Bob"}});
   if (!status) {
     std::cerr << status.to_string() << "\n";
     return 1;
   }
-  store.write("bob", {{"name", "Bob"}});
   scheduler.run_until_idle();
   print_node(store, "alice");
 

@@ -10,7 +10,7 @@
 // reply chunk has been encoded.
 #include <chrono>
 #include <fstream>
-#include <gunpp/gunpp.hpp>
+#include <gunpp/wire.hpp>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
   gunpp::ManualClock clock(1'700'000'000'000.0);
   gunpp::Scheduler scheduler(clock);
   gunpp::GraphStore store(scheduler);
-  gunpp::Endpoint endpoint(store);
+  gunpp::WireProtocol protocol(store);
   std::size_t replies = 0;
   const auto reply = [&replies](const std::string&) { ++replies; };
 
@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
     std::size_t to = text.find('\n', from);
     if (to == std::string::npos) to = text.size();
     if (to > from)
-      endpoint.receive(std::string_view(text).substr(from, to - from), reply);
+      protocol.receive(std::string_view(text).substr(from, to - from), reply);
     from = to + 1;
   }
   scheduler.run_until_idle();
@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
     get += "}}";
     replies = 0;
     start = std::chrono::steady_clock::now();
-    endpoint.receive(get, reply);
+    protocol.receive(get, reply);
     scheduler.run_until_idle();
     std::cout << ",\"get_ms\":" << ms_since(start)
               << ",\"get_replies\":" << replies;

@@ -23,23 +23,27 @@
 // unsubscribe), but must not destroy it. An exception thrown by a callback is
 // caught, counted in Stats::callback_exceptions and otherwise ignored, so a
 // bad subscriber cannot break the merge.
+//
+// Lifetime of what reads return: a `const Node*` or `const Node&` handed out
+// by the store (get, for_each_node, Chunk, Change) is valid until the store
+// runs its next turn, and no longer: a store with a node cache may evict a
+// node between turns. Use it at once, inside the same turn or callback, or
+// copy what you need (get(soul, key) returns a copy). The store itself keeps
+// souls, never node pointers, across turns.
 #ifndef GUNPP_GRAPH_STORE_HPP_
 #define GUNPP_GRAPH_STORE_HPP_
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "gunpp/graph.hpp"
-#include "gunpp/ham.hpp"
 #include "gunpp/node.hpp"
 #include "gunpp/options.hpp"
 #include "gunpp/scheduler.hpp"
@@ -94,7 +98,6 @@ struct Entry {
 // Counters for tests, benchmarks and observability.
 struct Stats {
   std::uint64_t keys_visited = 0;  // fields fed to HAM (first try + retries)
-  std::uint64_t keys_copied = 0;   // key names copied to resume a node
   std::uint64_t ingest_turns = 0;  // turns run by ingest jobs
   std::uint64_t read_turns = 0;    // turns run by chunked reads
   std::uint64_t applied = 0;
@@ -104,6 +107,10 @@ struct Stats {
 };
 
 using SubscriptionId = std::uint64_t;
+
+namespace detail {
+class StoreAccess;
+}  // namespace detail
 
 class GraphStore {
  public:
@@ -138,8 +145,8 @@ class GraphStore {
                std::vector<std::pair<std::string, Value>> fields,
                PutCallback done = {});
 
-  // The node `soul`, or nullptr. The pointer stays valid for the store's
-  // lifetime (nodes are never removed); its contents change as turns run.
+  // The node `soul`, or nullptr. Valid until the store runs its next turn
+  // (see the lifetime note at the top of this file).
   const Node* get(std::string_view soul) const;
 
   // The field `key` of `soul`, or nullopt when either is absent.
@@ -147,7 +154,7 @@ class GraphStore {
 
   // Walks node `soul` in slot order, one chunk of at most keys_per_chunk
   // fields per turn (or `keys_per_chunk` when given), up to the fields it had
-  // when read() was called;
+  // when read() was called; each turn looks the node up again by its soul.
   // `on_chunk` sees every chunk, the last one with `last` set. Returns
   // NotFound when the soul is absent, ResourceExhausted when
   // max_pending_jobs jobs are queued (no callback in either case).
@@ -163,8 +170,8 @@ class GraphStore {
   SubscriptionId subscribe_all(ChangeCallback on_change);
   bool unsubscribe(SubscriptionId id);
 
-  // Calls `fn(soul, node)` for every node, in no particular order. `fn` must
-  // not write to the store.
+  // Calls `fn(soul, node)` for every node, in no particular order, within
+  // this call (no turn runs meanwhile). `fn` must not write to the store.
   void for_each_node(
       const std::function<void(std::string_view, const Node&)>& fn) const;
 
@@ -174,73 +181,24 @@ class GraphStore {
       const std::function<void(std::string_view, std::string_view, const Value&,
                                State)>& fn) const;
 
-  std::size_t node_count() const { return nodes_.size(); }
+  std::size_t node_count() const;
   // Fields waiting for their state to come due.
-  std::size_t deferred_count() const { return deferred_.size(); }
+  std::size_t deferred_count() const;
   // Puts and reads not finished yet.
-  std::size_t pending_jobs() const { return jobs_.size(); }
-  const Stats& stats() const { return stats_; }
-  const Options& options() const { return options_; }
-  Scheduler& scheduler() const { return *scheduler_; }
+  std::size_t pending_jobs() const;
+  const Stats& stats() const;
+  const Options& options() const;
+  Scheduler& scheduler() const;
 
   // Approximate bytes held by all nodes (see Node::memory_bytes).
   std::size_t memory_bytes() const;
 
+  // The implementation, defined inside the library.
+  class Impl;
+
  private:
-  class Job;
-  class IngestJob;
-  class ReadJob;
-  struct Deferred {
-    std::string soul;
-    std::string key;
-    Value value;
-    State state;
-  };
-  struct Subscriber {
-    SubscriptionId id;
-    ChangeCallback callback;
-    bool active;
-  };
-
-  Status validate(const Graph& delta, std::size_t* future_fields) const;
-  Status enqueue(std::unique_ptr<Job> job);
-  void run_job_turn();
-  double machine_time() const;
-  Node* find_node(std::string_view soul);
-
-  // Runs HAM for one field against the store and applies the outcome;
-  // `node` caches the target node (nullptr until it exists).
-  HamDecision resolve(std::string_view soul, Node*& node, std::string& key,
-                      Value& value, State state, double now);
-  void defer(std::string_view soul, std::string key, Value value, State state,
-             double now);
-  void retry_deferred(std::uint64_t deferred_id);
-
-  void notify(std::string_view soul, std::string_view key, const Value& value,
-              State state);
-  void dispatch(std::deque<Subscriber>& subscribers, const Change& change);
-  void compact_subscribers();
-  template <typename F, typename... Args>
-  void invoke_guarded(const F& callback, Args&&... args);
-
-  Scheduler* scheduler_;
-  Options options_;
-  StateClock state_clock_;
-  std::unordered_map<std::string, Node> nodes_;
-  std::deque<std::unique_ptr<Job>> jobs_;
-  std::size_t reserved_deferrals_ = 0;
-  std::unordered_map<std::uint64_t, Deferred> deferred_;
-  std::uint64_t last_deferred_id_ = 0;
-
-  std::unordered_map<std::string, std::deque<Subscriber>> soul_subscribers_;
-  std::deque<Subscriber> all_subscribers_;
-  std::unordered_map<SubscriptionId, std::string> subscription_souls_;
-  SubscriptionId last_subscription_ = 0;
-  int dispatch_depth_ = 0;
-  bool needs_compaction_ = false;
-
-  Stats stats_;
-  Scheduler::OwnerId owner_;
+  friend class detail::StoreAccess;  // benchmark and test hooks
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace gunpp

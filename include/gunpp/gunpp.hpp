@@ -1,9 +1,9 @@
-// The umbrella header: everything a gunpp application needs.
+// The core's umbrella header: values, states, HAM, nodes, graphs, the
+// scheduler and the store; nothing but the standard library underneath. Link
+// gunpp::core. The wire layer has its own umbrella, gunpp/wire.hpp.
 #ifndef GUNPP_GUNPP_HPP_
 #define GUNPP_GUNPP_HPP_
 
-#include "gunpp/dedup.hpp"        // IWYU pragma: export
-#include "gunpp/endpoint.hpp"     // IWYU pragma: export
 #include "gunpp/graph.hpp"        // IWYU pragma: export
 #include "gunpp/graph_store.hpp"  // IWYU pragma: export
 #include "gunpp/ham.hpp"          // IWYU pragma: export
@@ -13,6 +13,5 @@
 #include "gunpp/state.hpp"        // IWYU pragma: export
 #include "gunpp/status.hpp"       // IWYU pragma: export
 #include "gunpp/value.hpp"        // IWYU pragma: export
-#include "gunpp/wire.hpp"         // IWYU pragma: export
 
 #endif  // GUNPP_GUNPP_HPP_

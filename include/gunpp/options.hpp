@@ -6,21 +6,10 @@
 
 namespace gunpp {
 
-// How an ingest job resumes a node between turns.
-enum class IngestResume {
-  kCursor,  // an index cursor: O(1) per turn, O(n) per node
-  // GUN.js's way, for benchmarks only: copy the list of the node's remaining
-  // keys every turn (its keys.slice(9)), O(n) per turn and O(n^2) per node.
-  kSliceBaseline,
-};
-
 struct Options {
   // Fields an ingest job feeds to HAM in one scheduler turn; GUN.js uses 9.
   // The budget spans node boundaries. Must be >= 1.
   std::size_t keys_per_turn = 9;
-
-  // Keep kCursor; kSliceBaseline exists to measure what gunpp saves.
-  IngestResume ingest_resume = IngestResume::kCursor;
 
   // Fields a chunked read hands out per turn (GUN's get replies carry at
   // most 9 names). Must be >= 1.

@@ -67,7 +67,7 @@ class Scheduler {
   Clock& clock() const { return *clock_; }
 
   // Pumping thread. Queues `task` at the back of the FIFO.
-  void defer(Task task, OwnerId owner = 0);
+  void enqueue(Task task, OwnerId owner = 0);
 
   // Pumping thread. Runs `task` once Clock::now_ms() >= due_ms. Returns an id
   // for cancel_timer().
@@ -108,7 +108,7 @@ class Scheduler {
   std::size_t timers() const { return timers_.size(); }
 
  private:
-  struct Entry {
+  struct QueuedTask {
     Task task;
     OwnerId owner;
   };
@@ -126,8 +126,8 @@ class Scheduler {
 
   Clock* clock_;
   SchedulerOptions options_;
-  std::deque<Entry> ready_;
-  std::map<TimerKey, Entry> timers_;
+  std::deque<QueuedTask> ready_;
+  std::map<TimerKey, QueuedTask> timers_;
   std::unordered_map<TimerId, double> timer_due_;
   TimerId last_timer_ = 0;
   OwnerId last_owner_ = 0;

@@ -1,8 +1,10 @@
 // Status: the error value every gunpp call that can fail on input returns.
 //
-// Errors caused by input (a bad graph, a full queue) are values, never
-// exceptions. Exceptions are thrown only when the caller breaks a documented
-// precondition (for example constructing a number Value from NaN).
+// Errors caused by input (a bad graph, a full queue) and by the environment
+// (a file, a socket) are values, never exceptions. Exceptions are thrown only
+// when the caller breaks a documented precondition (for example constructing a
+// number Value from NaN). Both Status and Result are [[nodiscard]]: dropping
+// one drops an error.
 #ifndef GUNPP_STATUS_HPP_
 #define GUNPP_STATUS_HPP_
 
@@ -13,7 +15,7 @@
 
 namespace gunpp {
 
-class Status {
+class [[nodiscard]] Status {
  public:
   enum class Code {
     kOk = 0,
@@ -21,6 +23,11 @@ class Status {
     kResourceExhausted,  // an Options bound was hit; nothing was applied
     kNotFound,           // the soul or key does not exist
     kCancelled,          // the owner was destroyed before the work finished
+    kIOError,            // the operating system refused a read or write
+    kCorruption,         // stored data is damaged or of an unknown format
+    kUnavailable,        // a peer or service cannot be reached now
+    kUnauthenticated,    // a write is not proven to come from its owner
+    kInternal,           // a bug in gunpp: an invariant did not hold
   };
 
   // A default-constructed Status is OK.
@@ -38,6 +45,21 @@ class Status {
   }
   static Status cancelled(std::string message) {
     return Status(Code::kCancelled, std::move(message));
+  }
+  static Status io_error(std::string message) {
+    return Status(Code::kIOError, std::move(message));
+  }
+  static Status corruption(std::string message) {
+    return Status(Code::kCorruption, std::move(message));
+  }
+  static Status unavailable(std::string message) {
+    return Status(Code::kUnavailable, std::move(message));
+  }
+  static Status unauthenticated(std::string message) {
+    return Status(Code::kUnauthenticated, std::move(message));
+  }
+  static Status internal(std::string message) {
+    return Status(Code::kInternal, std::move(message));
   }
 
   bool is_ok() const { return code_ == Code::kOk; }
@@ -66,11 +88,15 @@ std::string_view to_string(Status::Code code);
 
 // A value of type T, or the Status that explains why there is none.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit on purpose
-  // Requires !status.is_ok().
-  Result(Status status) : data_(std::move(status)) {}  // NOLINT
+  // An error. An OK `status` carries no value, so it becomes an Internal
+  // error rather than a Result that claims success and holds nothing.
+  Result(Status status)  // NOLINT: implicit on purpose
+      : data_(status.is_ok()
+                  ? Status::internal("Result constructed from an OK Status")
+                  : std::move(status)) {}
 
   bool is_ok() const { return data_.index() == 0; }
   explicit operator bool() const { return is_ok(); }

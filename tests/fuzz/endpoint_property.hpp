@@ -1,13 +1,12 @@
 // The property every wire frame must keep, shared by the libFuzzer target
 // and the regression tests that replay the inputs it found: any bytes, fed
-// twice through the decoder, the endpoint and the store, leave a store that
-// is consistent with what the endpoint reported, and every reply and the
+// twice through the decoder, the wire protocol and the store, leave a store
+// that is consistent with what the protocol reported, and every reply and the
 // canonical graph decode again.
 #ifndef GUNPP_TESTS_FUZZ_ENDPOINT_PROPERTY_HPP_
 #define GUNPP_TESTS_FUZZ_ENDPOINT_PROPERTY_HPP_
 
-#include <gunpp/gunpp.hpp>
-
+#include <gunpp/wire.hpp>
 #include <string>
 #include <string_view>
 
@@ -20,7 +19,7 @@ inline std::string endpoint_property_violation(std::string_view text) {
   Options options;
   options.max_deferred = 64;
   GraphStore store(scheduler, options);
-  Endpoint endpoint(store);
+  WireProtocol protocol(store);
 
   std::string problem;
   const auto reply = [&problem](const std::string& frame) {
@@ -28,9 +27,9 @@ inline std::string endpoint_property_violation(std::string_view text) {
       problem = "a reply does not decode: " + frame;
     }
   };
-  const Received received = endpoint.receive(text, reply);
+  const Received received = protocol.receive(text, reply);
   // Fed twice: the second time every message with an id is a duplicate.
-  const Received again = endpoint.receive(text, reply);
+  const Received again = protocol.receive(text, reply);
   if (!(received.frame == again.frame) ||
       received.messages.size() != again.messages.size()) {
     return "the same frame decoded differently twice";
@@ -42,10 +41,10 @@ inline std::string endpoint_property_violation(std::string_view text) {
   if (store.deferred_count() > options.max_deferred) {
     return "more deferred fields than max_deferred";
   }
-  store.for_each_deferred([&](std::string_view, std::string_view,
-                              const Value&, State state) {
-    if (state <= clock.now_ms()) problem = "a due field is still deferred";
-  });
+  store.for_each_deferred(
+      [&](std::string_view, std::string_view, const Value&, State state) {
+        if (state <= clock.now_ms()) problem = "a due field is still deferred";
+      });
   const auto decoded = decode_frame("{\"put\":" + encode_graph(store) + "}");
   if (!decoded.is_ok() || decoded->messages.size() != 1 ||
       !decoded->messages[0].error.is_ok()) {

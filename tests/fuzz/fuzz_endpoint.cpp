@@ -1,6 +1,6 @@
 // libFuzzer entry point: any bytes as a GUN wire frame, through the decoder,
-// the endpoint and the store (see endpoint_property.hpp). A broken invariant
-// aborts, so libFuzzer keeps the input.
+// the wire protocol and the store (see endpoint_property.hpp). A broken
+// invariant aborts, so libFuzzer keeps the input.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

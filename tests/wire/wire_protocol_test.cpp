@@ -1,4 +1,4 @@
-#include "gunpp/endpoint.hpp"
+#include "gunpp/wire_protocol.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -13,15 +13,15 @@ namespace {
 using Json = nlohmann::json;
 
 struct Peer {
-  explicit Peer(Options options = {}, EndpointOptions endpoint_options = {})
+  explicit Peer(Options options = {}, WireProtocolOptions protocol_options = {})
       : replies(),
         clock(5000),
         scheduler(clock),
         store(scheduler, options),
-        endpoint(store, endpoint_options) {}
+        protocol(store, protocol_options) {}
 
   Received send(const std::string& frame) {
-    return endpoint.receive(frame, [this](std::string reply) {
+    return protocol.receive(frame, [this](std::string reply) {
       replies.push_back(Json::parse(reply));
     });
   }
@@ -32,7 +32,7 @@ struct Peer {
   ManualClock clock;
   Scheduler scheduler;
   GraphStore store;
-  Endpoint endpoint;
+  WireProtocol protocol;
 };
 
 std::string node_json(const std::string& soul, int fields) {
@@ -47,7 +47,7 @@ std::string node_json(const std::string& soul, int fields) {
          "}}" + values + "}";
 }
 
-TEST_CASE("a put is applied and acked once ingested", "[endpoint]") {
+TEST_CASE("a put is applied and acked once ingested", "[protocol]") {
   Peer peer;
   const Received r =
       peer.send(R"({"#":"m1","put":{)" + node_json("a", 3) + "}}");
@@ -63,7 +63,7 @@ TEST_CASE("a put is applied and acked once ingested", "[endpoint]") {
   CHECK(peer.store.get("a")->size() == 3);
 }
 
-TEST_CASE("a put that changes nothing is acked too", "[endpoint]") {
+TEST_CASE("a put that changes nothing is acked too", "[protocol]") {
   Peer peer;
   const std::string m = R"({"put":{)" + node_json("a", 2) + "}}";
   peer.send(m);
@@ -78,7 +78,7 @@ TEST_CASE("a put that changes nothing is acked too", "[endpoint]") {
 }
 
 TEST_CASE("an invalid put changes nothing and gets an error ack",
-          "[endpoint]") {
+          "[protocol]") {
   Peer peer;
   const Received r = peer.send(
       R"({"#":"bad","put":{"a":{"_":{"#":"a",">":{"x":1,"y":1}},"x":1,"y":[1]}}})");
@@ -92,7 +92,7 @@ TEST_CASE("an invalid put changes nothing and gets an error ack",
   CHECK(peer.store.node_count() == 0);
 }
 
-TEST_CASE("a put the store refuses gets an error ack", "[endpoint]") {
+TEST_CASE("a put the store refuses gets an error ack", "[protocol]") {
   Options options;
   options.max_pending_jobs = 1;
   Peer peer(options);
@@ -104,7 +104,7 @@ TEST_CASE("a put the store refuses gets an error ack", "[endpoint]") {
         std::string::npos);
 }
 
-TEST_CASE("a message without an id is applied but not acked", "[endpoint]") {
+TEST_CASE("a message without an id is applied but not acked", "[protocol]") {
   Peer peer;
   peer.send(R"({"put":{)" + node_json("a", 1) + "}}");
   peer.send(R"({"put":{"a":null}})");
@@ -113,7 +113,7 @@ TEST_CASE("a message without an id is applied but not acked", "[endpoint]") {
   CHECK(peer.store.get("a"));
 }
 
-TEST_CASE("a message seen twice is processed once", "[endpoint]") {
+TEST_CASE("a message seen twice is processed once", "[protocol]") {
   Peer peer;
   const std::string m = R"({"#":"dup","put":{)" + node_json("a", 1) + "}}";
   CHECK(peer.send(m).duplicates == 0);
@@ -123,7 +123,7 @@ TEST_CASE("a message seen twice is processed once", "[endpoint]") {
   CHECK(peer.store.stats().keys_visited == 1);
 }
 
-TEST_CASE("a whole-node get is answered in chained chunks", "[endpoint]") {
+TEST_CASE("a whole-node get is answered in chained chunks", "[protocol]") {
   Peer peer;
   peer.send(R"({"put":{)" + node_json("a", 20) + "}}");
   peer.scheduler.run_until_idle();
@@ -153,7 +153,7 @@ TEST_CASE("a whole-node get is answered in chained chunks", "[endpoint]") {
   CHECK(peer.replies[0]["put"]["a"]["_"][">"]["k0"] == 1000);
 }
 
-TEST_CASE("gets for one key, unknown souls, and LEX", "[endpoint]") {
+TEST_CASE("gets for one key, unknown souls, and LEX", "[protocol]") {
   Peer peer;
   peer.send(R"({"put":{)" + node_json("a", 2) + "}}");
   peer.scheduler.run_until_idle();
@@ -175,14 +175,14 @@ TEST_CASE("gets for one key, unknown souls, and LEX", "[endpoint]") {
   peer.scheduler.run_until_idle();
   CHECK(peer.replies.size() == 3);  // LEX is for storage
 
-  EndpointOptions quiet;
+  WireProtocolOptions quiet;
   quiet.reply_not_found = false;
   Peer silent({}, quiet);
   silent.send(R"({"#":"g","get":{"#":"zzz"}})");
   CHECK(silent.replies.empty());
 }
 
-TEST_CASE("a frame that is not JSON gets a dam error", "[endpoint]") {
+TEST_CASE("a frame that is not JSON gets a dam error", "[protocol]") {
   Peer peer;
   const Received r = peer.send("{not json");
   CHECK(r.frame.code() == Status::Code::kInvalidArgument);
@@ -192,7 +192,7 @@ TEST_CASE("a frame that is not JSON gets a dam error", "[endpoint]") {
   CHECK(peer.replies[0]["err"] == "frame is not valid JSON");
 }
 
-TEST_CASE("acks are accepted and ignored", "[endpoint]") {
+TEST_CASE("acks are accepted and ignored", "[protocol]") {
   Peer peer;
   const Received r = peer.send(R"({"#":"x","@":"m1","ok":{"":1}})");
   CHECK(r.messages.size() == 1);

@@ -1,7 +1,10 @@
-#include "gunpp/endpoint.hpp"
+#include "gunpp/wire_protocol.hpp"
 
 #include <random>
 #include <utility>
+
+#include "gunpp/graph_json.hpp"
+#include "gunpp/json_writer.hpp"
 
 namespace gunpp {
 
@@ -17,25 +20,30 @@ std::string base36(std::uint64_t n) {
   return out;
 }
 
-// {"#":id,"@":to ...rest}
-std::string reply_head(std::string_view id, std::string_view to) {
-  std::string out = "{\"#\":";
-  append_json_string(out, id);
-  out += ",\"@\":";
-  append_json_string(out, to);
+// Opens {"#":id,"@":to and leaves the object open for the rest.
+JsonWriter& reply_head(JsonWriter& json, std::string_view id,
+                       std::string_view to) {
+  return json.begin_object().key("#").string(id).key("@").string(to);
+}
+
+std::string empty_reply(std::string_view id, std::string_view to) {
+  std::string out;
+  JsonWriter json(out);
+  reply_head(json, id, to).end_object();
   return out;
 }
 
 std::string ack(std::string_view id, std::string_view to,
                 const Status& status) {
-  std::string out = reply_head(id, to);
+  std::string out;
+  JsonWriter json(out);
+  reply_head(json, id, to);
   if (status.is_ok()) {
-    out += ",\"ok\":{\"\":1}}";
+    json.key("ok").begin_object().key("").number(1).end_object();
   } else {
-    out += ",\"err\":";
-    append_json_string(out, status.message());
-    out += '}';
+    json.key("err").string(status.message());
   }
+  json.end_object();
   return out;
 }
 
@@ -43,30 +51,35 @@ std::string put_reply(std::string_view id, std::string_view to,
                       std::string_view soul, const Node& node,
                       const std::vector<std::size_t>& slots,
                       std::string_view next) {
-  std::string out = reply_head(id, to);
-  out += ",\"put\":{";
-  append_json_string(out, soul);
-  out += ':';
-  append_node_json(out, soul, node, slots);
-  out += '}';
-  if (!next.empty()) {
-    out += ",\"%\":";
-    append_json_string(out, next);
-  }
-  out += '}';
+  std::string out;
+  JsonWriter json(out);
+  reply_head(json, id, to).key("put").begin_object().key(soul);
+  write_node(json, soul, node, slots);
+  json.end_object();
+  if (!next.empty()) json.key("%").string(next);
+  json.end_object();
+  return out;
+}
+
+std::string frame_error(const Status& status) {
+  std::string out;
+  JsonWriter json(out);
+  json.begin_object().key("dam").string("!").key("err").string(
+      status.message());
+  json.end_object();
   return out;
 }
 
 }  // namespace
 
-// Message ids for replies: a random prefix per endpoint and a counter.
-struct Endpoint::Ids {
+// Message ids for replies: a random prefix per protocol and a counter.
+struct WireProtocol::Ids {
   std::string prefix;
   std::uint64_t counter = 0;
   std::string next() { return prefix + base36(++counter); }
 };
 
-Endpoint::Endpoint(GraphStore& store, EndpointOptions options)
+WireProtocol::WireProtocol(GraphStore& store, WireProtocolOptions options)
     : store_(&store),
       options_(options),
       dedup_(store.scheduler().clock(), options.dedup),
@@ -75,14 +88,12 @@ Endpoint::Endpoint(GraphStore& store, EndpointOptions options)
   ids_->prefix = base36(random()) + base36(random()) + ".";
 }
 
-Received Endpoint::receive(std::string_view text, const Send& reply) {
+Received WireProtocol::receive(std::string_view text, const Send& reply) {
   Received out;
   auto frame = decode_frame(text, options_.limits);
   if (!frame) {
     out.frame = frame.status();
-    std::string err = "{\"dam\":\"!\",\"err\":";
-    append_json_string(err, frame.status().message());
-    reply(err + "}");
+    reply(frame_error(frame.status()));
     return out;
   }
   out.skipped = frame->skipped;
@@ -98,7 +109,7 @@ Received Endpoint::receive(std::string_view text, const Send& reply) {
   return out;
 }
 
-Status Endpoint::handle(Message& message, const Send& reply) {
+Status WireProtocol::handle(Message& message, const Send& reply) {
   if (message.get) answer_get(message, reply);
   if (!message.has_put) return Status::ok();
   Status status = message.error;
@@ -118,13 +129,13 @@ Status Endpoint::handle(Message& message, const Send& reply) {
   return status;
 }
 
-void Endpoint::answer_get(const Message& message, const Send& reply) {
+void WireProtocol::answer_get(const Message& message, const Send& reply) {
   const GetRequest& get = *message.get;
   // LEX queries are answered by storage, not memory, as in GUN.js.
   if (get.soul.empty() || get.lex || message.id.empty()) return;
   auto not_found = [&] {
     if (options_.reply_not_found) {
-      reply(reply_head(ids_->next(), message.id) + "}");
+      reply(empty_reply(ids_->next(), message.id));
     }
   };
   if (get.key) {

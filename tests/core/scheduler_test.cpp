@@ -15,12 +15,12 @@ TEST_CASE("Scheduler runs deferred tasks in FIFO order", "[scheduler]") {
   ManualClock clock(0);
   Scheduler scheduler(clock);
   std::string order;
-  scheduler.defer([&] { order += 'a'; });
-  scheduler.defer([&] {
+  scheduler.enqueue([&] { order += 'a'; });
+  scheduler.enqueue([&] {
     order += 'b';
-    scheduler.defer([&] { order += 'd'; });  // goes behind c
+    scheduler.enqueue([&] { order += 'd'; });  // goes behind c
   });
-  scheduler.defer([&] { order += 'c'; });
+  scheduler.enqueue([&] { order += 'c'; });
   CHECK(scheduler.queued() == 3);
   CHECK(scheduler.poll(2) == 2);
   CHECK(order == "ab");
@@ -61,9 +61,9 @@ TEST_CASE("Due timers queue behind ready turns", "[scheduler]") {
   Scheduler scheduler(clock);
   std::string order;
   scheduler.add_timer(0, [&] { order += 't'; });
-  scheduler.defer([&] {
+  scheduler.enqueue([&] {
     order += 'a';
-    scheduler.defer([&] { order += 'b'; });
+    scheduler.enqueue([&] { order += 'b'; });
   });
   scheduler.run_until_idle();
   CHECK(order == "atb");
@@ -77,9 +77,9 @@ TEST_CASE("run_for stops once the monotonic budget is spent", "[scheduler]") {
   std::function<void()> step = [&] {
     ++ran;
     clock.advance(1);
-    scheduler.defer(step);
+    scheduler.enqueue(step);
   };
-  scheduler.defer(step);
+  scheduler.enqueue(step);
   CHECK(scheduler.run_for(5ms) == 5);
   CHECK(ran == 5);
   CHECK(scheduler.run_for(0ms) == 0);
@@ -143,8 +143,8 @@ TEST_CASE("cancel_owner drops an owner's turns and timers", "[scheduler]") {
   const auto other = scheduler.new_owner();
   CHECK(owner != other);
   std::string order;
-  scheduler.defer([&] { order += 'x'; }, owner);
-  scheduler.defer([&] { order += 'a'; }, other);
+  scheduler.enqueue([&] { order += 'x'; }, owner);
+  scheduler.enqueue([&] { order += 'a'; }, other);
   scheduler.add_timer(
       5, [&] { order += 'y'; }, owner);
   scheduler.add_timer(5, [&] { order += 'b'; });
@@ -159,7 +159,7 @@ TEST_CASE("pumping from inside a task is refused", "[scheduler]") {
   ManualClock clock(0);
   Scheduler scheduler(clock);
   bool threw = false;
-  scheduler.defer([&] {
+  scheduler.enqueue([&] {
     try {
       scheduler.poll();
     } catch (const std::logic_error&) {
@@ -175,8 +175,8 @@ TEST_CASE("a throwing task propagates and leaves the scheduler usable",
   ManualClock clock(0);
   Scheduler scheduler(clock);
   bool later = false;
-  scheduler.defer([] { throw std::runtime_error("boom"); });
-  scheduler.defer([&] { later = true; });
+  scheduler.enqueue([] { throw std::runtime_error("boom"); });
+  scheduler.enqueue([&] { later = true; });
   CHECK_THROWS_AS(scheduler.poll(), std::runtime_error);
   CHECK(scheduler.poll() == 1);
   CHECK(later);

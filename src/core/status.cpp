@@ -14,6 +14,16 @@ std::string_view to_string(Status::Code code) {
       return "NotFound";
     case Status::Code::kCancelled:
       return "Cancelled";
+    case Status::Code::kIOError:
+      return "IOError";
+    case Status::Code::kCorruption:
+      return "Corruption";
+    case Status::Code::kUnavailable:
+      return "Unavailable";
+    case Status::Code::kUnauthenticated:
+      return "Unauthenticated";
+    case Status::Code::kInternal:
+      return "Internal";
   }
   return "Unknown";
 }

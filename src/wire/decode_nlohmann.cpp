@@ -1,4 +1,6 @@
-// Streaming decoder for GUN wire frames (nlohmann_json SAX events).
+// Decodes GUN wire frames from nlohmann_json's SAX events; GUN's graph rules
+// live in GraphBuilder. The only file of the wire layer that sees
+// nlohmann_json.
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -8,17 +10,15 @@
 #include <utility>
 #include <vector>
 
-#include "error_text.hpp"
-#include "gunpp/detail/slot_index.hpp"
-#include "gunpp/wire.hpp"
+#include "gunpp/detail/error_text.hpp"
+#include "gunpp/graph_builder.hpp"
+#include "gunpp/message.hpp"
 
 namespace gunpp {
 
 namespace {
 
 using Json = nlohmann::json;
-using detail::quoted;
-using detail::where;
 
 constexpr double kNotANumber = std::numeric_limits<double>::quiet_NaN();
 // nlohmann_json reports a number too large for a double (1e999) as error 406.
@@ -53,22 +53,6 @@ bool truthy(const Value& v) {
   return false;
 }
 
-// The node being decoded: fields and states arrive in any order and are
-// joined when the node's object ends. Duplicate members keep the last value,
-// as JSON.parse does.
-struct NodeBuild {
-  std::string soul;
-  std::vector<Field> fields;
-  detail::SlotIndex field_index;
-  // In arrival order, duplicates included; indexed only when they do not
-  // line up with the fields (GUN writes them in field order).
-  std::vector<std::string> state_keys;
-  std::vector<double> states;  // NaN: present but not a number
-  bool has_meta = false;
-  bool has_state_map = false;
-  std::optional<std::string> meta_soul;  // "_"."#" when a string
-};
-
 // The object under a field, while deciding whether it is a link.
 struct LinkBuild {
   std::string key;
@@ -93,9 +77,7 @@ class FrameHandler {
   // SAX events.
   bool null() { return scalar(Value()); }
   bool boolean(bool b) { return scalar(Value(b)); }
-  bool number_integer(std::int64_t n) {
-    return number(static_cast<double>(n));
-  }
+  bool number_integer(std::int64_t n) { return number(static_cast<double>(n)); }
   bool number_unsigned(std::uint64_t n) {
     return number(static_cast<double>(n));
   }
@@ -119,22 +101,18 @@ class FrameHandler {
  private:
   Message& message() { return *message_; }
 
-  void fail(std::string reason) {
-    if (message_ == nullptr || !message_->error.is_ok()) return;
-    message_->error = Status::invalid_argument("Invalid graph: " + reason);
+  // Keeps the first error of the current message.
+  void record(Status status) {
+    if (message_ == nullptr || status.is_ok() || !message_->error.is_ok()) {
+      return;
+    }
+    message_->error = std::move(status);
   }
-  void fail_node(std::string_view soul, std::string_view reason) {
-    fail("soul " + quoted(soul) + ": " + std::string(reason));
-  }
-  void fail_field(std::string_view key, std::string_view reason) {
-    fail(where(node_.soul, key) + std::string(reason));
-  }
+  void fail(std::string_view reason) { record(detail::invalid_graph(reason)); }
 
   bool begin_message() {
     if (frame_.messages.size() >= limits_.max_messages_per_frame) {
-      limit_error_ = Status::resource_exhausted(
-          "frame has more than " +
-          std::to_string(limits_.max_messages_per_frame) + " messages");
+      limit_error_ = detail::too_many_messages(limits_.max_messages_per_frame);
       return false;
     }
     message_ = &frame_.messages.emplace_back();
@@ -160,12 +138,11 @@ class FrameHandler {
     }
     if (message_ == nullptr) return true;  // inside a skipped frame element
     if (stack_.back() == Ctx::kStates) {
-      fail_field(key_, "state is not a finite number");
+      record(put_.bad_state(key_));
     } else if (stack_.back() == Ctx::kNode) {
-      fail_field(key_, "bad value (number out of range)");
-    } else {
-      fail("number out of range");
+      record(put_.bad_field(key_, "number out of range"));
     }
+    fail("number out of range");
     message_overflowed_ = true;
     return true;
   }
@@ -179,22 +156,22 @@ class FrameHandler {
         message_member(std::move(v));
         break;
       case Ctx::kPut:
-        note_put_member();
-        fail_node(key_, truthy(v) ? "no meta" : "no node");
+        record(put_.non_node(key_, truthy(v)));
         break;
       case Ctx::kNode:
         if (key_ == "_") {
-          fail_node(node_.soul, "no meta");
+          record(put_.meta_not_object());
         } else {
-          add_field(std::move(v));
+          put_.field(std::move(key_), std::move(v));
         }
         break;
       case Ctx::kMeta:
-        if (key_ == "#" && v.is_string()) node_.meta_soul = v.as_string();
-        if (key_ == ">") fail_node(node_.soul, "no state");
+        if (key_ == "#" && v.is_string()) put_.meta_soul(v.as_string());
+        if (key_ == ">") record(put_.states_not_object());
         break;
       case Ctx::kStates:
-        add_state(v.is_number() ? v.as_number() : kNotANumber);
+        put_.state(std::move(key_),
+                   v.is_number() ? v.as_number() : kNotANumber);
         break;
       case Ctx::kLink:
         ++link_.members;
@@ -269,8 +246,7 @@ class FrameHandler {
           message().has_put = true;
           if (is_object) {
             next = Ctx::kPut;
-            graph_ = Graph();
-            put_hash_ = put_dot_ = false;
+            put_ = GraphBuilder();
           } else {
             fail("put is not a graph");
           }
@@ -282,42 +258,40 @@ class FrameHandler {
         }
         break;
       case Ctx::kPut:
-        note_put_member();
         if (is_object) {
           next = Ctx::kNode;
-          node_ = NodeBuild();
-          node_.soul = key_;
+          put_.begin_node(key_);
         } else {
-          fail_node(key_, "no meta");
+          record(put_.non_node(key_, /*truthy=*/true));
         }
         break;
       case Ctx::kNode:
         if (key_ == "_") {
           if (is_object) {
             next = Ctx::kMeta;
-            node_.has_meta = true;
+            put_.begin_meta();
           } else {
-            fail_node(node_.soul, "no meta");
+            record(put_.meta_not_object());
           }
         } else if (is_object) {
           next = Ctx::kLink;
           link_ = LinkBuild{key_, {}, 0, false};
-        } else if (!key_.empty()) {
-          fail_field(key_, "bad value (array)");
+        } else {
+          record(put_.bad_field(key_, "array"));
         }
         break;
       case Ctx::kMeta:
         if (key_ == ">") {
           if (is_object) {
             next = Ctx::kStates;
-            node_.has_state_map = true;
+            put_.begin_states();
           } else {
-            fail_node(node_.soul, "no state");
+            record(put_.states_not_object());
           }
         }
         break;
       case Ctx::kStates:
-        add_state(kNotANumber);
+        put_.state(std::move(key_), kNotANumber);
         break;
       case Ctx::kLink:
         ++link_.members;
@@ -338,16 +312,14 @@ class FrameHandler {
     stack_.pop_back();
     switch (done) {
       case Ctx::kLink:
-        if (link_.key.empty()) break;  // the "" key is dropped unchecked
         if (!link_.bad && link_.members == 1) {
-          add_field_named(std::move(link_.key),
-                          Value(Link(std::move(link_.soul))));
+          put_.field(std::move(link_.key), Value(Link(std::move(link_.soul))));
         } else {
-          fail_field(link_.key, "bad value (object)");
+          record(put_.bad_field(link_.key, "object"));
         }
         break;
       case Ctx::kNode:
-        finish_node();
+        record(put_.end_node());
         break;
       case Ctx::kPut:
         finish_put();
@@ -366,94 +338,15 @@ class FrameHandler {
     return true;
   }
 
-  void note_put_member() {
-    if (key_ == "#") put_hash_ = true;
-    if (key_ == ".") put_dot_ = true;
-  }
-
-  void add_field(Value v) {
-    if (key_.empty()) return;  // GUN.js skips the "" key without checks
-    add_field_named(std::move(key_), std::move(v));
-  }
-
-  void add_field_named(std::string&& key, Value v) {
-    const auto next = static_cast<std::uint32_t>(node_.fields.size());
-    const std::uint32_t slot = node_.field_index.find_or_insert(
-        key, next, [this](std::uint32_t s) -> const std::string& {
-          return node_.fields[s].key;
-        });
-    if (slot == next) {
-      node_.fields.push_back(Field{std::move(key), std::move(v), kNotANumber});
-    } else {
-      node_.fields[slot].value = std::move(v);
-    }
-  }
-
-  void add_state(double state) {
-    node_.state_keys.push_back(std::move(key_));
-    node_.states.push_back(state);
-  }
-
-  // The state of each field, by position when the states line up with the
-  // fields (then they also have no duplicates), else through an index where
-  // the last duplicate wins. Returns false, after failing, on a field with
-  // no state or with a state that is not a finite number.
-  bool join_states() {
-    const auto& keys = node_.state_keys;
-    auto& fields = node_.fields;
-    bool aligned = keys.size() == fields.size();
-    for (std::size_t i = 0; aligned && i < fields.size(); ++i) {
-      aligned = keys[i] == fields[i].key;
-    }
-    detail::SlotIndex index;
-    auto key_at = [&keys](std::uint32_t s) -> const std::string& {
-      return keys[s];
-    };
-    if (!aligned) {
-      for (std::uint32_t i = 0; i < keys.size(); ++i) {
-        const std::uint32_t first = index.find_or_insert(keys[i], i, key_at);
-        if (first != i) node_.states[first] = node_.states[i];
-      }
-    }
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-      const std::uint32_t slot = aligned ? static_cast<std::uint32_t>(i)
-                                         : index.find(fields[i].key, key_at);
-      if (slot == detail::SlotIndex::kNone) {
-        fail_field(fields[i].key, "no state");
-        return false;
-      }
-      fields[i].state = node_.states[slot];
-      if (!std::isfinite(fields[i].state)) {
-        fail_field(fields[i].key, "state is not a finite number");
-        return false;
-      }
-    }
-    return true;
-  }
-
-  // Checks a finished node in GUN's order and joins states to fields.
-  void finish_node() {
-    if (!node_.has_meta) return fail_node(node_.soul, "no meta");
-    if (node_.meta_soul != node_.soul) {
-      return fail_node(node_.soul, "soul not same");
-    }
-    if (!node_.has_state_map) return fail_node(node_.soul, "no state");
-    if (!join_states()) return;
-    if (message_->error.is_ok()) {
-      graph_.set_node(std::move(node_.soul), std::move(node_.fields));
-    }
-    node_ = NodeBuild();
-  }
-
   void finish_put() {
-    if (put_hash_ && put_dot_) {
+    if (put_.single_field_form()) {
       // GUN's internal single-field form: ignored, as GUN.js ignores it.
       message().error = Status();
       message().has_put = false;
       return;
     }
-    if (message().error.is_ok()) message().put = std::move(graph_);
-    graph_ = Graph();
+    Graph graph = put_.take_graph();
+    if (message().error.is_ok()) message().put = std::move(graph);
   }
 
   const WireLimits& limits_;
@@ -462,11 +355,8 @@ class FrameHandler {
   std::string key_;
   Message* message_ = nullptr;
   GetRequest* get_ = nullptr;
-  Graph graph_;
-  NodeBuild node_;
+  GraphBuilder put_;
   LinkBuild link_;
-  bool put_hash_ = false;
-  bool put_dot_ = false;
   bool message_overflowed_ = false;
   bool overflow_ = false;
   Status limit_error_;

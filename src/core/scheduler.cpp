@@ -9,14 +9,14 @@ Scheduler::Scheduler(Clock& clock, SchedulerOptions options)
 
 Scheduler::~Scheduler() = default;
 
-void Scheduler::defer(Task task, OwnerId owner) {
-  ready_.push_back(Entry{std::move(task), owner});
+void Scheduler::enqueue(Task task, OwnerId owner) {
+  ready_.push_back(QueuedTask{std::move(task), owner});
 }
 
 Scheduler::TimerId Scheduler::add_timer(double due_ms, Task task,
                                         OwnerId owner) {
   const TimerId id = ++last_timer_;
-  timers_.emplace(TimerKey{due_ms, id}, Entry{std::move(task), owner});
+  timers_.emplace(TimerKey{due_ms, id}, QueuedTask{std::move(task), owner});
   timer_due_.emplace(id, due_ms);
   return id;
 }
@@ -31,7 +31,8 @@ bool Scheduler::cancel_timer(TimerId id) {
 
 void Scheduler::cancel_owner(OwnerId owner) {
   if (owner == 0) return;
-  std::erase_if(ready_, [owner](const Entry& e) { return e.owner == owner; });
+  std::erase_if(ready_,
+                [owner](const QueuedTask& e) { return e.owner == owner; });
   for (auto it = timers_.begin(); it != timers_.end();) {
     if (it->second.owner == owner) {
       timer_due_.erase(it->first.id);
@@ -56,7 +57,7 @@ bool Scheduler::post(Task task) {
 bool Scheduler::collect_ready() {
   if (inbox_nonempty_.load(std::memory_order_acquire)) {
     std::lock_guard lock(inbox_mutex_);
-    for (auto& task : inbox_) ready_.push_back(Entry{std::move(task), 0});
+    for (auto& task : inbox_) ready_.push_back(QueuedTask{std::move(task), 0});
     inbox_.clear();
     inbox_nonempty_.store(false, std::memory_order_relaxed);
   }

@@ -1,11 +1,11 @@
-// Endpoint: a GraphStore speaking GUN's wire protocol, with no sockets.
+// WireProtocol: a GraphStore speaking GUN's wire protocol, with no sockets.
 //
 // Feed it the frames a peer sends; it applies puts, answers gets, acks puts,
 // and hands the frames to send back to a callback. A transport (WebSocket,
 // pipe, test harness) sits on top:
 //
-//   gunpp::Endpoint endpoint(store);
-//   endpoint.receive(text, [&](std::string reply) { socket.send(reply); });
+//   gunpp::WireProtocol protocol(store);
+//   protocol.receive(text, [&](std::string reply) { socket.send(reply); });
 //   scheduler.run_until_idle();   // puts are ingested and acked here
 //
 // Per message:
@@ -25,11 +25,11 @@
 // A frame that is not JSON, or too big, gets {"dam":"!","err":"..."}.
 //
 // Thread safety: as GraphStore: the pumping thread only. The store must
-// outlive the endpoint; replies for puts and gets still in flight when the
-// endpoint is destroyed are still delivered (the callbacks own what they
+// outlive the protocol; replies for puts and gets still in flight when the
+// protocol is destroyed are still delivered (the callbacks own what they
 // need).
-#ifndef GUNPP_ENDPOINT_HPP_
-#define GUNPP_ENDPOINT_HPP_
+#ifndef GUNPP_WIRE_PROTOCOL_HPP_
+#define GUNPP_WIRE_PROTOCOL_HPP_
 
 #include <cstddef>
 #include <cstdint>
@@ -41,12 +41,12 @@
 
 #include "gunpp/dedup.hpp"
 #include "gunpp/graph_store.hpp"
+#include "gunpp/message.hpp"
 #include "gunpp/status.hpp"
-#include "gunpp/wire.hpp"
 
 namespace gunpp {
 
-struct EndpointOptions {
+struct WireProtocolOptions {
   WireLimits limits;
   DedupOptions dedup;
   // Fields per get reply; "_" takes a ninth name, as in GUN.js.
@@ -64,12 +64,12 @@ struct Received {
   std::size_t skipped = 0;     // array elements that were not messages
 };
 
-class Endpoint {
+class WireProtocol {
  public:
   // Sends one frame of JSON text to the peer a reply is for.
   using Send = std::function<void(std::string frame)>;
 
-  explicit Endpoint(GraphStore& store, EndpointOptions options = {});
+  explicit WireProtocol(GraphStore& store, WireProtocolOptions options = {});
 
   // Handles one incoming frame; replies go to `reply`, now or from later
   // turns (the callback is copied and kept until the last one).
@@ -82,11 +82,11 @@ class Endpoint {
   void answer_get(const Message& message, const Send& reply);
 
   GraphStore* store_;
-  EndpointOptions options_;
+  WireProtocolOptions options_;
   Dedup dedup_;
   std::shared_ptr<Ids> ids_;
 };
 
 }  // namespace gunpp
 
-#endif  // GUNPP_ENDPOINT_HPP_
+#endif  // GUNPP_WIRE_PROTOCOL_HPP_

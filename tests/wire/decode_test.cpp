@@ -1,5 +1,6 @@
-#include "gunpp/wire.hpp"
-
+// Tests of wire-frame decoding, written against a decoder type so that every
+// decoder runs every case: add a type with a static decode() to
+// GUNPP_DECODERS.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -7,14 +8,25 @@
 #include <string>
 
 #include "fuzz/endpoint_property.hpp"
-#include "gunpp/graph_store.hpp"
+#include "gunpp/message.hpp"
 
 namespace gunpp {
 namespace {
 
+// The decoder built on nlohmann_json's SAX interface.
+struct NlohmannDecoder {
+  static Result<DecodedFrame> decode(std::string_view text,
+                                     const WireLimits& limits = {}) {
+    return decode_frame(text, limits);
+  }
+};
+
+#define GUNPP_DECODERS NlohmannDecoder
+
 // Decodes a frame holding one message.
+template <typename Decoder>
 Message decode_one(const std::string& text) {
-  auto frame = decode_frame(text);
+  auto frame = Decoder::decode(text);
   REQUIRE(frame.is_ok());
   REQUIRE(frame->messages.size() == 1);
   return std::move(frame->messages[0]);
@@ -28,15 +40,17 @@ const NodeDelta& only_node(const Message& m) {
   return m.put->nodes()[0];
 }
 
+template <typename Decoder>
 std::string error_of(const std::string& put) {
-  const Message m = decode_one(R"({"#":"m","put":)" + put + "}");
+  const Message m = decode_one<Decoder>(R"({"#":"m","put":)" + put + "}");
   CHECK(m.has_put);
   CHECK_FALSE(m.put.has_value());
   return m.error.message();
 }
 
-TEST_CASE("decode a put with every kind of value", "[wire]") {
-  const Message m = decode_one(
+TEMPLATE_TEST_CASE("decode a put with every kind of value", "[wire]",
+                   GUNPP_DECODERS) {
+  const Message m = decode_one<TestType>(
       R"({"#":"m1","put":{"a":{"_":{"#":"a",">":{"s":1000,"n":1000,"t":1000,)"
       R"("f":1000,"z":1000,"r":1000,"i":1000}},"s":"x","n":1.5,"t":true,)"
       R"("f":false,"z":null,"r":{"#":"b"},"i":-12}}})");
@@ -53,16 +67,18 @@ TEST_CASE("decode a put with every kind of value", "[wire]") {
   CHECK(node.fields == expected);
 }
 
-TEST_CASE("decode: meta may come last and states in any order", "[wire]") {
-  const Message m = decode_one(
+TEMPLATE_TEST_CASE("decode: meta may come last and states in any order",
+                   "[wire]", GUNPP_DECODERS) {
+  const Message m = decode_one<TestType>(
       R"({"put":{"a":{"y":2,"x":1,"_":{">":{"x":10,"y":20},"#":"a"}}}})");
   const NodeDelta& node = only_node(m);
   CHECK(node.fields ==
         std::vector<Field>{{"y", Value(2), 20}, {"x", Value(1), 10}});
 }
 
-TEST_CASE("decode: duplicates keep the last value, as JSON.parse", "[wire]") {
-  const Message m = decode_one(
+TEMPLATE_TEST_CASE("decode: duplicates keep the last value, as JSON.parse",
+                   "[wire]", GUNPP_DECODERS) {
+  const Message m = decode_one<TestType>(
       R"({"put":{"a":{"_":{"#":"a",">":{"k":1,"k":5}},"k":"first","k":"last"},)"
       R"("b":{"_":{"#":"b",">":{"x":1}},"x":1},)"
       R"("b":{"_":{"#":"b",">":{"y":2}},"y":2}}})");
@@ -74,19 +90,20 @@ TEST_CASE("decode: duplicates keep the last value, as JSON.parse", "[wire]") {
   CHECK(m.put->field_count() == 2);
 }
 
-TEST_CASE("decode: ghost states, extra meta and the empty key are ignored",
-          "[wire]") {
+TEMPLATE_TEST_CASE(
+    "decode: ghost states, extra meta and the empty key are ignored", "[wire]",
+    GUNPP_DECODERS) {
   // V21 and V14: ghost states and "_" states are not fields; "" is dropped
   // without any check, even with a bad value and no state.
-  const Message m = decode_one(
+  const Message m = decode_one<TestType>(
       R"({"put":{"b":{"_":{"#":"b",">":{"y":1000,"ghost":"x","_":1},"extra":1},)"
       R"("y":2,"":[1,2],"":{"x":1}}}})");
   const NodeDelta& node = only_node(m);
   CHECK(node.fields == std::vector<Field>{{"y", Value(2), 1000}});
 }
 
-TEST_CASE("decode: numbers", "[wire]") {
-  const Message m = decode_one(
+TEMPLATE_TEST_CASE("decode: numbers", "[wire]", GUNPP_DECODERS) {
+  const Message m = decode_one<TestType>(
       R"({"put":{"a":{"_":{"#":"a",">":{"a":1,"b":1,"c":1,"d":1,"e":1}},)"
       R"("a":12345678901234567890,"b":-0,"c":1e21,"d":5e-324,"e":0.1}}})");
   const NodeDelta& node = only_node(m);
@@ -98,42 +115,48 @@ TEST_CASE("decode: numbers", "[wire]") {
   CHECK(node.fields[4].value == Value(0.1));
 }
 
-TEST_CASE("decode: GUN's error categories, naming soul and key", "[wire]") {
-  CHECK(error_of(R"({"a":null})") == "Invalid graph: soul 'a': no node");
-  CHECK(error_of(R"({"a":0})") == "Invalid graph: soul 'a': no node");
-  CHECK(error_of(R"({"a":""})") == "Invalid graph: soul 'a': no node");
-  CHECK(error_of(R"({"abcdefghijk":{"x":1}})") ==
+TEMPLATE_TEST_CASE("decode: GUN's error categories, naming soul and key",
+                   "[wire]", GUNPP_DECODERS) {
+  CHECK(error_of<TestType>(R"({"a":null})") ==
+        "Invalid graph: soul 'a': no node");
+  CHECK(error_of<TestType>(R"({"a":0})") == "Invalid graph: soul 'a': no node");
+  CHECK(error_of<TestType>(R"({"a":""})") ==
+        "Invalid graph: soul 'a': no node");
+  CHECK(error_of<TestType>(R"({"abcdefghijk":{"x":1}})") ==
         "Invalid graph: soul 'abcdefghijk': no meta");
-  CHECK(error_of(R"({"a":"str"})") == "Invalid graph: soul 'a': no meta");
-  CHECK(error_of(R"({"a":[1]})") == "Invalid graph: soul 'a': no meta");
-  CHECK(error_of(R"({"a":{"_":1,"x":1}})") ==
+  CHECK(error_of<TestType>(R"({"a":"str"})") ==
         "Invalid graph: soul 'a': no meta");
-  CHECK(error_of(R"({"a":{"_":{"#":"b",">":{"x":1}},"x":1}})") ==
+  CHECK(error_of<TestType>(R"({"a":[1]})") ==
+        "Invalid graph: soul 'a': no meta");
+  CHECK(error_of<TestType>(R"({"a":{"_":1,"x":1}})") ==
+        "Invalid graph: soul 'a': no meta");
+  CHECK(error_of<TestType>(R"({"a":{"_":{"#":"b",">":{"x":1}},"x":1}})") ==
         "Invalid graph: soul 'a': soul not same");
-  CHECK(error_of(R"({"a":{"_":{">":{"x":1}},"x":1}})") ==
+  CHECK(error_of<TestType>(R"({"a":{"_":{">":{"x":1}},"x":1}})") ==
         "Invalid graph: soul 'a': soul not same");
-  CHECK(error_of(R"({"a":{"_":{"#":"a"},"x":1}})") ==
+  CHECK(error_of<TestType>(R"({"a":{"_":{"#":"a"},"x":1}})") ==
         "Invalid graph: soul 'a': no state");
-  CHECK(error_of(R"({"a":{"_":{"#":"a",">":null},"x":1}})") ==
+  CHECK(error_of<TestType>(R"({"a":{"_":{"#":"a",">":null},"x":1}})") ==
         "Invalid graph: soul 'a': no state");
-  CHECK(error_of(R"({"a":{"_":{"#":"a",">":{}},"x":1,"y":2}})") ==
+  CHECK(error_of<TestType>(R"({"a":{"_":{"#":"a",">":{}},"x":1,"y":2}})") ==
         "Invalid graph: soul 'a' key 'x': no state");
 }
 
-TEST_CASE("decode: states must be finite numbers", "[wire]") {
+TEMPLATE_TEST_CASE("decode: states must be finite numbers", "[wire]",
+                   GUNPP_DECODERS) {
   for (const char* state : {R"("abc")", "null", "true", "[2000]", R"({"a":1})",
                             R"("1000")", "1e999", "-1e999"}) {
     INFO("state " << state);
-    CHECK(error_of(std::string(R"({"a":{"_":{"#":"a",">":{"k":)") + state +
-                   R"(}},"k":"v"}})") ==
+    CHECK(error_of<TestType>(std::string(R"({"a":{"_":{"#":"a",">":{"k":)") +
+                             state + R"(}},"k":"v"}})") ==
           "Invalid graph: soul 'a' key 'k': state is not a finite number");
   }
 }
 
-TEST_CASE("decode: bad values", "[wire]") {
+TEMPLATE_TEST_CASE("decode: bad values", "[wire]", GUNPP_DECODERS) {
   auto with_value = [](const std::string& value) {
-    return error_of(R"({"a":{"_":{"#":"a",">":{"x":1,"w":1}},"x":)" + value +
-                    R"(,"w":1}})");
+    return error_of<TestType>(R"({"a":{"_":{"#":"a",">":{"x":1,"w":1}},"x":)" +
+                              value + R"(,"w":1}})");
   };
   CHECK(with_value("[1,2]") ==
         "Invalid graph: soul 'a' key 'x': bad value (array)");
@@ -157,13 +180,14 @@ TEST_CASE("decode: bad values", "[wire]") {
         "Invalid graph: soul 'a' key 'x': bad value (number out of range)");
   // The bad field being the very last one changes nothing (GUN.js loses
   // that error and relays the message).
-  CHECK(error_of(R"({"a":{"_":{"#":"a",">":{"x":1}},"x":[1,2]}})") ==
+  CHECK(error_of<TestType>(R"({"a":{"_":{"#":"a",">":{"x":1}},"x":[1,2]}})") ==
         "Invalid graph: soul 'a' key 'x': bad value (array)");
 }
 
-TEST_CASE("decode: an invalid part voids the whole put", "[wire]") {
+TEMPLATE_TEST_CASE("decode: an invalid part voids the whole put", "[wire]",
+                   GUNPP_DECODERS) {
   // V13 and V20: a valid node or field next to an invalid one is not kept.
-  const Message m = decode_one(
+  const Message m = decode_one<TestType>(
       R"({"put":{"b":{"_":{"#":"b",">":{"y":1}},"y":2},)"
       R"("a":{"_":{"#":"a",">":{"x":1,"y":1,"z":1}},"x":"X","y":[1],"z":"Z"}}})");
   CHECK_FALSE(m.put);
@@ -172,50 +196,52 @@ TEST_CASE("decode: an invalid part voids the whole put", "[wire]") {
         "Invalid graph: soul 'a' key 'y': bad value (array)");
 }
 
-TEST_CASE("decode: put shapes", "[wire]") {
-  CHECK_FALSE(decode_one(R"({"#":"m","put":null})").has_put);
-  CHECK_FALSE(decode_one(R"({"#":"m","put":0})").has_put);
-  CHECK(error_of(R"("text")") == "Invalid graph: put is not a graph");
-  CHECK(error_of(R"([1])") == "Invalid graph: put is not a graph");
-  const Message empty = decode_one(R"({"put":{}})");
+TEMPLATE_TEST_CASE("decode: put shapes", "[wire]", GUNPP_DECODERS) {
+  CHECK_FALSE(decode_one<TestType>(R"({"#":"m","put":null})").has_put);
+  CHECK_FALSE(decode_one<TestType>(R"({"#":"m","put":0})").has_put);
+  CHECK(error_of<TestType>(R"("text")") == "Invalid graph: put is not a graph");
+  CHECK(error_of<TestType>(R"([1])") == "Invalid graph: put is not a graph");
+  const Message empty = decode_one<TestType>(R"({"put":{}})");
   REQUIRE(empty.put);
   CHECK(empty.put->empty());
   // GUN's internal single-field form is ignored, as GUN.js ignores it.
   const Message single =
-      decode_one(R"({"put":{"#":"a",".":"x",":":1,">":1000}})");
+      decode_one<TestType>(R"({"put":{"#":"a",".":"x",":":1,">":1000}})");
   CHECK_FALSE(single.has_put);
   CHECK_FALSE(single.put);
   CHECK(single.error.is_ok());
 }
 
-TEST_CASE("decode gets and acks", "[wire]") {
-  const Message whole = decode_one(R"({"#":"g","get":{"#":"a"}})");
+TEMPLATE_TEST_CASE("decode gets and acks", "[wire]", GUNPP_DECODERS) {
+  const Message whole = decode_one<TestType>(R"({"#":"g","get":{"#":"a"}})");
   REQUIRE(whole.get);
   CHECK(whole.get->soul == "a");
   CHECK_FALSE(whole.get->key);
   CHECK_FALSE(whole.get->lex);
-  const Message key = decode_one(R"({"#":"g","get":{"#":"a",".":"y"}})");
+  const Message key =
+      decode_one<TestType>(R"({"#":"g","get":{"#":"a",".":"y"}})");
   CHECK(key.get->key == std::optional<std::string>("y"));
-  CHECK_FALSE(decode_one(R"({"get":{"#":"a",".":""}})").get->key);
-  CHECK(decode_one(R"({"get":{"#":"a",".":{"*":"x"}}})").get->lex);
+  CHECK_FALSE(decode_one<TestType>(R"({"get":{"#":"a",".":""}})").get->key);
+  CHECK(decode_one<TestType>(R"({"get":{"#":"a",".":{"*":"x"}}})").get->lex);
 
-  const Message ack = decode_one(R"({"#":"k","@":"m1","ok":{"":1}})");
+  const Message ack = decode_one<TestType>(R"({"#":"k","@":"m1","ok":{"":1}})");
   CHECK(ack.reply_to == "m1");
   CHECK(ack.ok);
   CHECK_FALSE(ack.has_put);
-  const Message nack = decode_one(R"({"@":"m1","err":"nope","ok":0})");
+  const Message nack =
+      decode_one<TestType>(R"({"@":"m1","err":"nope","ok":0})");
   CHECK(nack.err == std::optional<std::string>("nope"));
   CHECK_FALSE(nack.ok);
   // Unknown members of any shape are skipped.
-  const Message extra = decode_one(
+  const Message extra = decode_one<TestType>(
       R"({"dam":"hi","##":[1,{"a":[2]}],"#":"x","><":"p","put":{}})");
   CHECK(extra.id == "x");
   CHECK(extra.put);
 }
 
-TEST_CASE("decode frames", "[wire]") {
+TEMPLATE_TEST_CASE("decode frames", "[wire]", GUNPP_DECODERS) {
   SECTION("an array of messages, with strings holding messages") {
-    auto frame = decode_frame(
+    auto frame = TestType::decode(
         R"( [{"#":"a"}, "{\"#\":\"b\"}", [{"#":"nested"}], 5, "x", {"#":"c"}] )");
     REQUIRE(frame);
     REQUIRE(frame->messages.size() == 3);
@@ -225,7 +251,7 @@ TEST_CASE("decode frames", "[wire]") {
     CHECK(frame->skipped == 3);
   }
   SECTION("a number out of range fails only its own message") {
-    auto frame = decode_frame(
+    auto frame = TestType::decode(
         R"([{"#":"a","put":{"s":{"_":{"#":"s",">":{"k":1}},"k":1e999}}},)"
         R"( {"#":"b","put":{"s":{"_":{"#":"s",">":{"k":1}},"k":2}}}, 7 ])");
     REQUIRE(frame);
@@ -237,60 +263,63 @@ TEST_CASE("decode frames", "[wire]") {
     CHECK(frame->skipped == 1);
   }
   SECTION("errors") {
-    CHECK(decode_frame("").status().code() == Status::Code::kInvalidArgument);
-    CHECK(decode_frame("nope").status().code() ==
+    CHECK(TestType::decode("").status().code() ==
           Status::Code::kInvalidArgument);
-    CHECK(decode_frame("42").status().code() == Status::Code::kInvalidArgument);
-    CHECK(decode_frame(R"({"#":"a")").status().code() ==
+    CHECK(TestType::decode("nope").status().code() ==
           Status::Code::kInvalidArgument);
-    CHECK(decode_frame(R"({"#":"a"} {"#":"b"})").status().code() ==
+    CHECK(TestType::decode("42").status().code() ==
           Status::Code::kInvalidArgument);
-    CHECK(decode_frame(R"({"a":1e999} x)").status().code() ==
+    CHECK(TestType::decode(R"({"#":"a")").status().code() ==
           Status::Code::kInvalidArgument);
-    CHECK(decode_frame("[{\"a\":\"\xFF\"}]").status().code() ==
+    CHECK(TestType::decode(R"({"#":"a"} {"#":"b"})").status().code() ==
+          Status::Code::kInvalidArgument);
+    CHECK(TestType::decode(R"({"a":1e999} x)").status().code() ==
+          Status::Code::kInvalidArgument);
+    CHECK(TestType::decode("[{\"a\":\"\xFF\"}]").status().code() ==
           Status::Code::kInvalidArgument);  // not UTF-8
-    CHECK(decode_frame(R"({"#":"\ud800"})").status().code() ==
+    CHECK(TestType::decode(R"({"#":"\ud800"})").status().code() ==
           Status::Code::kInvalidArgument);  // lone surrogate
   }
   SECTION("limits") {
     WireLimits limits;
     limits.max_frame_bytes = 10;
-    CHECK(decode_frame(R"({"#":"abcdefgh"})", limits).status().code() ==
+    CHECK(TestType::decode(R"({"#":"abcdefgh"})", limits).status().code() ==
           Status::Code::kResourceExhausted);
     limits = WireLimits();
     limits.max_messages_per_frame = 2;
-    CHECK(decode_frame("[{},{},{}]", limits).status().code() ==
+    CHECK(TestType::decode("[{},{},{}]", limits).status().code() ==
           Status::Code::kResourceExhausted);
-    CHECK(decode_frame("[{},{}]", limits));
+    CHECK(TestType::decode("[{},{}]", limits));
   }
   SECTION("escapes decode to UTF-8") {
-    const Message m = decode_one(R"({"#":"\ud83d\ude00\u00e9\n"})");
+    const Message m = decode_one<TestType>(R"({"#":"\ud83d\ude00\u00e9\n"})");
     CHECK(m.id == "\xF0\x9F\x98\x80\xC3\xA9\n");
   }
 }
 
-TEST_CASE("decode: numbers out of range never make the decoder recurse",
-          "[wire][regression]") {
+TEMPLATE_TEST_CASE(
+    "decode: numbers out of range never make the decoder recurse",
+    "[wire][regression]", GUNPP_DECODERS) {
   SECTION("one alone in an array frame is a skipped element") {
-    auto frame = decode_frame("[1e999]");
+    auto frame = TestType::decode("[1e999]");
     REQUIRE(frame);
     CHECK(frame->messages.empty());
     CHECK(frame->skipped == 1);
   }
   SECTION("inside nested arrays, deep ones included") {
-    auto frame = decode_frame(R"([[1e999],[[-2e949]],{"#":"b"}])");
+    auto frame = TestType::decode(R"([[1e999],[[-2e949]],{"#":"b"}])");
     REQUIRE(frame);
     REQUIRE(frame->messages.size() == 1);
     CHECK(frame->messages[0].id == "b");
     CHECK(frame->skipped == 2);
     const std::string deep =
         std::string(100000, '[') + "1e999" + std::string(100000, ']');
-    auto deep_frame = decode_frame(deep);
+    auto deep_frame = TestType::decode(deep);
     REQUIRE(deep_frame);
     CHECK(deep_frame->skipped == 1);
   }
   SECTION("in a message held in a string element") {
-    auto frame = decode_frame(
+    auto frame = TestType::decode(
         R"(["{\"#\":\"s\",\"put\":{\"a\":{\"_\":{\"#\":\"a\",\">\":{\"k\":1}},)"
         R"(\"k\":1e999}}}",{"#":"t"}])");
     REQUIRE(frame);
@@ -302,18 +331,20 @@ TEST_CASE("decode: numbers out of range never make the decoder recurse",
     CHECK(frame->messages[1].id == "t");
   }
   SECTION("the rest of the message is still read, and the error is the first") {
-    const Message m = decode_one(
+    const Message m = decode_one<TestType>(
         R"({"put":{"a":{"_":{"#":"a",">":{"k":1e999}},"k":1}},"#":"late"})");
     CHECK(m.id == "late");
     CHECK(m.has_put);
     CHECK_FALSE(m.put);
     CHECK(m.error.message() ==
           "Invalid graph: soul 'a' key 'k': state is not a finite number");
-    const Message other = decode_one(R"({"#":"m","x":1e999,"put":{}})");
+    const Message other =
+        decode_one<TestType>(R"({"#":"m","x":1e999,"put":{}})");
     CHECK_FALSE(other.put);
     CHECK(other.error.message() == "Invalid graph: number out of range");
     // GUN's single-field form is ignored, but not when it overflows.
-    const Message single = decode_one(R"({"put":{"#":"a",".":"k",":":1e999}})");
+    const Message single =
+        decode_one<TestType>(R"({"put":{"#":"a",".":"k",":":1e999}})");
     CHECK_FALSE(single.put);
     CHECK(single.error.message() == "Invalid graph: number out of range");
   }
@@ -321,7 +352,7 @@ TEST_CASE("decode: numbers out of range never make the decoder recurse",
     std::string text = "[";
     for (int i = 0; i < 50000; ++i) text += "1e999,{\"#\":\"m\"},";
     text += "2]";
-    auto frame = decode_frame(text);
+    auto frame = TestType::decode(text);
     REQUIRE(frame);
     CHECK(frame->messages.size() == 50000);
     CHECK(frame->skipped == 50001);
@@ -331,44 +362,25 @@ TEST_CASE("decode: numbers out of range never make the decoder recurse",
          {"[1e999-5]", "[01e999]", "[1e999,]", "[1e999e5]", "[-1e999",
           R"({"a":1e999,})", R"([{"a":1e999}x])", "[1e999 1]"}) {
       INFO(text);
-      CHECK(decode_frame(text).status().message() ==
+      CHECK(TestType::decode(text).status().message() ==
             "frame is not valid JSON");
-    }
-  }
-  SECTION("every input in tests/fuzz/regressions keeps the fuzz property") {
-    for (const auto& entry : std::filesystem::directory_iterator(
-             GUNPP_FUZZ_REGRESSIONS_DIR)) {
-      std::ifstream in(entry.path(), std::ios::binary);
-      const std::string text{std::istreambuf_iterator<char>(in),
-                             std::istreambuf_iterator<char>()};
-      INFO(entry.path());
-      CHECK(testing::endpoint_property_violation(text).empty());
     }
   }
 }
 
-TEST_CASE("encode_graph is canonical", "[wire]") {
-  ManualClock clock(5000);
-  Scheduler scheduler(clock);
-  GraphStore store(scheduler);
-  CHECK(encode_graph(store) == "{}");
-  Graph g;
-  g.add("b", "z", 1e21, 1000.5)
-      .add("b", "\xEF\xBF\xBD", "fffd", 1)
-      .add("b", "\xF0\x9F\x98\x80", "grin", 1)
-      .add("b", "a", Link("x\"y"), 1)
-      .add("a", "k", "line\nbreak", -0.0)
-      .add("a", "n", nullptr, 1e-7);
-  REQUIRE(store.put(std::move(g)));
-  scheduler.run_until_idle();
-  // Souls and keys in UTF-16 order: U+1F600 sorts before U+FFFD.
-  CHECK(
-      encode_graph(store) ==
-      R"({"a":{"_":{"#":"a",">":{"k":0,"n":1e-7}},"k":"line\nbreak","n":null},)"
-      R"("b":{"_":{"#":"b",">":{"a":1,"z":1000.5,)"
-      "\"\xF0\x9F\x98\x80\":1,\"\xEF\xBF\xBD\":1}},"
-      R"("a":{"#":"x\"y"},"z":1e+21,)"
-      "\"\xF0\x9F\x98\x80\":\"grin\",\"\xEF\xBF\xBD\":\"fffd\"}}");
+TEST_CASE("every input the fuzzer found crashing keeps the fuzz property",
+          "[wire][regression]") {
+  std::size_t inputs = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(GUNPP_FUZZ_REGRESSIONS_DIR)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string text{std::istreambuf_iterator<char>(in),
+                           std::istreambuf_iterator<char>()};
+    INFO(entry.path());
+    CHECK(testing::endpoint_property_violation(text).empty());
+    ++inputs;
+  }
+  CHECK(inputs >= 2);
 }
 
 }  // namespace

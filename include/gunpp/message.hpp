@@ -1,0 +1,78 @@
+// GUN wire messages, and decoding a frame of JSON text into them. See
+// docs/wire.md for the format as implemented.
+//
+// A frame is one JSON text: a message object, or an array of messages. A
+// message may carry a put (a graph of nodes with "_" metadata), a get
+// (a soul and optionally a key), and the ack fields "@", "ok" and "err".
+//
+// The decoder streams the text, so no JSON document tree is built, and
+// validates every put whole with GraphBuilder (graph_builder.hpp): a message
+// whose graph has any invalid part carries an error and no graph, so nothing
+// of it can be applied.
+//
+// Thread safety: pure functions; safe from any thread.
+#ifndef GUNPP_MESSAGE_HPP_
+#define GUNPP_MESSAGE_HPP_
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gunpp/graph.hpp"
+#include "gunpp/status.hpp"
+
+namespace gunpp {
+
+struct WireLimits {
+  // Longest frame accepted, in bytes.
+  std::size_t max_frame_bytes = 256 * 1024 * 1024;
+  // Most messages in one array frame.
+  std::size_t max_messages_per_frame = 100000;
+};
+
+// A get request: `{"#": soul, ".": key}`.
+struct GetRequest {
+  std::string soul;
+  std::optional<std::string> key;  // "." when it is a non-empty string
+  bool lex = false;                // "." is an object (a LEX query)
+};
+
+struct Message {
+  std::string id;        // "#", empty when absent or not a string
+  std::string reply_to;  // "@", empty when absent
+  // The graph of a valid put. Absent when the message has no put, when the
+  // put is invalid (see `error`), and for GUN's internal single-field form
+  // {"#","."...}, which GUN.js also ignores.
+  std::optional<Graph> put;
+  bool has_put = false;  // the message had a truthy "put"
+  std::optional<GetRequest> get;
+  std::optional<std::string> err;  // "err" of an ack, when a string
+  bool ok = false;                 // "ok" is present and truthy
+  // Why the put is invalid; OK otherwise.
+  Status error;
+};
+
+struct DecodedFrame {
+  std::vector<Message> messages;
+  // Array elements that were not messages (scalars other than strings that
+  // hold a message, nested arrays); GUN.js ignores them too.
+  std::size_t skipped = 0;
+};
+
+// Decodes one frame. Leading and trailing whitespace is allowed. An array
+// element that is a string beginning with '{' is decoded as a message, as
+// GUN.js does. A number out of double range (1e999, which JSON.parse reads as
+// Infinity) fails only the message that holds it, and is a skipped element
+// elsewhere in an array frame.
+// Errors: InvalidArgument when the text is not JSON or is neither an object
+// nor an array; ResourceExhausted when it is longer than max_frame_bytes or
+// has more than max_messages_per_frame messages. Message-level problems are
+// reported in Message::error instead.
+Result<DecodedFrame> decode_frame(std::string_view text,
+                                  const WireLimits& limits = {});
+
+}  // namespace gunpp
+
+#endif  // GUNPP_MESSAGE_HPP_

@@ -1,0 +1,238 @@
+#include "gunpp/graph_store.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "gunpp/detail/error_text.hpp"
+#include "jobs.hpp"
+#include "store_access.hpp"
+#include "store_impl.hpp"
+#include "validate.hpp"
+
+namespace gunpp {
+
+GraphStore::Impl::Impl(Scheduler& scheduler_in, Options options_in)
+    : scheduler(scheduler_in),
+      options(options_in),
+      state_clock(scheduler_in.clock(), options_in.state_drift_ms),
+      owner(scheduler_in.new_owner()),
+      deferred(scheduler_in, owner, options_in.max_defer_wait_ms,
+               [this](std::string_view soul, Field& field) {
+                 Node* node = find(soul);
+                 resolve(soul, node, field, machine_time());
+               }),
+      subscribers(stats.callback_exceptions) {
+  options.keys_per_turn = std::max<std::size_t>(1, options.keys_per_turn);
+  options.keys_per_chunk = std::max<std::size_t>(1, options.keys_per_chunk);
+}
+
+GraphStore::Impl::~Impl() {
+  scheduler.cancel_owner(owner);
+  auto jobs = std::move(jobs_);
+  jobs_.clear();
+  for (auto& job : jobs) job->cancel(*this);
+}
+
+double GraphStore::Impl::machine_time() const {
+  return std::max(scheduler.clock().now_ms(), state_clock.last());
+}
+
+Node* GraphStore::Impl::find(std::string_view soul) {
+  auto it = nodes.find(std::string(soul));
+  return it == nodes.end() ? nullptr : &it->second;
+}
+
+const Node* GraphStore::Impl::find(std::string_view soul) const {
+  auto it = nodes.find(std::string(soul));
+  return it == nodes.end() ? nullptr : &it->second;
+}
+
+Status GraphStore::Impl::put(Graph delta, PutCallback done) {
+  if (jobs_.size() >= options.max_pending_jobs) {
+    return detail::too_many_jobs(options.max_pending_jobs);
+  }
+  std::size_t future = 0;
+  if (Status s =
+          detail::validate_delta(delta, options, machine_time(), &future);
+      !s) {
+    return s;
+  }
+  if (deferred.size() + deferred.reserved() + future > options.max_deferred) {
+    return Status::resource_exhausted(
+        "put has " + std::to_string(future) +
+        " fields from the future; with those already waiting that exceeds "
+        "max_deferred " +
+        std::to_string(options.max_deferred));
+  }
+  deferred.reserve(future);
+  return enqueue(std::make_unique<detail::IngestJob>(delta.take_nodes(), future,
+                                                     std::move(done)));
+}
+
+Status GraphStore::Impl::write(
+    std::string_view soul, std::vector<std::pair<std::string, Value>> fields,
+    PutCallback done) {
+  for (const auto& [key, value] : fields) {
+    if (key.empty()) {
+      return Status::invalid_argument("soul " + detail::quoted(soul) +
+                                      ": empty key");
+    }
+  }
+  Graph delta;
+  delta.reserve(soul, fields.size());
+  const State state = state_clock.next();
+  for (auto& [key, value] : fields) {
+    delta.add(soul, std::move(key), std::move(value), state);
+  }
+  return put(std::move(delta), std::move(done));
+}
+
+Status GraphStore::Impl::read(std::string_view soul, ChunkCallback on_chunk,
+                              std::size_t keys_per_chunk) {
+  const Node* node = find(soul);
+  if (node == nullptr) {
+    return Status::not_found("soul " + detail::quoted(soul) +
+                             " does not exist");
+  }
+  if (jobs_.size() >= options.max_pending_jobs) {
+    return detail::too_many_jobs(options.max_pending_jobs);
+  }
+  if (keys_per_chunk == 0) keys_per_chunk = options.keys_per_chunk;
+  return enqueue(std::make_unique<detail::ReadJob>(
+      std::string(soul), node->size(), keys_per_chunk, std::move(on_chunk)));
+}
+
+Status GraphStore::Impl::enqueue(std::unique_ptr<detail::Job> job) {
+  jobs_.push_back(std::move(job));
+  scheduler.enqueue([this] { run_job_turn(); }, owner);
+  return Status::ok();
+}
+
+void GraphStore::Impl::run_job_turn() {
+  // One scheduler task is queued per pending turn, and jobs rotate in the
+  // same FIFO order, so the front job is the one this task belongs to.
+  std::unique_ptr<detail::Job> job = std::move(jobs_.front());
+  jobs_.pop_front();
+  if (job->run_turn(*this) == detail::Job::Turn::kDone) return;
+  jobs_.push_back(std::move(job));
+  scheduler.enqueue([this] { run_job_turn(); }, owner);
+}
+
+HamDecision GraphStore::Impl::resolve(std::string_view soul, Node*& node,
+                                      Field& field, double now) {
+  ++stats.keys_visited;
+  // HAM's first rule needs no lookup, and against an absent key HAM always
+  // converges; so one probe finds the field or inserts it as new.
+  if (field.state > now) {
+    ++stats.deferrals;
+    deferred.park(soul, std::move(field), now);
+    return HamDecision::kDefer;
+  }
+  if (node == nullptr) node = &nodes[std::string(soul)];
+  const auto [slot, inserted] = node->try_emplace(
+      std::move(field.key), std::move(field.value), field.state);
+  HamDecision decision = HamDecision::kConverge;
+  if (!inserted) {
+    decision = ham(now, field.state, field.value, node->state(slot),
+                   node->value(slot));
+    if (decision == HamDecision::kConverge) {
+      node->assign(slot, std::move(field.value), field.state);
+    }
+  }
+  if (decision != HamDecision::kConverge) {
+    ++stats.ignored;
+    return decision;
+  }
+  ++stats.applied;
+  subscribers.notify(
+      Change{soul, node->key(slot), node->value(slot), field.state});
+  return decision;
+}
+
+// The public API forwards to the implementation.
+
+GraphStore::GraphStore(Scheduler& scheduler, Options options)
+    : impl_(std::make_unique<Impl>(scheduler, options)) {}
+
+GraphStore::~GraphStore() = default;
+
+Status GraphStore::put(Graph delta, PutCallback done) {
+  return impl_->put(std::move(delta), std::move(done));
+}
+
+Status GraphStore::write(std::string_view soul,
+                         std::vector<std::pair<std::string, Value>> fields,
+                         PutCallback done) {
+  return impl_->write(soul, std::move(fields), std::move(done));
+}
+
+const Node* GraphStore::get(std::string_view soul) const {
+  return impl_->find(soul);
+}
+
+std::optional<Entry> GraphStore::get(std::string_view soul,
+                                     std::string_view key) const {
+  const Node* node = impl_->find(soul);
+  if (node == nullptr) return std::nullopt;
+  const auto slot = node->find(key);
+  if (!slot) return std::nullopt;
+  return Entry{node->value(*slot), node->state(*slot)};
+}
+
+Status GraphStore::read(std::string_view soul, ChunkCallback on_chunk,
+                        std::size_t keys_per_chunk) {
+  return impl_->read(soul, std::move(on_chunk), keys_per_chunk);
+}
+
+SubscriptionId GraphStore::subscribe(std::string soul,
+                                     ChangeCallback on_change) {
+  return impl_->subscribers.add(std::move(soul), std::move(on_change));
+}
+
+SubscriptionId GraphStore::subscribe_all(ChangeCallback on_change) {
+  return impl_->subscribers.add(std::nullopt, std::move(on_change));
+}
+
+bool GraphStore::unsubscribe(SubscriptionId id) {
+  return impl_->subscribers.remove(id);
+}
+
+void GraphStore::for_each_node(
+    const std::function<void(std::string_view, const Node&)>& fn) const {
+  for (const auto& [soul, node] : impl_->nodes) fn(soul, node);
+}
+
+void GraphStore::for_each_deferred(
+    const std::function<void(std::string_view, std::string_view, const Value&,
+                             State)>& fn) const {
+  impl_->deferred.for_each([&fn](std::string_view soul, const Field& field) {
+    fn(soul, field.key, field.value, field.state);
+  });
+}
+
+std::size_t GraphStore::node_count() const { return impl_->nodes.size(); }
+std::size_t GraphStore::deferred_count() const {
+  return impl_->deferred.size();
+}
+std::size_t GraphStore::pending_jobs() const { return impl_->jobs_.size(); }
+const Stats& GraphStore::stats() const { return impl_->stats; }
+const Options& GraphStore::options() const { return impl_->options; }
+Scheduler& GraphStore::scheduler() const { return impl_->scheduler; }
+
+std::size_t GraphStore::memory_bytes() const {
+  std::size_t bytes = 0;
+  for (const auto& [soul, node] : impl_->nodes) {
+    bytes += node.memory_bytes() + soul.capacity();
+  }
+  return bytes;
+}
+
+void detail::StoreAccess::use_slice_baseline(GraphStore& store) {
+  store.impl_->slice_baseline = true;
+}
+
+std::uint64_t detail::StoreAccess::keys_copied(const GraphStore& store) {
+  return store.impl_->keys_copied;
+}
+
+}  // namespace gunpp

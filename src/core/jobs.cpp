@@ -1,0 +1,112 @@
+#include "jobs.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace gunpp::detail {
+
+Job::Turn IngestJob::run_turn(GraphStore::Impl& store) {
+  ++store.stats.ingest_turns;
+  const double now = store.machine_time();
+  std::size_t budget = store.options.keys_per_turn;
+  // The target node is looked up by soul when the turn reaches it, and not
+  // kept past the turn.
+  Node* target = nullptr;
+  bool reached = false;
+  while (budget > 0 && node_index_ < nodes_.size()) {
+    NodeDelta& delta = nodes_[node_index_];
+    if (!reached) {
+      target = store.find(delta.soul);
+      if (store.slice_baseline) reslice(store);
+      prefetch(target, budget);
+      reached = true;
+    }
+    if (field_index_ == delta.fields.size()) {
+      ++node_index_;
+      field_index_ = 0;
+      reached = false;
+      continue;
+    }
+    Field& field = delta.fields[field_index_++];
+    if (store.slice_baseline) field.key = std::move(remaining_[sliced_++]);
+    --budget;
+    resolve_field(store, target, field, now);
+  }
+  if (node_index_ < nodes_.size()) return Turn::kMore;
+  release_reservation(store);
+  store.call(done_, Status::ok(), summary_);
+  return Turn::kDone;
+}
+
+void IngestJob::cancel(GraphStore::Impl& store) {
+  release_reservation(store);
+  store.call(done_, Status::cancelled("the store was destroyed"), summary_);
+}
+
+void IngestJob::resolve_field(GraphStore::Impl& store, Node*& target,
+                              Field& field, double now) {
+  if (field.key.empty()) {
+    ++summary_.ignored;
+    ++store.stats.ignored;
+    return;
+  }
+  switch (store.resolve(nodes_[node_index_].soul, target, field, now)) {
+    case HamDecision::kConverge:
+      ++summary_.applied;
+      break;
+    case HamDecision::kDefer:
+      ++summary_.deferred;
+      if (reserved_ > 0) {
+        --reserved_;
+        store.deferred.release(1);
+      }
+      break;
+    case HamDecision::kHistorical:
+    case HamDecision::kKeepCurrent:
+      ++summary_.ignored;
+      break;
+  }
+}
+
+// Hints the index buckets of the fields this turn will resolve in the
+// current node: in a node too large for the cache, their misses then overlap.
+void IngestJob::prefetch(const Node* target, std::size_t budget) const {
+  if (target == nullptr || node_index_ >= nodes_.size()) return;
+  const auto& fields = nodes_[node_index_].fields;
+  const std::size_t end = std::min(fields.size(), field_index_ + budget);
+  for (std::size_t i = field_index_; i < end; ++i) {
+    target->prefetch(fields[i].key);
+  }
+}
+
+// The GUN.js baseline: a fresh copy of the current node's remaining key
+// names, from which this turn takes its keys.
+void IngestJob::reslice(GraphStore::Impl& store) {
+  remaining_.clear();
+  sliced_ = 0;
+  if (node_index_ >= nodes_.size()) return;
+  const auto& fields = nodes_[node_index_].fields;
+  for (std::size_t i = field_index_; i < fields.size(); ++i) {
+    remaining_.push_back(fields[i].key);
+  }
+  store.keys_copied += remaining_.size();
+}
+
+void IngestJob::release_reservation(GraphStore::Impl& store) {
+  store.deferred.release(reserved_);
+  reserved_ = 0;
+}
+
+Job::Turn ReadJob::run_turn(GraphStore::Impl& store) {
+  ++store.stats.read_turns;
+  const Node* node = store.find(soul_);
+  // An in-memory store never drops a node, so the soul is still there.
+  if (node == nullptr) return Turn::kDone;
+  const std::size_t begin = cursor_;
+  cursor_ = std::min(end_, cursor_ + keys_per_chunk_);
+  const bool last = cursor_ == end_;
+  store.call(on_chunk_, Chunk{soul_, *node, begin, cursor_, last});
+  return last ? Turn::kDone : Turn::kMore;
+}
+
+}  // namespace gunpp::detail

@@ -1,0 +1,24 @@
+// Hooks into a GraphStore for gunpp's own benchmarks and tests, not for
+// applications: switching ingest to GUN.js's re-slicing to measure what the
+// index cursor saves.
+#ifndef GUNPP_SRC_CORE_STORE_ACCESS_HPP_
+#define GUNPP_SRC_CORE_STORE_ACCESS_HPP_
+
+#include <cstdint>
+
+#include "gunpp/graph_store.hpp"
+
+namespace gunpp::detail {
+
+class StoreAccess {
+ public:
+  // Makes ingest copy the list of a node's remaining keys every turn (GUN.js's
+  // keys.slice(9)): O(n) a turn and O(n^2) a node. Only as a baseline.
+  static void use_slice_baseline(GraphStore& store);
+  // Key names copied by the baseline so far.
+  static std::uint64_t keys_copied(const GraphStore& store);
+};
+
+}  // namespace gunpp::detail
+
+#endif  // GUNPP_SRC_CORE_STORE_ACCESS_HPP_

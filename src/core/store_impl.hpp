@@ -1,0 +1,101 @@
+// GraphStore::Impl: the store's state and the operations its jobs share.
+// Internal to the core; the public API is include/gunpp/graph_store.hpp.
+#ifndef GUNPP_SRC_CORE_STORE_IMPL_HPP_
+#define GUNPP_SRC_CORE_STORE_IMPL_HPP_
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "deferred_fields.hpp"
+#include "guarded_call.hpp"
+#include "gunpp/graph_store.hpp"
+#include "gunpp/ham.hpp"
+#include "subscribers.hpp"
+
+namespace gunpp {
+
+namespace detail {
+
+// A unit of queued work that runs one turn at a time. A job keeps souls,
+// never Node pointers, from one turn to the next.
+class Job {
+ public:
+  enum class Turn { kMore, kDone };
+  virtual ~Job() = default;
+  virtual Turn run_turn(GraphStore::Impl& store) = 0;
+  // The store is going away with the job unfinished.
+  virtual void cancel(GraphStore::Impl& store) = 0;
+};
+
+}  // namespace detail
+
+class GraphStore::Impl {
+ public:
+  Impl(Scheduler& scheduler, Options options);
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  ~Impl();
+
+  Status put(Graph delta, PutCallback done);
+  Status write(std::string_view soul,
+               std::vector<std::pair<std::string, Value>> fields,
+               PutCallback done);
+  Status read(std::string_view soul, ChunkCallback on_chunk,
+              std::size_t keys_per_chunk);
+
+  Node* find(std::string_view soul);
+  const Node* find(std::string_view soul) const;
+
+  // The store's "now" for HAM: never below a state it issued, so local
+  // writes are never from the future to their own store.
+  double machine_time() const;
+
+  // Runs HAM for one field and applies the outcome: converges it into the
+  // node (creating the node on first use; `node` caches it for this turn
+  // only, nullptr until it exists), parks it when from the future, or
+  // ignores it.
+  HamDecision resolve(std::string_view soul, Node*& node, Field& field,
+                      double now);
+
+  template <typename F, typename... Args>
+  void call(const F& callback, Args&&... args);
+
+  Scheduler& scheduler;
+  Options options;
+  StateClock state_clock;
+  Stats stats;
+  std::unordered_map<std::string, Node> nodes;
+  const Scheduler::OwnerId owner;
+  detail::DeferredFields deferred;
+  detail::Subscribers subscribers;
+
+  // Benchmark hooks (detail::StoreAccess): GUN.js's re-slicing of the
+  // remaining keys every turn, and how many key names it copied.
+  bool slice_baseline = false;
+  std::uint64_t keys_copied = 0;
+
+ private:
+  Status enqueue(std::unique_ptr<detail::Job> job);
+  void run_job_turn();
+
+  std::deque<std::unique_ptr<detail::Job>> jobs_;
+
+  friend class GraphStore;
+};
+
+template <typename F, typename... Args>
+void GraphStore::Impl::call(const F& callback, Args&&... args) {
+  detail::call_guarded(stats.callback_exceptions, callback,
+                       std::forward<Args>(args)...);
+}
+
+}  // namespace gunpp
+
+#endif  // GUNPP_SRC_CORE_STORE_IMPL_HPP_

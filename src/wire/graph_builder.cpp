@@ -1,0 +1,151 @@
+#include "gunpp/graph_builder.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <utility>
+
+#include "gunpp/detail/error_text.hpp"
+
+namespace gunpp {
+
+namespace {
+constexpr double kNotANumber = std::numeric_limits<double>::quiet_NaN();
+}  // namespace
+
+void GraphBuilder::note_member(std::string_view name) {
+  if (name == "#") saw_hash_ = true;
+  if (name == ".") saw_dot_ = true;
+}
+
+Status GraphBuilder::fail_node(std::string_view reason) const {
+  return detail::invalid_graph("soul " + detail::quoted(soul_) + ": " +
+                               std::string(reason));
+}
+
+Status GraphBuilder::fail_field(std::string_view key,
+                                std::string_view reason) const {
+  return detail::invalid_graph(detail::where(soul_, key) + std::string(reason));
+}
+
+Status GraphBuilder::non_node(std::string_view soul, bool truthy) {
+  note_member(soul);
+  failed_ = true;
+  return detail::invalid_graph("soul " + detail::quoted(soul) + ": " +
+                               (truthy ? "no meta" : "no node"));
+}
+
+void GraphBuilder::begin_node(std::string soul) {
+  note_member(soul);
+  soul_ = std::move(soul);
+  fields_.clear();
+  field_index_ = detail::SlotIndex();
+  state_keys_.clear();
+  states_.clear();
+  has_meta_ = false;
+  has_state_map_ = false;
+  meta_soul_.reset();
+}
+
+Status GraphBuilder::meta_not_object() {
+  failed_ = true;
+  return fail_node("no meta");
+}
+
+void GraphBuilder::begin_meta() { has_meta_ = true; }
+
+void GraphBuilder::meta_soul(std::string soul) { meta_soul_ = std::move(soul); }
+
+Status GraphBuilder::states_not_object() {
+  failed_ = true;
+  return fail_node("no state");
+}
+
+void GraphBuilder::begin_states() { has_state_map_ = true; }
+
+void GraphBuilder::state(std::string key, double state) {
+  state_keys_.push_back(std::move(key));
+  states_.push_back(state);
+}
+
+Status GraphBuilder::bad_state(std::string_view key) {
+  failed_ = true;
+  return fail_field(key, "state is not a finite number");
+}
+
+void GraphBuilder::field(std::string key, Value value) {
+  if (key.empty()) return;  // GUN.js skips the "" key without checks
+  const auto next = static_cast<std::uint32_t>(fields_.size());
+  const std::uint32_t slot = field_index_.find_or_insert(
+      key, next,
+      [this](std::uint32_t s) -> const std::string& { return fields_[s].key; });
+  if (slot == next) {
+    fields_.push_back(Field{std::move(key), std::move(value), kNotANumber});
+  } else {
+    fields_[slot].value = std::move(value);
+  }
+}
+
+Status GraphBuilder::bad_field(std::string_view key, std::string_view what) {
+  if (key.empty()) return Status::ok();
+  failed_ = true;
+  return fail_field(key, "bad value (" + std::string(what) + ")");
+}
+
+// The state of each field, by position when the states line up with the
+// fields (then they also have no duplicates), else through an index where
+// the last duplicate wins.
+Status GraphBuilder::join_states() {
+  bool aligned = state_keys_.size() == fields_.size();
+  for (std::size_t i = 0; aligned && i < fields_.size(); ++i) {
+    aligned = state_keys_[i] == fields_[i].key;
+  }
+  detail::SlotIndex index;
+  auto key_at = [this](std::uint32_t s) -> const std::string& {
+    return state_keys_[s];
+  };
+  if (!aligned) {
+    for (std::uint32_t i = 0; i < state_keys_.size(); ++i) {
+      const std::uint32_t first =
+          index.find_or_insert(state_keys_[i], i, key_at);
+      if (first != i) states_[first] = states_[i];
+    }
+  }
+  for (std::size_t i = 0; i < fields_.size(); ++i) {
+    const std::uint32_t slot = aligned ? static_cast<std::uint32_t>(i)
+                                       : index.find(fields_[i].key, key_at);
+    if (slot == detail::SlotIndex::kNone) {
+      return fail_field(fields_[i].key, "no state");
+    }
+    fields_[i].state = states_[slot];
+    if (!std::isfinite(fields_[i].state)) {
+      return fail_field(fields_[i].key, "state is not a finite number");
+    }
+  }
+  return Status::ok();
+}
+
+Status GraphBuilder::end_node() {
+  Status status;
+  if (!has_meta_) {
+    status = fail_node("no meta");
+  } else if (meta_soul_ != soul_) {
+    status = fail_node("soul not same");
+  } else if (!has_state_map_) {
+    status = fail_node("no state");
+  } else {
+    status = join_states();
+  }
+  if (!status.is_ok()) failed_ = true;
+  if (!failed_) graph_.set_node(std::move(soul_), std::move(fields_));
+  return status;
+}
+
+Graph GraphBuilder::take_graph() {
+  Graph out = std::move(graph_);
+  graph_ = Graph();
+  failed_ = saw_hash_ = saw_dot_ = false;
+  return out;
+}
+
+}  // namespace gunpp

@@ -1,0 +1,62 @@
+# Checks that the core layer (src/core/ and the headers listed in
+# CORE_HEADERS, separated by '|') includes nothing outside the C++ standard
+# library and the core itself: no third-party library, no other layer.
+# Usage: cmake -DSOURCE_DIR=... -DCORE_HEADERS=a|b|c -P core_includes.cmake
+cmake_minimum_required(VERSION 3.25)
+string(REPLACE "|" ";" core_headers "${CORE_HEADERS}")
+
+set(std_headers
+  algorithm any array atomic barrier bit bitset cassert cctype cerrno cfenv
+  cfloat charconv chrono cinttypes climits clocale cmath codecvt compare
+  complex concepts condition_variable coroutine csetjmp csignal cstdarg
+  cstddef cstdint cstdio cstdlib cstring ctime cuchar cwchar cwctype deque
+  exception execution filesystem format forward_list fstream functional
+  future initializer_list iomanip ios iosfwd iostream istream iterator latch
+  limits list locale map memory memory_resource mutex new numbers numeric
+  optional ostream queue random ranges ratio regex scoped_allocator semaphore
+  set shared_mutex source_location span sstream stack stdexcept stop_token
+  streambuf string string_view syncstream system_error thread tuple
+  type_traits typeindex typeinfo unordered_map unordered_set utility valarray
+  variant vector version)
+
+set(core_public "")
+foreach(header IN LISTS core_headers)
+  string(REGEX REPLACE "^include/" "" public "${header}")
+  list(APPEND core_public "${public}")
+endforeach()
+
+file(GLOB core_sources "${SOURCE_DIR}/src/core/*")
+set(files ${core_sources})
+foreach(header IN LISTS core_headers)
+  list(APPEND files "${SOURCE_DIR}/${header}")
+endforeach()
+
+set(violations "")
+foreach(file IN LISTS files)
+  file(STRINGS "${file}" lines REGEX "^[ \t]*#[ \t]*include")
+  foreach(line IN LISTS lines)
+    if(line MATCHES "#[ \t]*include[ \t]*<([^>]+)>")
+      set(name "${CMAKE_MATCH_1}")
+      if(name IN_LIST std_headers OR name IN_LIST core_public)
+        continue()
+      endif()
+    elseif(line MATCHES "#[ \t]*include[ \t]*\"([^\"]+)\"")
+      set(name "${CMAKE_MATCH_1}")
+      if(name IN_LIST core_public OR EXISTS "${SOURCE_DIR}/src/core/${name}")
+        continue()
+      endif()
+    endif()
+    list(APPEND violations "${file}: ${line}")
+  endforeach()
+endforeach()
+
+list(LENGTH files checked)
+if(violations)
+  list(JOIN violations "\n  " text)
+  message(FATAL_ERROR "the core includes what is not the standard library "
+                      "or the core:\n  ${text}")
+endif()
+if(checked LESS 20)
+  message(FATAL_ERROR "only ${checked} core files found: is SOURCE_DIR right?")
+endif()
+message(STATUS "core includes: ${checked} files, standard library and core only")

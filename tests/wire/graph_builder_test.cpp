@@ -1,0 +1,147 @@
+// GraphBuilder on its own: GUN's node rules fed as events, no JSON.
+#include "gunpp/graph_builder.hpp"
+
+#include <catch2/catch.hpp>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace gunpp {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Events for a node with "_":{"#":soul,">":{...states}} and `fields`.
+Status add_node(GraphBuilder& put, const std::string& soul,
+                const std::vector<Field>& fields) {
+  put.begin_node(soul);
+  put.begin_meta();
+  put.meta_soul(soul);
+  put.begin_states();
+  for (const Field& f : fields) put.state(f.key, f.state);
+  for (const Field& f : fields) put.field(f.key, f.value);
+  return put.end_node();
+}
+
+TEST_CASE("builder: valid nodes become the graph, in order", "[builder]") {
+  GraphBuilder put;
+  REQUIRE(add_node(put, "a", {{"x", Value(1), 10}, {"y", Value("s"), 20}}));
+  REQUIRE(add_node(put, "b", {{"l", Value(Link("a")), 5}}));
+  CHECK_FALSE(put.single_field_form());
+  Graph graph = put.take_graph();
+  REQUIRE(graph.nodes().size() == 2);
+  CHECK(graph.nodes()[0].soul == "a");
+  CHECK(graph.nodes()[0].fields ==
+        std::vector<Field>{{"x", Value(1), 10}, {"y", Value("s"), 20}});
+  CHECK(graph.nodes()[1].fields ==
+        std::vector<Field>{{"l", Value(Link("a")), 5}});
+  CHECK(put.take_graph().empty());  // taken
+}
+
+TEST_CASE("builder: states and fields in any order, duplicates keep the last",
+          "[builder]") {
+  GraphBuilder put;
+  put.begin_node("a");
+  put.field("y", Value(2));
+  put.field("x", Value("first"));
+  put.begin_meta();
+  put.begin_states();
+  put.state("x", 1);
+  put.state("ghost", 7);
+  put.state("y", 3);
+  put.state("x", 9);
+  put.meta_soul("a");
+  put.field("x", Value("last"));
+  put.field("", Value(5));  // dropped, as GUN.js drops it
+  REQUIRE(put.end_node());
+  const Graph graph = put.take_graph();
+  CHECK(graph.nodes()[0].fields ==
+        std::vector<Field>{{"y", Value(2), 3}, {"x", Value("last"), 9}});
+}
+
+TEST_CASE("builder: GUN's checks in GUN's order", "[builder]") {
+  GraphBuilder put;
+  SECTION("no meta comes before a wrong soul") {
+    put.begin_node("a");
+    put.field("x", Value(1));
+    CHECK(put.end_node().message() == "Invalid graph: soul 'a': no meta");
+  }
+  SECTION("soul not same comes before no state") {
+    put.begin_node("a");
+    put.begin_meta();
+    put.meta_soul("b");
+    CHECK(put.end_node().message() == "Invalid graph: soul 'a': soul not same");
+  }
+  SECTION("a missing soul is not the same soul") {
+    put.begin_node("a");
+    put.begin_meta();
+    CHECK(put.end_node().message() == "Invalid graph: soul 'a': soul not same");
+  }
+  SECTION("no state map") {
+    put.begin_node("a");
+    put.begin_meta();
+    put.meta_soul("a");
+    CHECK(put.end_node().message() == "Invalid graph: soul 'a': no state");
+  }
+  SECTION("the first field without a finite state names its key") {
+    put.begin_node("a");
+    put.begin_meta();
+    put.meta_soul("a");
+    put.begin_states();
+    put.state("y", kNaN);
+    put.field("x", Value(1));
+    put.field("y", Value(2));
+    CHECK(put.end_node().message() ==
+          "Invalid graph: soul 'a' key 'x': no state");
+    put.begin_node("b");
+    put.begin_meta();
+    put.meta_soul("b");
+    put.begin_states();
+    put.state("y", kNaN);
+    put.field("y", Value(2));
+    CHECK(put.end_node().message() ==
+          "Invalid graph: soul 'b' key 'y': state is not a finite number");
+  }
+  SECTION("shapes that are not nodes, meta or states") {
+    CHECK(put.non_node("n", false).message() ==
+          "Invalid graph: soul 'n': no node");
+    CHECK(put.non_node("m", true).message() ==
+          "Invalid graph: soul 'm': no meta");
+    put.begin_node("a");
+    CHECK(put.meta_not_object().message() ==
+          "Invalid graph: soul 'a': no meta");
+    CHECK(put.states_not_object().message() ==
+          "Invalid graph: soul 'a': no state");
+    CHECK(put.bad_state("k").message() ==
+          "Invalid graph: soul 'a' key 'k': state is not a finite number");
+    CHECK(put.bad_field("k", "array").message() ==
+          "Invalid graph: soul 'a' key 'k': bad value (array)");
+    CHECK(put.bad_field("", "array").is_ok());  // "" is dropped unchecked
+  }
+}
+
+TEST_CASE("builder: after an error no node joins the graph", "[builder]") {
+  GraphBuilder put;
+  REQUIRE(add_node(put, "a", {{"x", Value(1), 1}}));
+  put.begin_node("b");
+  CHECK_FALSE(put.bad_field("x", "object").is_ok());
+  (void)put.end_node();  // the put is already invalid
+  CHECK_FALSE(add_node(put, "c", {{"x", Value(1), kNaN}}).is_ok());
+  REQUIRE(add_node(put, "d", {{"x", Value(1), 1}}));
+  const Graph graph = put.take_graph();
+  REQUIRE(graph.nodes().size() == 1);
+  CHECK(graph.nodes()[0].soul == "a");
+}
+
+TEST_CASE("builder: GUN's single-field form is recognised", "[builder]") {
+  GraphBuilder put;
+  CHECK_FALSE(put.non_node("#", true).is_ok());
+  CHECK_FALSE(put.single_field_form());
+  CHECK_FALSE(put.non_node(".", true).is_ok());
+  CHECK(put.single_field_form());
+  (void)put.take_graph();
+  CHECK_FALSE(put.single_field_form());  // a taken builder starts afresh
+}
+
+}  // namespace
+}  // namespace gunpp

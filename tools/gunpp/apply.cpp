@@ -1,0 +1,180 @@
+#include "apply.hpp"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <gunpp/wire.hpp>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "exit_codes.hpp"
+
+namespace gunpp::cli {
+
+namespace {
+
+constexpr char kDescription[] =
+    R"(Reads GUN wire messages from FILE, or from standard input when FILE is
+absent or "-": either one JSON array of messages, or one JSON message per
+line. Applies them in order to a fresh in-memory store, with the machine
+time fixed at MS milliseconds since the epoch when --now is given (else the
+real clock), pumps until idle, and prints ONE JSON object on standard output:
+
+  {"graph":    the store as canonical graph JSON (souls and keys sorted),
+   "errors":   [one entry per message: null, or the reason its put was refused],
+   "deferred": [{"soul":...,"key":...,"state":...} for every field whose
+                state is still in the future]}
+
+Exit status: 0 when the input was read (refused messages are data, in
+"errors"); 2, with a one-line error on standard error, when the input is not
+JSON, not messages, or the arguments are wrong.)";
+
+// The whole input, or nullopt when the file cannot be opened.
+std::optional<std::string> read_input(const std::string& file,
+                                      std::istream& in) {
+  if (file == "-") {
+    return std::string{std::istreambuf_iterator<char>(in),
+                       std::istreambuf_iterator<char>()};
+  }
+  std::ifstream stream(file, std::ios::binary);
+  if (!stream) return std::nullopt;
+  std::ostringstream text;
+  text << stream.rdbuf();
+  return text.str();
+}
+
+// The non-blank lines of `text`.
+std::vector<std::string_view> split_lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(start, end - start);
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
+      lines.push_back(line);
+    }
+    start = end + 1;
+  }
+  return lines;
+}
+
+// Feeds one frame and appends one entry per message to `errors`; an error
+// when the frame is not messages.
+Status feed(WireProtocol& protocol, std::string_view frame,
+            const std::string& where, std::vector<Status>& errors) {
+  const Received received = protocol.receive(frame, [](const std::string&) {});
+  if (!received.frame.is_ok()) {
+    return Status::invalid_argument(where + ": " + received.frame.message());
+  }
+  if (received.skipped > 0) {
+    return Status::invalid_argument(where + ": " +
+                                    std::to_string(received.skipped) +
+                                    " array elements are not message objects");
+  }
+  errors.insert(errors.end(), received.messages.begin(),
+                received.messages.end());
+  return Status::ok();
+}
+
+// Feeds the input: one JSON value (decoded once), else one message per line.
+// Decoding happens before anything is applied, so a failed whole-text attempt
+// changes nothing.
+Status feed_input(WireProtocol& protocol, Scheduler& scheduler,
+                  std::string_view input, std::vector<Status>& errors) {
+  const std::vector<std::string_view> lines = split_lines(input);
+  if (lines.empty()) return Status::invalid_argument("the input is empty");
+  if (lines.size() == 1 ||
+      input.find_first_not_of(" \t\r\n") == input.find('[')) {
+    return feed(protocol, input, "input", errors);
+  }
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    Status s =
+        feed(protocol, lines[i], "line " + std::to_string(i + 1), errors);
+    if (!s) return s;
+    scheduler.run_until_idle();
+  }
+  return Status::ok();
+}
+
+void write_result(const GraphStore& store, const std::vector<Status>& errors,
+                  std::ostream& out) {
+  std::string text;
+  JsonWriter json(text);
+  json.begin_object().key("graph").raw(encode_graph(store));
+  json.key("errors").begin_array();
+  for (const Status& status : errors) {
+    if (status.is_ok()) {
+      json.null();
+    } else {
+      json.string(status.message());
+    }
+  }
+  json.end_array().key("deferred").begin_array();
+  std::vector<std::tuple<std::string, std::string, State>> deferred;
+  store.for_each_deferred(
+      [&deferred](std::string_view soul, std::string_view key, const Value&,
+                  State state) { deferred.emplace_back(soul, key, state); });
+  std::sort(deferred.begin(), deferred.end());
+  for (const auto& [soul, key, state] : deferred) {
+    json.begin_object().key("soul").string(soul).key("key").string(key);
+    json.key("state").number(state).end_object();
+  }
+  json.end_array().end_object();
+  out << text << '\n';
+}
+
+}  // namespace
+
+CLI::App& add_apply_command(CLI::App& app, ApplyArgs& args) {
+  CLI::App& apply = *app.add_subcommand(
+      "apply", "apply GUN wire messages to a fresh store, print the graph");
+  apply.footer(kDescription);
+  apply
+      .add_option_function<double>(
+          "--now", [&args](double ms) { args.now = ms; },
+          "fix the machine time at MS milliseconds since the epoch")
+      ->type_name("MS")
+      ->check(CLI::Validator(
+          [](const std::string& text) -> std::string {
+            const double ms = std::strtod(text.c_str(), nullptr);
+            return std::isfinite(ms) ? "" : "not a finite number: " + text;
+          },
+          "finite"));
+  apply.add_option("FILE", args.file, "messages to read; - is standard input");
+  return apply;
+}
+
+int run_apply(const ApplyArgs& args, std::istream& in, std::ostream& out,
+              std::ostream& err) {
+  const std::optional<std::string> input = read_input(args.file, in);
+  if (!input) {
+    err << "gunpp: cannot open '" << args.file << "'\n";
+    return kExitUsage;
+  }
+  ManualClock manual(args.now.value_or(0));
+  Clock& clock = args.now ? static_cast<Clock&>(manual)
+                          : static_cast<Clock&>(SystemClock::instance());
+  Scheduler scheduler(clock);
+  // An array frame queues up to max_messages_per_frame puts at once.
+  Options options;
+  options.max_pending_jobs = WireLimits().max_messages_per_frame;
+  GraphStore store(scheduler, options);
+  WireProtocol protocol(store);
+
+  std::vector<Status> errors;
+  if (Status s = feed_input(protocol, scheduler, *input, errors); !s) {
+    err << "gunpp: " << s.message() << '\n';
+    return kExitUsage;
+  }
+  scheduler.run_until_idle();
+  write_result(store, errors, out);
+  return 0;
+}
+
+}  // namespace gunpp::cli

@@ -1,0 +1,13 @@
+// Exit statuses of the gunpp command-line program.
+#ifndef GUNPP_TOOLS_GUNPP_EXIT_CODES_HPP_
+#define GUNPP_TOOLS_GUNPP_EXIT_CODES_HPP_
+
+namespace gunpp::cli {
+
+constexpr int kExitOk = 0;
+// Wrong arguments, or input that is not what the command reads.
+constexpr int kExitUsage = 2;
+
+}  // namespace gunpp::cli
+
+#endif  // GUNPP_TOOLS_GUNPP_EXIT_CODES_HPP_
