@@ -85,21 +85,15 @@ TEST_CASE("builder: GUN's checks in GUN's order", "[builder]") {
   }
   SECTION("the first field without a finite state names its key") {
     put.begin_node("a");
+    put.field("x", Value(1));
+    put.field("y", Value(2));
     put.begin_meta();
     put.meta_soul("a");
     put.begin_states();
     put.state("y", kNaN);
-    put.field("x", Value(1));
-    put.field("y", Value(2));
     CHECK(put.end_node().message() ==
           "Invalid graph: soul 'a' key 'x': no state");
-    put.begin_node("b");
-    put.begin_meta();
-    put.meta_soul("b");
-    put.begin_states();
-    put.state("y", kNaN);
-    put.field("y", Value(2));
-    CHECK(put.end_node().message() ==
+    CHECK(add_node(put, "b", {{"y", Value(2), kNaN}}).message() ==
           "Invalid graph: soul 'b' key 'y': state is not a finite number");
   }
   SECTION("shapes that are not nodes, meta or states") {
