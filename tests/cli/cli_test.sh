@@ -46,7 +46,7 @@ check "bad line exits 2" "2" "$?"
 check "bad line is named" "gunpp: line 2: frame is not valid JSON" "$(cat "$tmp/err")"
 
 # Inputs the fuzzer found crashing: exit 0 or 2, and one line on error.
-for input in "$(dirname "$0")"/../fuzz/regressions/endpoint/*; do
+for input in "$(dirname "$0")"/../fuzz/regressions/wire_protocol/*; do
   "$gunpp" apply --now 5000 "$input" > "$tmp/out" 2> "$tmp/err"
   status=$?
   name=$(basename "$input")

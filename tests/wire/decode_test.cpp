@@ -7,7 +7,7 @@
 #include <iterator>
 #include <string>
 
-#include "fuzz/endpoint_property.hpp"
+#include "fuzz/wire_protocol_property.hpp"
 #include "gunpp/message.hpp"
 
 namespace gunpp {
@@ -377,7 +377,7 @@ TEST_CASE("every input the fuzzer found crashing keeps the fuzz property",
     const std::string text{std::istreambuf_iterator<char>(in),
                            std::istreambuf_iterator<char>()};
     INFO(entry.path());
-    CHECK(testing::endpoint_property_violation(text).empty());
+    CHECK(testing::wire_protocol_property_violation(text).empty());
     ++inputs;
   }
   CHECK(inputs >= 2);
