@@ -6,10 +6,12 @@
 #define GUNPP_GRAPH_JSON_HPP_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "gunpp/graph.hpp"
 #include "gunpp/graph_store.hpp"
 #include "gunpp/json_writer.hpp"
 #include "gunpp/node.hpp"
@@ -20,6 +22,21 @@ namespace gunpp {
 // slots of `node`, in that order, as the next value of `json`.
 void write_node(JsonWriter& json, std::string_view soul, const Node& node,
                 const std::vector<std::size_t>& slots);
+
+// Writes a delta as the graph of a put: `{soul:{"_":{"#":soul,">":{...}},
+// key:value...}...}`, nodes and fields in the delta's order.
+void write_graph(JsonWriter& json, const Graph& graph);
+
+// GUN's "##" of a reply whose put holds the given slots of `node`: the hash
+// (gun_hash) of the put's JSON text as GUN.js writes it for hashing, with the
+// keys of every object sorted and then laid out in JavaScript's property
+// order (integer-like keys first, ascending).
+std::int32_t put_hash(std::string_view soul, const Node& node,
+                      const std::vector<std::size_t>& slots);
+
+// GUN.js's String.hash: h = h * 31 + c over the UTF-16 code units of `text`,
+// wrapping to a signed 32-bit integer, from 0. `text` must be valid UTF-8.
+std::int32_t gun_hash(std::string_view text);
 
 // The whole store as canonical graph JSON: souls sorted, and in each node
 // "_" first and the keys sorted (both in JavaScript's UTF-16 order); numbers

@@ -145,6 +145,10 @@ class GraphStore {
                std::vector<std::pair<std::string, Value>> fields,
                PutCallback done = {});
 
+  // The next state of the store's state clock (GUN's ms + N/999), as write()
+  // stamps a local write; for layers that build deltas of local writes.
+  State next_state();
+
   // The node `soul`, or nullptr. Valid until the store runs its next turn
   // (see the lifetime note at the top of this file).
   const Node* get(std::string_view soul) const;

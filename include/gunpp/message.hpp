@@ -42,6 +42,10 @@ struct GetRequest {
 struct Message {
   std::string id;        // "#", empty when absent or not a string
   std::string reply_to;  // "@", empty when absent
+  std::string dam;       // "dam": a hop-local mesh message ("?", "hi", ...)
+  std::string pid;       // "pid" of a "dam" hello
+  std::string via;       // "><": the peers the sender already sent it to
+  std::optional<double> hash;  // "##": GUN's hash of a reply's put
   // The graph of a valid put. Absent when the message has no put, when the
   // put is invalid (see `error`), and for GUN's internal single-field form
   // {"#","."...}, which GUN.js also ignores.
@@ -52,6 +56,11 @@ struct Message {
   bool ok = false;                 // "ok" is present and truthy
   // Why the put is invalid; OK otherwise.
   Status error;
+  // Where the message stands in its frame: the index of its element in an
+  // array frame (0 in an object frame), and whether that element is a string
+  // holding the message. See frame_elements().
+  std::size_t element = 0;
+  bool in_string = false;
 };
 
 struct DecodedFrame {
@@ -72,6 +81,13 @@ struct DecodedFrame {
 // reported in Message::error instead.
 Result<DecodedFrame> decode_frame(std::string_view text,
                                   const WireLimits& limits = {});
+
+// The JSON text of each element of a frame that decode_frame() accepted:
+// the elements of an array frame, or the object of an object frame, as views
+// into `text`, so that a relay can pass a message on byte for byte
+// (Message::element indexes this). One linear scan; meaningless for text
+// that decode_frame() refused.
+std::vector<std::string_view> frame_elements(std::string_view text);
 
 }  // namespace gunpp
 

@@ -9,6 +9,7 @@
 #include "gunpp/gunpp.hpp"          // IWYU pragma: export
 #include "gunpp/json_writer.hpp"    // IWYU pragma: export
 #include "gunpp/message.hpp"        // IWYU pragma: export
+#include "gunpp/message_ids.hpp"    // IWYU pragma: export
 #include "gunpp/wire_protocol.hpp"  // IWYU pragma: export
 
 #endif  // GUNPP_WIRE_HPP_

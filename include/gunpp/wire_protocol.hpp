@@ -18,7 +18,8 @@
 //    docs/compat.md.)
 //  - a get of a whole node is answered in chunks of at most fields_per_reply
 //    fields plus "_", one chunk per scheduler turn, each but the last
-//    carrying "%": the "#" of the next; a get of one key with one message
+//    carrying "%": the "#" of the next; every reply with a put carries "##",
+//    GUN's hash of that put; a get of one key with one message
 //    holding that field; an unknown soul or key with {"#":id,"@":<its #>}
 //    and no put (when reply_not_found), as a GUN storage peer answers;
 //  - acks ("@" without put) are accepted and otherwise ignored.
@@ -42,6 +43,7 @@
 #include "gunpp/dedup.hpp"
 #include "gunpp/graph_store.hpp"
 #include "gunpp/message.hpp"
+#include "gunpp/message_ids.hpp"
 #include "gunpp/status.hpp"
 
 namespace gunpp {
@@ -75,16 +77,18 @@ class WireProtocol {
   // turns (the callback is copied and kept until the last one).
   Received receive(std::string_view frame, const Send& reply);
 
- private:
-  struct Ids;
-
+  // Handles one decoded message with no dedup: answers its get and applies
+  // and acks its put, as receive() does. For a layer that decodes and dedups
+  // itself (the mesh). Returns OK, or why its put was refused.
   Status handle(Message& message, const Send& reply);
+
+ private:
   void answer_get(const Message& message, const Send& reply);
 
   GraphStore* store_;
   WireProtocolOptions options_;
   Dedup dedup_;
-  std::shared_ptr<Ids> ids_;
+  std::shared_ptr<MessageIds> ids_;
 };
 
 }  // namespace gunpp

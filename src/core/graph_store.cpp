@@ -166,6 +166,8 @@ Status GraphStore::write(std::string_view soul,
   return impl_->write(soul, std::move(fields), std::move(done));
 }
 
+State GraphStore::next_state() { return impl_->state_clock.next(); }
+
 const Node* GraphStore::get(std::string_view soul) const {
   return impl_->find(soul);
 }

@@ -116,7 +116,14 @@ class FrameHandler {
       return false;
     }
     message_ = &frame_.messages.emplace_back();
+    message_->element = element_;
     return true;
+  }
+
+  // An element of the top-level array starts.
+  void next_element() {
+    if (!stack_.empty() && stack_.back() == Ctx::kFrame) ++elements_seen_;
+    element_ = elements_seen_ - 1;
   }
 
   bool number(double n) {
@@ -133,6 +140,7 @@ class FrameHandler {
   bool overflowed_number() {
     if (stack_.empty()) return true;  // a bare scalar frame; rejected later
     if (stack_.back() == Ctx::kFrame) {
+      next_element();
       ++frame_.skipped;
       return true;
     }
@@ -151,6 +159,7 @@ class FrameHandler {
     if (stack_.empty()) return true;  // a bare scalar frame; rejected later
     switch (stack_.back()) {
       case Ctx::kFrame:
+        next_element();
         return frame_element(std::move(v));
       case Ctx::kMessage:
         message_member(std::move(v));
@@ -203,6 +212,8 @@ class FrameHandler {
       if (nested && nested->messages.size() == 1) {
         if (!begin_message()) return false;
         *message_ = std::move(nested->messages[0]);
+        message_->element = element_;
+        message_->in_string = true;
         message_ = nullptr;
         return true;
       }
@@ -215,6 +226,10 @@ class FrameHandler {
     if (key_ == "#" && v.is_string()) message().id = v.as_string();
     if (key_ == "@" && v.is_string()) message().reply_to = v.as_string();
     if (key_ == "err" && v.is_string()) message().err = v.as_string();
+    if (key_ == "dam" && v.is_string()) message().dam = v.as_string();
+    if (key_ == "pid" && v.is_string()) message().pid = v.as_string();
+    if (key_ == "><" && v.is_string()) message().via = v.as_string();
+    if (key_ == "##" && v.is_number()) message().hash = v.as_number();
     if (key_ == "ok") message().ok = truthy(v);
     if (key_ == "put" && truthy(v)) {
       message().has_put = true;
@@ -234,6 +249,7 @@ class FrameHandler {
     Ctx next = Ctx::kSkip;
     switch (stack_.back()) {
       case Ctx::kFrame:
+        next_element();
         if (is_object) {
           next = Ctx::kMessage;
           if (!begin_message()) return false;
@@ -363,6 +379,8 @@ class FrameHandler {
   const std::vector<std::size_t> overflows_;
   std::size_t next_overflow_ = 0;
   std::size_t numbers_seen_ = 0;
+  std::size_t elements_seen_ = 0;  // of the top-level array
+  std::size_t element_ = 0;        // the current one
 };
 
 bool is_space(char c) {
@@ -493,6 +511,42 @@ Result<DecodedFrame> decode_frame(std::string_view text,
     if (!again.limit_error().is_ok()) return again.limit_error();
   }
   return Status::invalid_argument("frame is not valid JSON");
+}
+
+std::vector<std::string_view> frame_elements(std::string_view text) {
+  text = trim(text);
+  std::vector<std::string_view> elements;
+  if (text.empty()) return elements;
+  if (text.front() != '[') {
+    elements.push_back(text);
+    return elements;
+  }
+  // The text is valid JSON: track strings and depth, and cut at the commas
+  // and the closing bracket of the top level.
+  int depth = 0;
+  bool in_string = false;
+  std::size_t start = 1;
+  for (std::size_t i = 1; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    } else if (depth == 0 && (c == ',' || c == ']')) {
+      const std::string_view element = trim(text.substr(start, i - start));
+      if (!element.empty()) elements.push_back(element);
+      start = i + 1;
+    }
+  }
+  return elements;
 }
 
 }  // namespace gunpp

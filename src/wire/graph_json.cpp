@@ -20,6 +20,105 @@ void write_node(JsonWriter& json, std::string_view soul, const Node& node,
   json.end_object();
 }
 
+void write_graph(JsonWriter& json, const Graph& graph) {
+  json.begin_object();
+  for (const NodeDelta& node : graph.nodes()) {
+    json.key(node.soul).begin_object().key("_").begin_object();
+    json.key("#").string(node.soul).key(">").begin_object();
+    for (const Field& field : node.fields) {
+      json.key(field.key).number(field.state);
+    }
+    json.end_object().end_object();
+    for (const Field& field : node.fields) {
+      json.key(field.key).value(field.value);
+    }
+    json.end_object();
+  }
+  json.end_object();
+}
+
+namespace {
+
+// A key JavaScript treats as an array index: "0" or digits without a leading
+// zero, below 2^32 - 1.
+bool is_array_index(std::string_view key) {
+  if (key.empty() || key.size() > 10 || (key.size() > 1 && key[0] == '0')) {
+    return false;
+  }
+  std::uint64_t value = 0;
+  for (const char c : key) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return value < 4294967295u;
+}
+
+// The order in which JSON.stringify writes the keys of an object built by
+// inserting them sorted: array indices first, by value, then the rest in
+// UTF-16 order.
+bool js_key_less(std::string_view a, std::string_view b) {
+  const bool a_index = is_array_index(a);
+  const bool b_index = is_array_index(b);
+  if (a_index != b_index) return a_index;
+  if (a_index) return a.size() != b.size() ? a.size() < b.size() : a < b;
+  return utf16_compare(a, b) < 0;
+}
+
+}  // namespace
+
+std::int32_t put_hash(std::string_view soul, const Node& node,
+                      const std::vector<std::size_t>& slots) {
+  std::vector<std::size_t> sorted = slots;
+  std::sort(sorted.begin(), sorted.end(),
+            [&node](std::size_t a, std::size_t b) {
+              return js_key_less(node.key(a), node.key(b));
+            });
+  std::string text;
+  JsonWriter json(text);
+  json.begin_object().key(soul).begin_object();
+  bool meta_written = false;
+  const auto write_meta = [&] {
+    json.key("_").begin_object().key("#").string(soul).key(">").begin_object();
+    for (const std::size_t slot : sorted) {
+      json.key(node.key(slot)).number(node.state(slot));
+    }
+    json.end_object().end_object();
+    meta_written = true;
+  };
+  for (const std::size_t slot : sorted) {
+    if (!meta_written && js_key_less("_", node.key(slot))) write_meta();
+    json.key(node.key(slot)).value(node.value(slot));
+  }
+  if (!meta_written) write_meta();
+  json.end_object().end_object();
+  return gun_hash(text);
+}
+
+std::int32_t gun_hash(std::string_view text) {
+  std::uint32_t h = 0;
+  const auto unit = [&h](std::uint32_t u) { h = h * 31 + u; };
+  for (std::size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const std::size_t length = lead >= 0xF0   ? 4
+                               : lead >= 0xE0 ? 3
+                               : lead >= 0xC0 ? 2
+                                              : 1;
+    std::uint32_t cp = length == 1 ? lead : lead & (0x7Fu >> length);
+    for (std::size_t k = 1; k < length && i + k < text.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3Fu);
+    }
+    i += length;
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      unit(0xD800 + (cp >> 10));
+      unit(0xDC00 + (cp & 0x3FF));
+    } else {
+      unit(cp);
+    }
+  }
+  return static_cast<std::int32_t>(h);
+}
+
 std::string encode_graph(const GraphStore& store) {
   // The nodes are only read here, within one call: no turn runs meanwhile.
   std::vector<std::pair<std::string_view, const Node*>> nodes;
@@ -34,7 +133,9 @@ std::string encode_graph(const GraphStore& store) {
   JsonWriter json(out);
   json.begin_object();
   std::vector<std::size_t> slots;
-  for (const auto& [soul, node] : nodes) {
+  for (const auto& entry : nodes) {
+    const std::string_view soul = entry.first;
+    const Node* node = entry.second;
     slots.resize(node->size());
     for (std::size_t s = 0; s < slots.size(); ++s) slots[s] = s;
     std::sort(slots.begin(), slots.end(), [node](std::size_t a, std::size_t b) {

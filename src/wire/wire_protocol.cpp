@@ -1,6 +1,5 @@
 #include "gunpp/wire_protocol.hpp"
 
-#include <random>
 #include <utility>
 
 #include "gunpp/graph_json.hpp"
@@ -9,16 +8,6 @@
 namespace gunpp {
 
 namespace {
-
-std::string base36(std::uint64_t n) {
-  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-  std::string out;
-  do {
-    out.insert(out.begin(), kDigits[n % 36]);
-    n /= 36;
-  } while (n > 0);
-  return out;
-}
 
 // Opens {"#":id,"@":to and leaves the object open for the rest.
 JsonWriter& reply_head(JsonWriter& json, std::string_view id,
@@ -53,7 +42,8 @@ std::string put_reply(std::string_view id, std::string_view to,
                       std::string_view next) {
   std::string out;
   JsonWriter json(out);
-  reply_head(json, id, to).key("put").begin_object().key(soul);
+  reply_head(json, id, to).key("##").number(put_hash(soul, node, slots));
+  json.key("put").begin_object().key(soul);
   write_node(json, soul, node, slots);
   json.end_object();
   if (!next.empty()) json.key("%").string(next);
@@ -72,21 +62,11 @@ std::string frame_error(const Status& status) {
 
 }  // namespace
 
-// Message ids for replies: a random prefix per protocol and a counter.
-struct WireProtocol::Ids {
-  std::string prefix;
-  std::uint64_t counter = 0;
-  std::string next() { return prefix + base36(++counter); }
-};
-
 WireProtocol::WireProtocol(GraphStore& store, WireProtocolOptions options)
     : store_(&store),
       options_(options),
       dedup_(store.scheduler().clock(), options.dedup),
-      ids_(std::make_shared<Ids>()) {
-  std::random_device random;
-  ids_->prefix = base36(random()) + base36(random()) + ".";
-}
+      ids_(std::make_shared<MessageIds>()) {}
 
 Received WireProtocol::receive(std::string_view text, const Send& reply) {
   Received out;

@@ -11,6 +11,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  if (!gunpp::testing::wire_protocol_property_violation(text).empty()) std::abort();
+  if (!gunpp::testing::wire_protocol_property_violation(text).empty())
+    std::abort();
   return 0;
 }

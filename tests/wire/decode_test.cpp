@@ -239,6 +239,47 @@ TEMPLATE_TEST_CASE("decode gets and acks", "[wire]", GUNPP_DECODERS) {
   CHECK(extra.put);
 }
 
+TEMPLATE_TEST_CASE("decode: the members a mesh routes by", "[wire]",
+                   GUNPP_DECODERS) {
+  const Message hello =
+      decode_one<TestType>(R"({"#":"h","dam":"?","pid":"P1","@":"x"})");
+  CHECK(hello.dam == "?");
+  CHECK(hello.pid == "P1");
+  CHECK(hello.reply_to == "x");
+  const Message relayed = decode_one<TestType>(
+      R"({"#":"r","><":"a,b","##":-114189300,"@":"g","put":{}})");
+  CHECK(relayed.via == "a,b");
+  CHECK(relayed.hash == std::optional<double>(-114189300));
+  const Message plain = decode_one<TestType>(R"({"#":"p","dam":5,"##":"x"})");
+  CHECK(plain.dam.empty());
+  CHECK_FALSE(plain.hash);
+}
+
+TEMPLATE_TEST_CASE("decode: each message knows its element of the frame",
+                   "[wire]", GUNPP_DECODERS) {
+  const std::string text =
+      R"( [ 5, {"#":"a"} , "{\"#\":\"b\"}", [1,{"#":"no"}], 1e999, {"#":"c","s":"],\""} ] )";
+  auto frame = TestType::decode(text);
+  REQUIRE(frame);
+  REQUIRE(frame->messages.size() == 3);
+  const auto elements = frame_elements(text);
+  REQUIRE(elements.size() == 6);
+  CHECK(elements[0] == "5");
+  CHECK(elements[3] == R"([1,{"#":"no"}])");
+  CHECK(frame->messages[0].element == 1);
+  CHECK(elements[frame->messages[0].element] == R"({"#":"a"})");
+  CHECK_FALSE(frame->messages[0].in_string);
+  CHECK(frame->messages[1].element == 2);
+  CHECK(frame->messages[1].in_string);
+  CHECK(elements[2] == R"("{\"#\":\"b\"}")");
+  CHECK(frame->messages[2].element == 5);
+  CHECK(elements[5] == R"({"#":"c","s":"],\""})");
+  const std::string object = R"(  {"#":"o"} )";
+  CHECK(frame_elements(object) ==
+        std::vector<std::string_view>{R"({"#":"o"})"});
+  CHECK(frame_elements("[]").empty());
+}
+
 TEMPLATE_TEST_CASE("decode frames", "[wire]", GUNPP_DECODERS) {
   SECTION("an array of messages, with strings holding messages") {
     auto frame = TestType::decode(

@@ -45,5 +45,40 @@ TEST_CASE("write_node writes the given slots in order", "[wire]") {
   CHECK(out == R"({"_":{"#":"s",">":{"b":20}},"b":2})");
 }
 
+TEST_CASE("put_hash is GUN.js's ## of a reply's put", "[wire]") {
+  // GUN.js: String.hash(JSON.stringify(put, sort)) for this node printed
+  // {"s":{"9":null,"10":1.5,"B":{"#":"t"},"_":{"#":"s",">":{"9":3,"10":2,
+  // "B":4,"a":1,"é":5}},"a":"x","é":true}} and 2028115081: keys sorted, then
+  // integer-like keys first, as JavaScript lays out an object's properties.
+  Node node;
+  node.set("a", Value("x"), 1);
+  node.set("10", Value(1.5), 2);
+  node.set("9", Value(), 3);
+  node.set("B", Value(Link("t")), 4);
+  node.set("\xC3\xA9", Value(true), 5);
+  CHECK(put_hash("s", node, {0, 1, 2, 3, 4}) == 2028115081);
+  CHECK(put_hash("s", node, {4, 3, 2, 1, 0}) == 2028115081);  // any order
+}
+
+TEST_CASE("gun_hash is GUN.js's String.hash over UTF-16", "[wire]") {
+  // Values printed by GUN.js's String.hash in node.
+  CHECK(gun_hash("") == 0);
+  CHECK(gun_hash("abc") == 96354);
+  CHECK(gun_hash(R"({"a":1})") == -1442153986);
+  CHECK(gun_hash("\xC3\xA9\xF0\x9F\x98\x80") == 1996812);  // é, U+1F600
+}
+
+TEST_CASE("write_graph writes a delta as a put's graph", "[wire]") {
+  Graph graph;
+  graph.add("b", "y", 2, 20)
+      .add("a", "x", Link("b"), 10)
+      .add("b", "z", "s", 30);
+  std::string out;
+  JsonWriter json(out);
+  write_graph(json, graph);
+  CHECK(out == R"({"b":{"_":{"#":"b",">":{"y":20,"z":30}},"y":2,"z":"s"},)"
+               R"("a":{"_":{"#":"a",">":{"x":10}},"x":{"#":"b"}}})");
+}
+
 }  // namespace
 }  // namespace gunpp

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gunpp/dedup.hpp"
+#include "gunpp/graph_json.hpp"
 
 namespace gunpp {
 namespace {
@@ -149,6 +150,18 @@ TEST_CASE("a whole-node get is answered in chained chunks", "[protocol]") {
     }
   }
   CHECK(fields == 20);
+  // Each chunk carries "##", GUN's hash of its put (graph_json_test checks
+  // the hash against GUN.js itself).
+  Node chunk_node;
+  for (auto& [key, value] : peer.replies[2]["put"]["a"].items()) {
+    if (key != "_") {
+      chunk_node.set(key, Value(value.get<double>()),
+                     peer.replies[2]["put"]["a"]["_"][">"][key].get<double>());
+    }
+  }
+  std::vector<std::size_t> slots(chunk_node.size());
+  for (std::size_t s = 0; s < slots.size(); ++s) slots[s] = s;
+  CHECK(peer.replies[2]["##"] == put_hash("a", chunk_node, slots));
   CHECK(peer.replies[0]["put"]["a"]["k0"] == 0);
   CHECK(peer.replies[0]["put"]["a"]["_"][">"]["k0"] == 1000);
 }

@@ -1,0 +1,476 @@
+// The mesh over an in-memory transport: frames are queued per link and
+// delivered when the test pumps, so every frame on the wire can be checked.
+#include "gunpp/mesh.hpp"
+
+#include <catch2/catch.hpp>
+#include <deque>
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "gunpp/graph_json.hpp"
+
+namespace gunpp {
+namespace {
+
+using Json = nlohmann::json;
+
+// One mesh peer with its own store, on a shared scheduler and clock.
+struct Node {
+  Node(Scheduler& scheduler, std::string pid, MeshOptions options)
+      : store(scheduler), mesh(store, with_pid(std::move(options), pid)) {}
+  static MeshOptions with_pid(MeshOptions options, std::string pid) {
+    options.pid = std::move(pid);
+    return options;
+  }
+  GraphStore store;
+  Mesh mesh;
+};
+
+// Peers joined by links; every frame sent is recorded and queued.
+struct Net {
+  explicit Net(MeshOptions mesh_options = {})
+      : options(std::move(mesh_options)) {
+    this->options.log = [this](std::string_view line) {
+      log.emplace_back(line);
+    };
+  }
+
+  Node& add(const std::string& name) {
+    auto [it, inserted] =
+        nodes.emplace(name, std::make_unique<Node>(scheduler, name, options));
+    return *it->second;
+  }
+
+  // A hub with leaves connected to it, hellos exchanged, the record cleared.
+  void star(const std::string& hub, std::initializer_list<const char*> leaves) {
+    add(hub);
+    for (const char* leaf : leaves) {
+      add(leaf);
+      connect(leaf, hub);
+    }
+    pump();
+    sent.clear();
+  }
+
+  // `dialer` connects to `acceptor`; returns the link's index.
+  std::size_t connect(const std::string& dialer, const std::string& acceptor) {
+    const std::size_t index = links.size();
+    links.push_back(Link{dialer, acceptor, 0, 0, true});
+    Link& link = links[index];
+    link.acceptor_side = nodes.at(acceptor)->mesh.add_peer(
+        peer_link(index, acceptor, dialer, /*accepted=*/true));
+    link.dialer_side = nodes.at(dialer)->mesh.add_peer(
+        peer_link(index, dialer, acceptor, /*accepted=*/false));
+    return index;
+  }
+
+  void disconnect(std::size_t index) {
+    Link& link = links[index];
+    if (!link.open) return;
+    link.open = false;
+    nodes.at(link.dialer)->mesh.remove_peer(link.dialer_side);
+    nodes.at(link.acceptor)->mesh.remove_peer(link.acceptor_side);
+  }
+
+  // Delivers queued frames and runs turns until nothing moves.
+  void pump() {
+    for (int round = 0; round < 1000; ++round) {
+      scheduler.run_until_idle();
+      if (queue.empty()) return;
+      while (!queue.empty()) {
+        Frame frame = std::move(queue.front());
+        queue.pop_front();
+        const Link& link = links[frame.link];
+        if (!link.open) continue;
+        const bool to_acceptor = frame.to == link.acceptor;
+        nodes.at(frame.to)->mesh.receive(
+            to_acceptor ? link.acceptor_side : link.dialer_side, frame.text);
+      }
+    }
+    FAIL("the mesh did not settle");
+  }
+
+  // Every message `to` received from `from`, frames unpacked.
+  std::vector<Json> received(const std::string& from, const std::string& to) {
+    std::vector<Json> out;
+    for (const Frame& f : sent) {
+      if (f.from != from || f.to != to) continue;
+      const Json json = Json::parse(f.text);
+      if (json.is_array()) {
+        for (const Json& m : json) out.push_back(m);
+      } else {
+        out.push_back(json);
+      }
+    }
+    return out;
+  }
+  std::vector<std::string> frames(const std::string& from,
+                                  const std::string& to) {
+    std::vector<std::string> out;
+    for (const Frame& f : sent) {
+      if (f.from == from && f.to == to) out.push_back(f.text);
+    }
+    return out;
+  }
+
+  struct Link {
+    std::string dialer;
+    std::string acceptor;
+    PeerId dialer_side;
+    PeerId acceptor_side;
+    bool open;
+  };
+  struct Frame {
+    std::size_t link;
+    std::string from;
+    std::string to;
+    std::string text;
+  };
+
+  PeerLink peer_link(std::size_t index, const std::string& self,
+                     const std::string& other, bool accepted) {
+    PeerLink link;
+    link.accepted = accepted;
+    if (!accepted) link.url = "mem://" + other;
+    link.send = [this, index, self, other](std::string frame) {
+      sent.push_back(Frame{index, self, other, frame});
+      queue.push_back(Frame{index, self, other, std::move(frame)});
+      return unsent;
+    };
+    link.close = [this, index](std::string_view) { disconnect(index); };
+    return link;
+  }
+
+  ManualClock clock{1'000'000};
+  Scheduler scheduler{clock};
+  MeshOptions options;
+  std::map<std::string, std::unique_ptr<Node>> nodes;
+  std::deque<Link> links;
+  std::deque<Frame> queue;
+  std::vector<Frame> sent;
+  std::vector<std::string> log;
+  std::size_t unsent = 0;  // what every link's send reports
+};
+
+std::string put_text(const std::string& id, const std::string& soul,
+                     const std::string& key, const std::string& value,
+                     double state) {
+  Json put;
+  put["#"] = id;
+  put["put"][soul]["_"]["#"] = soul;
+  put["put"][soul]["_"][">"][key] = state;
+  put["put"][soul][key] = value;
+  return put.dump();
+}
+
+bool has_dam(const std::vector<Json>& messages, const std::string& dam) {
+  for (const Json& m : messages) {
+    if (m.value("dam", "") == dam) return true;
+  }
+  return false;
+}
+
+TEST_CASE("mesh: the accepting side says hello, the dialer answers", "[mesh]") {
+  Net net;
+  net.add("relay");
+  net.add("client");
+  net.connect("client", "relay");
+  net.pump();
+  const auto hello = net.received("relay", "client");
+  REQUIRE_FALSE(hello.empty());
+  CHECK(hello[0]["dam"] == "?");
+  CHECK(hello[0]["pid"] == "relay");
+  CHECK_FALSE(hello[0].contains("@"));
+  const auto answer = net.received("client", "relay");
+  REQUIRE(answer.size() == 1);
+  CHECK(answer[0]["dam"] == "?");
+  CHECK(answer[0]["pid"] == "client");
+  CHECK(answer[0]["@"] == hello[0]["#"]);
+  // Both know each other's pid; nobody answers an answer.
+  CHECK(net.nodes["relay"]->mesh.peers()[0].pid == "client");
+  CHECK(net.nodes["client"]->mesh.peers()[0].pid == "relay");
+  CHECK(net.received("relay", "client").size() == 1);
+}
+
+TEST_CASE("mesh: a put is applied, relayed to the others, never echoed",
+          "[mesh]") {
+  Net net;
+  net.star("relay", {"a", "b"});
+  net.nodes["relay"]->mesh.receive(1, put_text("p1", "s", "k", "v", 5));
+  net.pump();
+  CHECK(net.nodes["relay"]->store.get("s", "k")->value == Value("v"));
+  CHECK(net.nodes["b"]->store.get("s", "k")->value == Value("v"));
+  // a sent it (peer 1 of the relay): it gets the ack, not the put back.
+  for (const Json& m : net.received("relay", "a")) {
+    CHECK_FALSE(m.contains("put"));
+  }
+  const auto to_b = net.received("relay", "b");
+  REQUIRE(to_b.size() >= 1);
+  CHECK(to_b[0]["#"] == "p1");
+  // b acks it; the ack travels back to a only.
+  bool acked = false;
+  for (const Json& m : net.received("relay", "a")) {
+    if (m.value("@", "") == "p1" && m.contains("ok")) acked = true;
+  }
+  CHECK(acked);
+}
+
+TEST_CASE("mesh: an invalid put is refused with err and not relayed",
+          "[mesh]") {
+  Net net;
+  net.star("relay", {"a", "b"});
+  net.nodes["relay"]->mesh.receive(
+      1, R"({"#":"bad","put":{"s":{"_":{"#":"s",">":{"k":1}},"k":[1]}}})");
+  net.pump();
+  CHECK(net.received("relay", "b").empty());
+  const auto to_a = net.received("relay", "a");
+  REQUIRE(to_a.size() == 1);
+  CHECK(to_a[0]["@"] == "bad");
+  CHECK(to_a[0]["err"].get<std::string>().find("bad value") !=
+        std::string::npos);
+}
+
+TEST_CASE("mesh: >< lists the peers sent to and is obeyed", "[mesh]") {
+  Net net;
+  net.star("relay", {"a", "b", "c"});
+  // From a, naming c as already served: only b gets it, with our "><".
+  Json put = Json::parse(put_text("p2", "s", "k", "v", 5));
+  put["><"] = "x,c";
+  net.nodes["relay"]->mesh.receive(1, put.dump());
+  net.pump();
+  const auto to_b = net.received("relay", "b");
+  REQUIRE_FALSE(to_b.empty());
+  CHECK(to_b[0]["><"] == "b,c");
+  for (const Json& m : net.received("relay", "c")) {
+    CHECK(m.value("#", "") != "p2");
+  }
+  CHECK_FALSE(net.nodes["c"]->store.get("s", "k"));
+}
+
+TEST_CASE("mesh: one dedup across peers", "[mesh]") {
+  Net net;
+  net.star("relay", {"a", "b"});
+  const std::string text = put_text("same", "s", "k", "v", 5);
+  net.nodes["relay"]->mesh.receive(1, text);
+  net.nodes["relay"]->mesh.receive(2, text);  // the same message via b
+  net.pump();
+  CHECK(net.nodes["relay"]->store.stats().keys_visited == 1);
+  std::size_t acks = 0;
+  for (const char* peer : {"a", "b"}) {
+    for (const Json& m : net.received("relay", peer)) {
+      if (m.value("@", "") == "same" && m.contains("ok")) ++acks;
+    }
+  }
+  CHECK(acks == 2);  // the relay's own ack to a, and b's ack routed to a
+}
+
+TEST_CASE("mesh: replies follow the trail and expire with it", "[mesh]") {
+  Net net;
+  net.star("relay", {"a", "b"});
+  // a asks for a soul only b has.
+  REQUIRE(net.nodes["b"]->store.write("only-b", {{"k", "v"}}));
+  net.pump();
+  net.sent.clear();
+  net.nodes["relay"]->mesh.receive(1, R"({"#":"g1","get":{"#":"only-b"}})");
+  net.pump();
+  bool answered = false;
+  for (const Json& m : net.received("relay", "a")) {
+    if (m.value("@", "") == "g1" && m.contains("put")) answered = true;
+  }
+  CHECK(answered);
+  // A late reply, after the trail expired, goes nowhere.
+  net.clock.advance(9001);
+  net.sent.clear();
+  net.nodes["relay"]->mesh.receive(
+      2,
+      R"({"#":"late","@":"g1","put":{"only-b":{"_":{"#":"only-b",">":{"x":1}},"x":1}}})");
+  net.pump();
+  CHECK(net.received("relay", "a").empty());
+  // Replies are never flooded: they were sent to a only.
+  CHECK(net.received("relay", "b").empty());
+}
+
+TEST_CASE("mesh: a repeated reply with the same ## is dropped", "[mesh]") {
+  Net net;
+  net.star("relay", {"a", "b", "c"});
+  net.nodes["relay"]->mesh.receive(1, R"({"#":"g2","get":{"#":"x"}})");
+  net.pump();
+  net.sent.clear();
+  const std::string reply =
+      R"({"@":"g2","##":42,"put":{"x":{"_":{"#":"x",">":{"k":1}},"k":1}}})";
+  net.nodes["relay"]->mesh.receive(2, R"({"#":"r1",)" + reply.substr(1));
+  net.nodes["relay"]->mesh.receive(3, R"({"#":"r2",)" + reply.substr(1));
+  net.pump();
+  std::size_t replies = 0;
+  for (const Json& m : net.received("relay", "a")) {
+    if (m.value("@", "") == "g2") ++replies;
+  }
+  CHECK(replies == 1);
+}
+
+TEST_CASE("mesh: batching: alone after quiet, then one array per turn",
+          "[mesh]") {
+  MeshOptions options;
+  options.batch_bytes = 400;
+  Net net(options);
+  net.star("relay", {"a", "b"});
+  for (int i = 0; i < 10; ++i) {
+    net.nodes["relay"]->mesh.receive(
+        1, put_text("m" + std::to_string(i), "s", "k" + std::to_string(i), "v",
+                    5));
+  }
+  net.pump();
+  const auto frames = net.frames("relay", "b");
+  REQUIRE(frames.size() >= 3);
+  CHECK(frames[0].front() == '{');  // the first goes alone
+  for (std::size_t i = 1; i < frames.size(); ++i) {
+    CHECK(frames[i].front() == '[');
+    CHECK(frames[i].size() <= 400);
+  }
+  CHECK(net.received("relay", "b").size() == 10);
+}
+
+TEST_CASE("mesh: heartbeat every 20 s", "[mesh]") {
+  Net net;
+  net.star("relay", {"a"});
+  net.clock.advance(20000);
+  net.pump();
+  CHECK(net.frames("relay", "a") == std::vector<std::string>{"[]"});
+  CHECK(net.frames("a", "relay") == std::vector<std::string>{"[]"});
+}
+
+TEST_CASE("mesh: a peer that does not read is disconnected", "[mesh]") {
+  MeshOptions options;
+  options.max_unsent_bytes = 1000;
+  Net net(options);
+  net.star("relay", {"a"});
+  net.unsent = 1001;  // the transport reports a backlog
+  REQUIRE(net.nodes["relay"]->mesh.write("s", {{"k", "v"}}, {}));
+  net.pump();
+  CHECK(net.nodes["relay"]->mesh.peers().empty());
+  CHECK_FALSE(net.links[0].open);
+  bool logged = false;
+  for (const auto& line : net.log) {
+    if (line.find("max_unsent_bytes") != std::string::npos) logged = true;
+  }
+  CHECK(logged);
+}
+
+TEST_CASE("mesh: dam is hop-local", "[mesh]") {
+  Net net;
+  net.star("relay", {"a", "b"});
+  net.nodes["relay"]->mesh.receive(1, R"({"#":"d1","dam":"hi"})");
+  net.nodes["relay"]->mesh.receive(1, R"({"#":"d2","dam":"?","pid":"A2"})");
+  net.pump();
+  CHECK(net.received("relay", "b").empty());
+  CHECK(has_dam(net.received("relay", "a"), "?"));  // answered, not relayed
+}
+
+TEST_CASE("mesh: a bad frame is answered with dam !", "[mesh]") {
+  Net net;
+  net.star("relay", {"a"});
+  net.nodes["relay"]->mesh.receive(1, "{not json");
+  net.pump();
+  const auto to_a = net.received("relay", "a");
+  REQUIRE(to_a.size() == 1);
+  CHECK(to_a[0]["dam"] == "!");
+}
+
+TEST_CASE("mesh: put calls back once, at the first ack or at timeout",
+          "[mesh]") {
+  Net net;
+  net.star("relay", {"a"});
+  std::vector<PutOutcome> outcomes;
+  REQUIRE(net.nodes["a"]->mesh.write(
+      "s", {{"k", "v"}},
+      [&outcomes](const PutOutcome& o) { outcomes.push_back(o); }));
+  net.pump();
+  REQUIRE(outcomes.size() == 1);
+  CHECK(outcomes[0].acked);
+  CHECK(outcomes[0].error.is_ok());
+  CHECK(net.nodes["relay"]->store.get("s", "k")->value == Value("v"));
+
+  net.disconnect(0);
+  outcomes.clear();
+  REQUIRE(net.nodes["a"]->mesh.write(
+      "s", {{"k", "w"}},
+      [&outcomes](const PutOutcome& o) { outcomes.push_back(o); }, 500));
+  net.pump();
+  CHECK(outcomes.empty());
+  net.clock.advance(500);
+  net.pump();
+  REQUIRE(outcomes.size() == 1);
+  CHECK_FALSE(outcomes[0].acked);
+  net.clock.advance(10000);
+  net.pump();
+  CHECK(outcomes.size() == 1);
+}
+
+TEST_CASE("mesh: fetch completes by expect, settle or timeout", "[mesh]") {
+  Net net;
+  net.star("relay", {"a"});
+  REQUIRE(net.nodes["relay"]->store.write("s", {{"x", 1}, {"y", 2}}));
+  net.pump();
+  std::vector<FetchOutcome> got;
+  auto done = [&got](const FetchOutcome& o) { got.push_back(o); };
+
+  REQUIRE(net.nodes["a"]->mesh.fetch(FetchRequest{"s", {}, 2, 0, 5000}, done));
+  net.pump();
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].why == FetchEnd::kExpect);
+  CHECK(got[0].replies >= 1);
+  CHECK(net.nodes["a"]->store.get("s", "y")->value == Value(2));
+
+  REQUIRE(
+      net.nodes["a"]->mesh.fetch(FetchRequest{"s", {}, 5, 100, 5000}, done));
+  net.pump();
+  net.clock.advance(100);
+  net.pump();
+  REQUIRE(got.size() == 2);
+  CHECK(got[1].why == FetchEnd::kSettle);
+
+  REQUIRE(
+      net.nodes["a"]->mesh.fetch(FetchRequest{"none", {}, 1, 0, 300}, done));
+  net.pump();
+  net.clock.advance(300);
+  net.pump();
+  REQUIRE(got.size() == 3);
+  CHECK(got[2].why == FetchEnd::kTimeout);
+  CHECK_FALSE(net.nodes["a"]->mesh.fetch(FetchRequest{}, done).is_ok());
+}
+
+TEST_CASE("mesh: subscriptions ask again after a reconnect", "[mesh]") {
+  Net net;
+  net.add("relay");
+  net.add("a");
+  net.add("b");
+  const std::size_t link = net.connect("a", "relay");
+  net.connect("b", "relay");
+  net.pump();
+  std::vector<std::string> seen;
+  net.nodes["a"]->mesh.subscribe("room", [&seen](const Change& c) {
+    seen.push_back(c.value.as_string());
+  });
+  net.pump();
+  net.disconnect(link);
+  REQUIRE(net.nodes["b"]->mesh.write("room", {{"msg", "while away"}}, {}));
+  net.pump();
+  CHECK(seen.empty());
+  net.sent.clear();
+  net.connect("a", "relay");
+  net.pump();
+  // The get went out again on the new link, and the relay answered it.
+  bool asked = false;
+  for (const Json& m : net.received("a", "relay")) {
+    if (m.contains("get") && m["get"]["#"] == "room") asked = true;
+  }
+  CHECK(asked);
+  CHECK(seen == std::vector<std::string>{"while away"});
+}
+
+}  // namespace
+}  // namespace gunpp
