@@ -108,6 +108,8 @@ class [[nodiscard]] Result {
   T& value() & { return std::get<0>(data_); }
   const T& value() const& { return std::get<0>(data_); }
   T&& value() && { return std::get<0>(std::move(data_)); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 

@@ -37,16 +37,6 @@ double GraphStore::Impl::machine_time() const {
   return std::max(scheduler.clock().now_ms(), state_clock.last());
 }
 
-Node* GraphStore::Impl::find(std::string_view soul) {
-  auto it = nodes.find(std::string(soul));
-  return it == nodes.end() ? nullptr : &it->second;
-}
-
-const Node* GraphStore::Impl::find(std::string_view soul) const {
-  auto it = nodes.find(std::string(soul));
-  return it == nodes.end() ? nullptr : &it->second;
-}
-
 Status GraphStore::Impl::put(Graph delta, PutCallback done) {
   if (jobs_.size() >= options.max_pending_jobs) {
     return detail::too_many_jobs(options.max_pending_jobs);

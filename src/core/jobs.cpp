@@ -16,7 +16,10 @@ Job::Turn IngestJob::run_turn(GraphStore::Impl& store) {
   while (budget > 0 && node_index_ < nodes_.size()) {
     NodeDelta& delta = nodes_[node_index_];
     if (!reached) {
-      target = store.find(delta.soul);
+      if (!soul_ || soul_->soul.data() != delta.soul.data()) {
+        soul_.emplace(delta.soul);
+      }
+      target = store.find(*soul_);
       if (store.slice_baseline) reslice(store);
       prefetch(target, budget);
       reached = true;
@@ -99,7 +102,7 @@ void IngestJob::release_reservation(GraphStore::Impl& store) {
 
 Job::Turn ReadJob::run_turn(GraphStore::Impl& store) {
   ++store.stats.read_turns;
-  const Node* node = store.find(soul_);
+  const Node* node = store.find(key_);
   // An in-memory store never drops a node, so the soul is still there.
   if (node == nullptr) return Turn::kDone;
   const std::size_t begin = cursor_;

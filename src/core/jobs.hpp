@@ -4,6 +4,7 @@
 #define GUNPP_SRC_CORE_JOBS_HPP_
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,8 @@ class IngestJob final : public Job {
 
   std::vector<NodeDelta> nodes_;
   std::size_t node_index_ = 0;
+  // The current node's soul, hashed once for every turn that reaches it.
+  std::optional<SoulKey> soul_;
   std::size_t field_index_ = 0;
   // Only for the re-slicing baseline.
   std::vector<std::string> remaining_;
@@ -48,6 +51,7 @@ class ReadJob final : public Job {
   ReadJob(std::string soul, std::size_t end, std::size_t keys_per_chunk,
           ChunkCallback on_chunk)
       : soul_(std::move(soul)),
+        key_(soul_),
         end_(end),
         keys_per_chunk_(keys_per_chunk),
         on_chunk_(std::move(on_chunk)) {}
@@ -57,6 +61,7 @@ class ReadJob final : public Job {
 
  private:
   std::string soul_;
+  SoulKey key_;  // views soul_; the job never moves (it lives on the heap)
   std::size_t end_;
   std::size_t keys_per_chunk_;
   std::size_t cursor_ = 0;

@@ -23,6 +23,34 @@ namespace gunpp {
 
 namespace detail {
 
+// A soul with its hash computed once: a job that looks its node up every
+// turn hashes the soul once, not every turn.
+struct SoulKey {
+  explicit SoulKey(std::string_view s)
+      : soul(s), hash(std::hash<std::string_view>{}(s)) {}
+  std::string_view soul;
+  std::size_t hash;
+};
+
+// The node table's hash and equality accept a soul as a string, a view or a
+// SoulKey, so a lookup builds no string.
+struct SoulHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view soul) const noexcept {
+    return std::hash<std::string_view>{}(soul);
+  }
+  std::size_t operator()(const SoulKey& key) const noexcept { return key.hash; }
+};
+struct SoulEqual {
+  using is_transparent = void;
+  static std::string_view view(std::string_view soul) { return soul; }
+  static std::string_view view(const SoulKey& key) { return key.soul; }
+  template <typename A, typename B>
+  bool operator()(const A& a, const B& b) const noexcept {
+    return view(a) == view(b);
+  }
+};
+
 // A unit of queued work that runs one turn at a time. A job keeps souls,
 // never Node pointers, from one turn to the next.
 class Job {
@@ -50,8 +78,18 @@ class GraphStore::Impl {
   Status read(std::string_view soul, ChunkCallback on_chunk,
               std::size_t keys_per_chunk);
 
-  Node* find(std::string_view soul);
-  const Node* find(std::string_view soul) const;
+  Node* find(std::string_view soul) { return find(detail::SoulKey(soul)); }
+  const Node* find(std::string_view soul) const {
+    return find(detail::SoulKey(soul));
+  }
+  Node* find(const detail::SoulKey& soul) {
+    auto it = nodes.find(soul);
+    return it == nodes.end() ? nullptr : &it->second;
+  }
+  const Node* find(const detail::SoulKey& soul) const {
+    auto it = nodes.find(soul);
+    return it == nodes.end() ? nullptr : &it->second;
+  }
 
   // The store's "now" for HAM: never below a state it issued, so local
   // writes are never from the future to their own store.
@@ -71,7 +109,8 @@ class GraphStore::Impl {
   Options options;
   StateClock state_clock;
   Stats stats;
-  std::unordered_map<std::string, Node> nodes;
+  std::unordered_map<std::string, Node, detail::SoulHash, detail::SoulEqual>
+      nodes;
   const Scheduler::OwnerId owner;
   detail::DeferredFields deferred;
   detail::Subscribers subscribers;
