@@ -1,0 +1,266 @@
+#include "agent_session.hpp"
+
+#include <cmath>
+#include <gunpp/json_writer.hpp>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <utility>
+
+namespace gunpp::cli {
+
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr double kDefaultTimeoutMs = 9000;
+
+std::string text_of(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+// The GUN value a JSON value stands for: string, finite number, boolean,
+// null, or {"#":soul}.
+std::optional<Value> gun_value(const Json& json) {
+  if (json.is_null()) return Value();
+  if (json.is_boolean()) return Value(json.get<bool>());
+  if (json.is_number()) return Value(json.get<double>());
+  if (json.is_string()) return Value(json.get<std::string>());
+  if (json.is_object() && json.size() == 1 && json.contains("#") &&
+      json["#"].is_string() && !json["#"].get<std::string>().empty()) {
+    return Value(Link(json["#"].get<std::string>()));
+  }
+  return std::nullopt;
+}
+
+// Command members, or why a command cannot be carried out.
+Result<std::string> string_member(const Json& command, const char* name) {
+  if (!command.contains(name) || !command[name].is_string() ||
+      command[name].get<std::string>().empty()) {
+    return Status::invalid_argument(std::string("\"") + name +
+                                    "\" must be a non-empty string");
+  }
+  return command[name].get<std::string>();
+}
+
+// An optional number; `min` bounds it from below.
+Result<std::optional<double>> number_member(const Json& command,
+                                            const char* name, double min) {
+  if (!command.contains(name)) return std::optional<double>();
+  if (!command[name].is_number() || command[name].get<double>() < min) {
+    return Status::invalid_argument(
+        std::string("\"") + name + "\" must be a number >= " +
+        std::to_string(static_cast<long long>(min)));
+  }
+  return std::optional<double>(command[name].get<double>());
+}
+
+constexpr double kAnyNumber = -1.7976931348623157e308;
+
+// Writes "node", "states" and "keys" for `soul` as the store holds it now;
+// only `key` when given.
+void write_view(JsonWriter& json, const GraphStore& store,
+                std::string_view soul, const std::optional<std::string>& key) {
+  const Node* node = store.get(soul);
+  std::vector<std::size_t> slots;
+  if (node != nullptr) {
+    for (std::size_t s = 0; s < node->size(); ++s) {
+      if (!key || node->key(s) == *key) slots.push_back(s);
+    }
+  }
+  json.key("node");
+  if (node == nullptr) {
+    json.null();
+  } else {
+    json.begin_object();
+    for (const std::size_t s : slots)
+      json.key(node->key(s)).value(node->value(s));
+    json.end_object();
+  }
+  json.key("states").begin_object();
+  for (const std::size_t s : slots)
+    json.key(node->key(s)).number(node->state(s));
+  json.end_object();
+  json.key("keys").number(static_cast<double>(slots.size()));
+}
+
+}  // namespace
+
+struct AgentSession::Command {
+  Json json;
+  std::string id;  // the command's "id", as JSON text
+  double started_ms;
+};
+
+AgentSession::AgentSession(Mesh& mesh, std::vector<std::string> peer_urls,
+                           std::function<void(std::string line)> out)
+    : mesh_(&mesh), peer_urls_(std::move(peer_urls)), out_(std::move(out)) {}
+
+double AgentSession::now() const {
+  return mesh_->store().scheduler().clock().now_ms();
+}
+
+void AgentSession::reply_ok(const std::string& id) {
+  std::string reply;
+  JsonWriter(reply)
+      .begin_object()
+      .key("id")
+      .raw(id)
+      .key("ok")
+      .boolean(true)
+      .end_object();
+  out_(std::move(reply));
+}
+
+void AgentSession::handle(std::string_view line) {
+  Command command{Json::parse(line, nullptr, /*allow_exceptions=*/false),
+                  "null", now()};
+  if (command.json.is_object() && command.json.contains("id")) {
+    command.id = text_of(command.json["id"]);
+  }
+  Status status = Status::invalid_argument("a command is one JSON object");
+  if (command.json.is_object()) status = dispatch(command);
+  if (status.is_ok()) return;
+  std::string reply;
+  JsonWriter json(reply);
+  json.begin_object().key("id").raw(command.id).key("ok").boolean(false);
+  json.key("err").string(status.message()).end_object();
+  out_(std::move(reply));
+}
+
+Status AgentSession::dispatch(const Command& command) {
+  const auto op = string_member(command.json, "op");
+  if (!op) return op.status();
+  if (*op == "put") return put(command);
+  if (*op == "get") return get(command);
+  if (*op == "graph") return graph(command);
+  if (*op == "on") return on(command);
+  if (*op == "peers") return peers(command);
+  if (*op == "exit") {
+    exiting_ = true;
+    reply_ok(command.id);
+    return Status::ok();
+  }
+  return Status::invalid_argument("unknown op \"" + *op + "\"");
+}
+
+Status AgentSession::put(const Command& command) {
+  const auto soul = string_member(command.json, "soul");
+  const auto state = number_member(command.json, "state", kAnyNumber);
+  const auto timeout = number_member(command.json, "timeout", 0);
+  for (const Status& s : {soul.status(), state.status(), timeout.status()}) {
+    if (!s) return s;
+  }
+  const Json& data =
+      command.json.contains("data") ? command.json["data"] : Json();
+  if (!data.is_object() || data.empty()) {
+    return Status::invalid_argument(
+        "\"data\" must be an object with at least one key");
+  }
+  // Without "state", one state from the clock for every key, as GUN.js
+  // stamps one chain put.
+  const State st = state->has_value() ? **state : mesh_->store().next_state();
+  Graph delta;
+  for (const auto& [key, value] : data.items()) {
+    std::optional<Value> v = gun_value(value);
+    if (key.empty() || !v) {
+      return Status::invalid_argument("data key \"" + key +
+                                      "\": needs a name and a GUN value");
+    }
+    delta.add(*soul, key, std::move(*v), st);
+  }
+  return mesh_->put(
+      std::move(delta),
+      [this, id = command.id,
+       started = command.started_ms](const PutOutcome& o) {
+        std::string reply;
+        JsonWriter json(reply);
+        json.begin_object().key("id").raw(id).key("ok").boolean(true);
+        json.key("acked").boolean(o.acked);
+        if (o.acked) json.key("ack").raw(o.ack);
+        if (!o.error.is_ok()) json.key("err").string(o.error.message());
+        json.key("ms").number(now() - started).end_object();
+        out_(std::move(reply));
+      },
+      timeout->value_or(kDefaultTimeoutMs));
+}
+
+Status AgentSession::get(const Command& command) {
+  const auto soul = string_member(command.json, "soul");
+  const auto expect = number_member(command.json, "expect", 0);
+  const auto settle = number_member(command.json, "settle", 0);
+  const auto timeout = number_member(command.json, "timeout", 0);
+  for (const Status& s :
+       {soul.status(), expect.status(), settle.status(), timeout.status()}) {
+    if (!s) return s;
+  }
+  FetchRequest request;
+  request.soul = *soul;
+  if (command.json.contains("key")) {
+    const auto key = string_member(command.json, "key");
+    if (!key) return key.status();
+    request.key = *key;
+  }
+  request.expect = static_cast<std::size_t>(expect->value_or(0));
+  request.settle_ms = settle->value_or(0);
+  request.timeout_ms = timeout->value_or(kDefaultTimeoutMs);
+  // Keep asking across reconnects, as a GUN.js client does for what it read.
+  mesh_->subscribe(request.soul, [](const Change&) {});
+  return mesh_->fetch(
+      request, [this, id = command.id, started = command.started_ms,
+                soul = request.soul, key = request.key](const FetchOutcome& o) {
+        std::string reply;
+        JsonWriter json(reply);
+        json.begin_object().key("id").raw(id).key("ok").boolean(true);
+        write_view(json, mesh_->store(), soul, key);
+        json.key("ms").number(now() - started);
+        json.key("why").string(to_string(o.why)).end_object();
+        out_(std::move(reply));
+      });
+}
+
+Status AgentSession::graph(const Command& command) {
+  const auto soul = string_member(command.json, "soul");
+  if (!soul) return soul.status();
+  std::string reply;
+  JsonWriter json(reply);
+  json.begin_object().key("id").raw(command.id).key("ok").boolean(true);
+  write_view(json, mesh_->store(), *soul, std::nullopt);
+  json.end_object();
+  out_(std::move(reply));
+  return Status::ok();
+}
+
+Status AgentSession::on(const Command& command) {
+  const auto soul = string_member(command.json, "soul");
+  if (!soul) return soul.status();
+  mesh_->subscribe(*soul, [this, sub = command.id](const Change& change) {
+    std::string event;
+    JsonWriter json(event);
+    json.begin_object().key("event").string("update").key("sub").raw(sub);
+    json.key("soul").string(change.soul).key("key").string(change.key);
+    json.key("value").value(change.value).key("state").number(change.state);
+    json.end_object();
+    out_(std::move(event));
+  });
+  reply_ok(command.id);
+  return Status::ok();
+}
+
+Status AgentSession::peers(const Command& command) {
+  const std::vector<PeerInfo> connected = mesh_->peers();
+  std::string reply;
+  JsonWriter json(reply);
+  json.begin_object().key("id").raw(command.id).key("ok").boolean(true);
+  json.key("peers").begin_array();
+  for (const std::string& url : peer_urls_) {
+    bool up = false;
+    for (const PeerInfo& peer : connected) up = up || peer.url == url;
+    json.begin_object().key("url").string(url).key("connected").boolean(up);
+    json.end_object();
+  }
+  json.end_array().end_object();
+  out_(std::move(reply));
+  return Status::ok();
+}
+
+}  // namespace gunpp::cli
