@@ -227,4 +227,8 @@ std::uint64_t detail::StoreAccess::keys_copied(const GraphStore& store) {
   return store.impl_->keys_copied;
 }
 
+void detail::StoreAccess::invalidate_nodes(GraphStore& store) {
+  ++store.impl_->node_epoch;
+}
+
 }  // namespace gunpp

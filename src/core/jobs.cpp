@@ -9,17 +9,17 @@ Job::Turn IngestJob::run_turn(GraphStore::Impl& store) {
   ++store.stats.ingest_turns;
   const double now = store.machine_time();
   std::size_t budget = store.options.keys_per_turn;
-  // The target node is looked up by soul when the turn reaches it, and not
-  // kept past the turn.
+  // The target node is found by soul when the turn reaches it (see
+  // NodeRef), and handed back to the reference when the turn moves on.
   Node* target = nullptr;
   bool reached = false;
   while (budget > 0 && node_index_ < nodes_.size()) {
     NodeDelta& delta = nodes_[node_index_];
     if (!reached) {
-      if (!soul_ || soul_->soul.data() != delta.soul.data()) {
-        soul_.emplace(delta.soul);
+      if (!current_ || current_->soul().data() != delta.soul.data()) {
+        current_.emplace(delta.soul);
       }
-      target = store.find(*soul_);
+      target = current_->get(store);
       if (store.slice_baseline) reslice(store);
       prefetch(target, budget);
       reached = true;
@@ -34,6 +34,7 @@ Job::Turn IngestJob::run_turn(GraphStore::Impl& store) {
     if (store.slice_baseline) field.key = std::move(remaining_[sliced_++]);
     --budget;
     resolve_field(store, target, field, now);
+    if (target != nullptr) current_->set(target, store.node_epoch);
   }
   if (node_index_ < nodes_.size()) return Turn::kMore;
   release_reservation(store);
@@ -102,7 +103,7 @@ void IngestJob::release_reservation(GraphStore::Impl& store) {
 
 Job::Turn ReadJob::run_turn(GraphStore::Impl& store) {
   ++store.stats.read_turns;
-  const Node* node = store.find(key_);
+  const Node* node = node_.get(store);
   // An in-memory store never drops a node, so the soul is still there.
   if (node == nullptr) return Turn::kDone;
   const std::size_t begin = cursor_;

@@ -33,8 +33,8 @@ class IngestJob final : public Job {
 
   std::vector<NodeDelta> nodes_;
   std::size_t node_index_ = 0;
-  // The current node's soul, hashed once for every turn that reaches it.
-  std::optional<SoulKey> soul_;
+  // The current node: its soul hashed once, the node kept while valid.
+  std::optional<NodeRef> current_;
   std::size_t field_index_ = 0;
   // Only for the re-slicing baseline.
   std::vector<std::string> remaining_;
@@ -51,7 +51,7 @@ class ReadJob final : public Job {
   ReadJob(std::string soul, std::size_t end, std::size_t keys_per_chunk,
           ChunkCallback on_chunk)
       : soul_(std::move(soul)),
-        key_(soul_),
+        node_(soul_),
         end_(end),
         keys_per_chunk_(keys_per_chunk),
         on_chunk_(std::move(on_chunk)) {}
@@ -61,7 +61,7 @@ class ReadJob final : public Job {
 
  private:
   std::string soul_;
-  SoulKey key_;  // views soul_; the job never moves (it lives on the heap)
+  NodeRef node_;  // views soul_; the job never moves (it lives on the heap)
   std::size_t end_;
   std::size_t keys_per_chunk_;
   std::size_t cursor_ = 0;

@@ -17,6 +17,9 @@ class StoreAccess {
   static void use_slice_baseline(GraphStore& store);
   // Key names copied by the baseline so far.
   static std::uint64_t keys_copied(const GraphStore& store);
+  // Tells jobs that nodes may have moved, as an eviction will: each must
+  // find its node again by soul.
+  static void invalidate_nodes(GraphStore& store);
 };
 
 }  // namespace gunpp::detail

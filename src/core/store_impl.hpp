@@ -51,6 +51,28 @@ struct SoulEqual {
   }
 };
 
+// A job's way to its node: the soul, hashed once, and the node it found,
+// trusted only while the store's node epoch has not changed.
+class NodeRef {
+ public:
+  explicit NodeRef(std::string_view soul) : key_(soul) {}
+
+  std::string_view soul() const { return key_.soul; }
+
+  // The node, or nullptr while it does not exist.
+  Node* get(GraphStore::Impl& store);
+  // The node the job created or found itself this turn.
+  void set(Node* node, std::uint64_t epoch) {
+    node_ = node;
+    epoch_ = epoch;
+  }
+
+ private:
+  SoulKey key_;
+  Node* node_ = nullptr;
+  std::uint64_t epoch_ = 0;
+};
+
 // A unit of queued work that runs one turn at a time. A job keeps souls,
 // never Node pointers, from one turn to the next.
 class Job {
@@ -115,6 +137,12 @@ class GraphStore::Impl {
   detail::DeferredFields deferred;
   detail::Subscribers subscribers;
 
+  // Changes whenever a node may move or be freed. The in-memory table never
+  // moves a node, so only detail::StoreAccess changes it today; a node cache
+  // will on eviction. A job keeps a Node* from one turn to the next only
+  // while this stays the same (detail::NodeRef).
+  std::uint64_t node_epoch = 0;
+
   // Benchmark hooks (detail::StoreAccess): GUN.js's re-slicing of the
   // remaining keys every turn, and how many key names it copied.
   bool slice_baseline = false;
@@ -133,6 +161,13 @@ template <typename F, typename... Args>
 void GraphStore::Impl::call(const F& callback, Args&&... args) {
   detail::call_guarded(stats.callback_exceptions, callback,
                        std::forward<Args>(args)...);
+}
+
+inline Node* detail::NodeRef::get(GraphStore::Impl& store) {
+  if (node_ == nullptr || epoch_ != store.node_epoch) {
+    set(store.find(key_), store.node_epoch);
+  }
+  return node_;
 }
 
 }  // namespace gunpp

@@ -257,6 +257,28 @@ TEST_CASE("resuming by cursor copies nothing; GUN's slicing is quadratic",
   }
 }
 
+TEST_CASE("jobs find their node again when nodes may have moved",
+          "[store][batcher]") {
+  // A node cache will evict between turns; jobs then look up by soul.
+  Fixture f;
+  REQUIRE(f.store.put(one_node("r", 40)));
+  f.scheduler.run_until_idle();
+  std::vector<std::pair<std::size_t, std::size_t>> chunks;
+  REQUIRE(f.store.read("r", [&chunks](const Chunk& c) {
+    REQUIRE(c.node.size() == 40);
+    chunks.emplace_back(c.begin, c.end);
+  }));
+  REQUIRE(f.store.put(one_node("w", 30, 2000)));
+  while (f.scheduler.poll(1) == 1) {
+    detail::StoreAccess::invalidate_nodes(f.store);
+  }
+  CHECK(chunks.size() == 5);  // 40 fields, 9 a chunk
+  CHECK(chunks.back() == std::pair<std::size_t, std::size_t>(36, 40));
+  REQUIRE(f.store.get("w") != nullptr);
+  CHECK(f.store.get("w")->size() == 30);
+  CHECK(f.store.get("w", "k29")->state == 2000);
+}
+
 TEST_CASE("concurrent puts interleave turn by turn", "[store][batcher]") {
   Fixture f;
   std::string souls_per_turn;
