@@ -88,6 +88,7 @@ class Mesh::Impl {
   struct PendingPut {
     PutOutcomeCallback done;
     Scheduler::TimerId timer;
+    std::string message;  // sent again to peers that connect meanwhile
   };
   struct PendingFetch {
     FetchRequest request;
@@ -185,6 +186,12 @@ PeerId Mesh::Impl::add_peer(PeerLink link) {
   }
   for (const auto& [sub, soul] : subscriptions_) {
     send_get(id, ids_.next(), soul, std::nullopt);
+  }
+  // What our own requests still wait for goes to the newcomer too, as GUN.js
+  // queues messages said before its first connection opens.
+  for (const auto& [put_id, pending] : puts_) send(id, pending.message);
+  for (const auto& [get_id, pending] : fetches_) {
+    send_get(id, get_id, pending.request.soul, pending.request.key);
   }
   return id;
 }
@@ -469,8 +476,8 @@ Status Mesh::Impl::put(Graph delta, PutOutcomeCallback done,
   seen_.check_and_insert(id);
   const Scheduler::TimerId timer = scheduler.add_timer(
       now() + timeout_ms, [this, id] { finish_put(id, PutOutcome{}); }, owner_);
-  puts_.emplace(id, PendingPut{std::move(done), timer});
   for (auto& [peer, unused] : peers_) send(peer, message);
+  puts_.emplace(id, PendingPut{std::move(done), timer, std::move(message)});
   return Status::ok();
 }
 

@@ -63,9 +63,32 @@ done
 "$gunpp" apply --bogus > /dev/null 2>&1; check "unknown option" 2 $?
 "$gunpp" frobnicate > /dev/null 2>&1; check "unknown command" 2 $?
 
+# The relay: listens, says where, and exits 0 on SIGTERM and on SIGINT.
+for signal in TERM INT; do
+  "$gunpp" relay --host 127.0.0.1 --port 0 2> "$tmp/relay.err" &
+  relay=$!
+  for _ in $(seq 50); do
+    grep -q 'listening on ws://127.0.0.1:[0-9]*/gun' "$tmp/relay.err" && break
+    sleep 0.1
+  done
+  kill -"$signal" "$relay"
+  wait "$relay"
+  check "relay exits 0 on SIG$signal" 0 $?
+  check "relay says where it listens ($signal)" 1 "$(grep -c 'listening on ws://127.0.0.1:' "$tmp/relay.err")"
+done
+"$gunpp" relay --host not-an-ip --port 0 > /dev/null 2> "$tmp/err"
+check "relay on a bad address exits 1" 1 $?
+check "relay on a bad address says why" 1 "$(wc -l < "$tmp/err")"
+"$gunpp" agent --peer http://nope < /dev/null > /dev/null 2>&1
+check "agent with a bad URL exits 1" 1 $?
+"$gunpp" agent < /dev/null > /dev/null 2>&1
+check "agent without --peer exits 2" 2 $?
+
 # Help.
 "$gunpp" --help | grep -q 'gunpp apply'; check "--help" 0 $?
 "$gunpp" apply --help | grep -q -- '--now MS'; check "apply --help" 0 $?
+"$gunpp" relay --help | grep -q -- '--peer'; check "relay --help" 0 $?
+"$gunpp" agent --help | grep -q -- '--peer'; check "agent --help" 0 $?
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -269,6 +269,29 @@ TEST_CASE("mesh: put calls back once, at the first ack or at timeout",
   CHECK(outcomes.size() == 1);
 }
 
+TEST_CASE("mesh: requests made before a peer connects reach it", "[mesh]") {
+  Net net;
+  net.add("relay");
+  net.add("a");
+  REQUIRE(net.nodes["relay"]->store.write("r", {{"x", 1}}));
+  std::vector<PutOutcome> puts;
+  std::vector<FetchOutcome> fetches;
+  REQUIRE(net.nodes["a"]->mesh.write(
+      "s", {{"k", "v"}}, [&puts](const PutOutcome& o) { puts.push_back(o); }));
+  REQUIRE(net.nodes["a"]->mesh.fetch(
+      FetchRequest{"r", {}, 1, 0, 5000},
+      [&fetches](const FetchOutcome& o) { fetches.push_back(o); }));
+  net.pump();
+  CHECK(puts.empty());
+  net.connect("a", "relay");
+  net.pump();
+  REQUIRE(puts.size() == 1);
+  CHECK(puts[0].acked);
+  CHECK(net.nodes["relay"]->store.get("s", "k")->value == Value("v"));
+  REQUIRE(fetches.size() == 1);
+  CHECK(fetches[0].why == FetchEnd::kExpect);
+}
+
 TEST_CASE("mesh: fetch completes by expect, settle or timeout", "[mesh]") {
   Net net;
   net.star("relay", {"a"});

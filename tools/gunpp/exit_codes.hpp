@@ -5,6 +5,8 @@
 namespace gunpp::cli {
 
 constexpr int kExitOk = 0;
+// The command could not do its work (a port in use, a bad peer URL).
+constexpr int kExitFailure = 1;
 // Wrong arguments, or input that is not what the command reads.
 constexpr int kExitUsage = 2;
 

@@ -1,19 +1,26 @@
 // The gunpp command-line program: one subcommand per file in this folder.
 //
 //   gunpp apply [--now MS] [FILE]
+//   gunpp relay [--host ADDR] [--port N] [--peer URL]...
+//   gunpp agent --peer URL [--peer URL]...
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <string>
 
+#include "agent.hpp"
 #include "apply.hpp"
 #include "exit_codes.hpp"
+#include "relay.hpp"
 
 namespace {
 
 constexpr char kUsage[] = R"(Usage:
   gunpp apply [--now MS] [FILE]   apply GUN wire messages, print the graph
+  gunpp relay [--host ADDR] [--port N] [--peer URL]...
+                                  a GUN relay on ws://ADDR:N/gun
+  gunpp agent --peer URL...       a GUN client driven by JSON lines
   gunpp --help                    this text
-  gunpp apply --help              details of apply)";
+  gunpp COMMAND --help            details of a command)";
 
 // CLI11's message on one line, for "gunpp: <message>".
 std::string one_line(std::string text) {
@@ -32,6 +39,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   gunpp::cli::ApplyArgs apply_args;
   CLI::App& apply = gunpp::cli::add_apply_command(app, apply_args);
+  gunpp::cli::RelayArgs relay_args;
+  CLI::App& relay = gunpp::cli::add_relay_command(app, relay_args);
+  gunpp::cli::AgentArgs agent_args;
+  CLI::App& agent = gunpp::cli::add_agent_command(app, agent_args);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -44,5 +55,7 @@ int main(int argc, char** argv) {
   if (apply.parsed()) {
     return gunpp::cli::run_apply(apply_args, std::cin, std::cout, std::cerr);
   }
+  if (relay.parsed()) return gunpp::cli::run_relay(relay_args, std::cerr);
+  if (agent.parsed()) return gunpp::cli::run_agent(agent_args, std::cerr);
   return gunpp::cli::kExitUsage;
 }

@@ -1,0 +1,138 @@
+// The WebSocket transport: a server that GUN.js browsers and relays connect
+// to, and a client that dials GUN relays, both feeding a Mesh. Built on
+// Boost.Beast; this header includes no Boost header (a host that owns an
+// io_context passes it by reference).
+//
+//   gunpp::Scheduler scheduler;
+//   gunpp::GraphStore store(scheduler);
+//   gunpp::Mesh mesh(store);
+//   gunpp::NetLoop loop(scheduler);                 // I/O and turns together
+//   gunpp::WebSocketServer server(loop, mesh);
+//   auto port = server.listen("0.0.0.0", 8765);     // ws://host:8765/gun
+//   gunpp::WebSocketClient client(loop, mesh);
+//   client.connect("ws://other-relay:8765/gun");    // reconnects for ever
+//   loop.run();                                     // until loop.stop()
+//
+// Text frames carry GUN messages; binary frames are ignored. A frame larger
+// than NetOptions::max_frame_bytes closes that connection only. Each
+// connection writes one frame at a time from a queue whose size the mesh
+// watches (MeshOptions::max_unsent_bytes).
+//
+// Thread safety: everything runs on the thread that pumps the NetLoop; no
+// thread is started. Destroy servers and clients before their loop.
+#ifndef GUNPP_NET_HPP_
+#define GUNPP_NET_HPP_
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gunpp/mesh.hpp"
+#include "gunpp/scheduler.hpp"
+#include "gunpp/status.hpp"
+
+namespace boost::asio {
+class io_context;
+}  // namespace boost::asio
+
+namespace gunpp {
+
+struct NetOptions {
+  // Largest frame read; a larger one closes its connection. 64 MiB holds a
+  // one-million-field node (about 48 MB of JSON).
+  std::size_t max_frame_bytes = 64 * 1024 * 1024;
+  // Reconnecting: the first retry after this long (GUN.js: about 2 s), then
+  // doubling up to reconnect_max_ms, each wait varied by +-jitter.
+  double reconnect_initial_ms = 2000;
+  double reconnect_max_ms = 30000;
+  double reconnect_jitter = 0.2;
+  // Receives one line per connect, disconnect and error.
+  std::function<void(std::string_view line)> log;
+};
+
+// Pumps an io_context and a Scheduler together on the calling thread: I/O
+// handlers, then up to `turns_per_step` scheduler turns, then a wait for I/O
+// no longer than the next scheduler timer.
+class NetLoop {
+ public:
+  // With an io_context of its own.
+  explicit NetLoop(Scheduler& scheduler);
+  // With the host's; it must outlive the loop.
+  NetLoop(Scheduler& scheduler, boost::asio::io_context& io);
+  NetLoop(const NetLoop&) = delete;
+  NetLoop& operator=(const NetLoop&) = delete;
+  ~NetLoop();
+
+  boost::asio::io_context& io();
+  Scheduler& scheduler();
+
+  // Runs what is ready, without blocking; returns handlers + turns run.
+  std::size_t poll();
+  // Pumps until `budget` has passed or stop() is called.
+  void run_for(std::chrono::milliseconds budget);
+  // Pumps until stop().
+  void run();
+  // Makes run() and run_for() return; callable from a handler or a turn.
+  void stop();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// Accepts WebSocket connections on path /gun and answers a plain HTTP GET
+// with a short text (a health check).
+class WebSocketServer {
+ public:
+  // `loop` and `mesh` must outlive the server.
+  WebSocketServer(NetLoop& loop, Mesh& mesh, NetOptions options = {});
+  WebSocketServer(const WebSocketServer&) = delete;
+  WebSocketServer& operator=(const WebSocketServer&) = delete;
+  ~WebSocketServer();
+
+  // Starts accepting on host:port (port 0: any free port). Returns the port.
+  // Errors: InvalidArgument for a host that is not an IP address,
+  // Unavailable when the address cannot be bound.
+  Result<std::uint16_t> listen(const std::string& host, std::uint16_t port);
+  // Stops accepting and closes every connection.
+  void close();
+  std::size_t connections() const;
+
+  struct State;
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+// Dials GUN peers at ws:// URLs and keeps dialling: after a failure or a
+// close it retries with backoff until close().
+class WebSocketClient {
+ public:
+  // `loop` and `mesh` must outlive the client.
+  WebSocketClient(NetLoop& loop, Mesh& mesh, NetOptions options = {});
+  WebSocketClient(const WebSocketClient&) = delete;
+  WebSocketClient& operator=(const WebSocketClient&) = delete;
+  ~WebSocketClient();
+
+  // Starts dialling `url` (ws://host[:port][/path]; the path defaults to
+  // /gun). InvalidArgument for a URL it cannot use (wss:// is not built yet).
+  Status connect(const std::string& url);
+  // The URLs given to connect(), and whether each is connected now.
+  std::vector<std::pair<std::string, bool>> status() const;
+  // Stops dialling and closes every connection.
+  void close();
+
+  struct State;
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace gunpp
+
+#endif  // GUNPP_NET_HPP_

@@ -1,0 +1,170 @@
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <utility>
+
+#include "beast.hpp"
+#include "gunpp/net.hpp"
+#include "session.hpp"
+
+namespace gunpp {
+
+namespace {
+
+struct Url {
+  std::string host;
+  std::string port;
+  std::string path;
+};
+
+// ws://host[:port][/path]; the path defaults to /gun.
+Result<Url> parse_url(std::string_view url) {
+  constexpr std::string_view kScheme = "ws://";
+  if (url.substr(0, kScheme.size()) != kScheme) {
+    return Status::invalid_argument("'" + std::string(url) +
+                                    "': only ws:// URLs are supported");
+  }
+  std::string_view rest = url.substr(kScheme.size());
+  const std::size_t slash = rest.find('/');
+  const std::string_view authority = rest.substr(0, slash);
+  Url out;
+  out.path = slash == std::string_view::npos ? "/gun"
+                                             : std::string(rest.substr(slash));
+  const std::size_t colon = authority.rfind(':');
+  out.host = std::string(authority.substr(0, colon));
+  out.port = colon == std::string_view::npos
+                 ? "80"
+                 : std::string(authority.substr(colon + 1));
+  if (out.host.empty() || out.port.empty() ||
+      out.port.find_first_not_of("0123456789") != std::string::npos) {
+    return Status::invalid_argument("'" + std::string(url) +
+                                    "' is not ws://host[:port][/path]");
+  }
+  return out;
+}
+
+}  // namespace
+
+// One URL the client keeps dialling.
+struct Dial {
+  std::string url;
+  Url where;
+  std::shared_ptr<net::Session> session;
+  int failures = 0;
+  std::unique_ptr<net::asio::steady_timer> retry;
+};
+
+struct WebSocketClient::State
+    : std::enable_shared_from_this<WebSocketClient::State> {
+  State(NetLoop& l, Mesh& m, NetOptions o)
+      : loop(l), mesh(m), options(std::move(o)), resolver(l.io()) {}
+
+  void dial(std::size_t index) {
+    if (closing) return;
+    Dial& d = *dials[index];
+    auto ws = std::make_shared<net::WsStream>(loop.io());
+    resolver.async_resolve(
+        d.where.host, d.where.port,
+        [self = shared_from_this(), index, ws](
+            net::error_code ec, net::tcp::resolver::results_type results) {
+          if (self->closing) return;
+          if (ec) return self->failed(index, "resolve: " + ec.message());
+          net::beast::get_lowest_layer(*ws).expires_after(
+              std::chrono::seconds(10));
+          net::beast::get_lowest_layer(*ws).async_connect(
+              results, [self, index, ws](net::error_code ec2,
+                                         const net::tcp::endpoint&) {
+                if (self->closing) return;
+                if (ec2)
+                  return self->failed(index, "connect: " + ec2.message());
+                self->handshake(index, ws);
+              });
+        });
+  }
+
+  void handshake(std::size_t index, const std::shared_ptr<net::WsStream>& ws) {
+    const Dial& d = *dials[index];
+    ws->async_handshake(
+        d.where.host + ":" + d.where.port, d.where.path,
+        [self = shared_from_this(), index, ws](net::error_code ec) {
+          if (self->closing) return;
+          if (ec) return self->failed(index, "handshake: " + ec.message());
+          Dial& dial = *self->dials[index];
+          dial.failures = 0;
+          net::log_line(self->options, "connected to " + dial.url);
+          dial.session = std::make_shared<net::Session>(
+              std::move(*ws), self->mesh, self->options, dial.url,
+              /*accepted=*/false, [weak = std::weak_ptr<State>(self), index] {
+                if (auto state = weak.lock()) state->failed(index, "closed");
+              });
+          dial.session->start();
+        });
+  }
+
+  // Schedules the next attempt: reconnect_initial_ms, doubling, capped,
+  // jittered.
+  void failed(std::size_t index, const std::string& why) {
+    if (closing) return;
+    Dial& d = *dials[index];
+    d.session.reset();
+    const double base = std::min(
+        options.reconnect_max_ms,
+        options.reconnect_initial_ms * std::pow(2.0, std::min(d.failures, 20)));
+    ++d.failures;
+    std::uniform_real_distribution<double> jitter(-options.reconnect_jitter,
+                                                  options.reconnect_jitter);
+    const double wait = base * (1 + jitter(random));
+    net::log_line(options, "peer " + d.url + ": " + why + "; retrying in " +
+                               std::to_string(static_cast<long>(wait)) + " ms");
+    d.retry = std::make_unique<net::asio::steady_timer>(
+        loop.io(), std::chrono::milliseconds(static_cast<long long>(wait)));
+    d.retry->async_wait([self = shared_from_this(), index](net::error_code ec) {
+      if (!ec) self->dial(index);
+    });
+  }
+
+  void close() {
+    closing = true;
+    resolver.cancel();
+    for (auto& d : dials) {
+      if (d->retry) d->retry->cancel();
+      if (d->session) std::exchange(d->session, nullptr)->detach();
+    }
+  }
+
+  NetLoop& loop;
+  Mesh& mesh;
+  NetOptions options;
+  net::tcp::resolver resolver;
+  std::vector<std::unique_ptr<Dial>> dials;
+  std::mt19937 random{std::random_device{}()};
+  bool closing = false;
+};
+
+WebSocketClient::WebSocketClient(NetLoop& loop, Mesh& mesh, NetOptions options)
+    : state_(std::make_shared<State>(loop, mesh, std::move(options))) {}
+
+WebSocketClient::~WebSocketClient() { close(); }
+
+Status WebSocketClient::connect(const std::string& url) {
+  auto where = parse_url(url);
+  if (!where) return where.status();
+  auto dial = std::make_unique<Dial>();
+  dial->url = url;
+  dial->where = std::move(*where);
+  state_->dials.push_back(std::move(dial));
+  state_->dial(state_->dials.size() - 1);
+  return Status::ok();
+}
+
+std::vector<std::pair<std::string, bool>> WebSocketClient::status() const {
+  std::vector<std::pair<std::string, bool>> out;
+  for (const auto& d : state_->dials) {
+    out.emplace_back(d->url, d->session != nullptr && !d->session->closed());
+  }
+  return out;
+}
+
+void WebSocketClient::close() { state_->close(); }
+
+}  // namespace gunpp

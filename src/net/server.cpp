@@ -1,0 +1,155 @@
+#include <set>
+#include <utility>
+
+#include "beast.hpp"
+#include "gunpp/net.hpp"
+#include "session.hpp"
+
+namespace gunpp {
+
+namespace {
+// Largest plain HTTP request read before deciding what it is.
+constexpr std::size_t kMaxRequestBytes = 64 * 1024;
+constexpr char kHealth[] = "gunpp relay: GUN over WebSocket at /gun\n";
+}  // namespace
+
+struct WebSocketServer::State
+    : std::enable_shared_from_this<WebSocketServer::State> {
+  State(NetLoop& l, Mesh& m, NetOptions o)
+      : loop(l), mesh(m), options(std::move(o)), acceptor(l.io()) {}
+
+  void accept() {
+    acceptor.async_accept([self = shared_from_this()](net::error_code ec,
+                                                      net::tcp::socket socket) {
+      if (!self->acceptor.is_open()) return;
+      if (!ec) self->serve(std::move(socket));
+      self->accept();
+    });
+  }
+
+  // Reads the HTTP request: a WebSocket upgrade on /gun joins the mesh,
+  // anything else gets a plain answer.
+  void serve(net::tcp::socket socket) {
+    struct Pending {
+      explicit Pending(net::tcp::socket socket) : stream(std::move(socket)) {}
+      net::beast::tcp_stream stream;
+      net::beast::flat_buffer buffer;
+      net::http::request_parser<net::http::string_body> parser;
+    };
+    auto pending = std::make_shared<Pending>(std::move(socket));
+    pending->parser.body_limit(kMaxRequestBytes);
+    pending->stream.expires_after(std::chrono::seconds(30));
+    net::http::async_read(
+        pending->stream, pending->buffer, pending->parser,
+        [self = shared_from_this(), pending](net::error_code ec, std::size_t) {
+          if (ec || !self->acceptor.is_open()) return;
+          auto request = pending->parser.release();
+          if (net::websocket::is_upgrade(request)) {
+            self->upgrade(std::move(pending->stream), std::move(request));
+          } else {
+            self->answer(std::move(pending->stream), request);
+          }
+        });
+  }
+
+  void upgrade(net::beast::tcp_stream stream,
+               net::http::request<net::http::string_body> request) {
+    const std::string_view target = request.target();
+    if (target.substr(0, target.find('?')) != "/gun") {
+      answer(std::move(stream), request);
+      return;
+    }
+    auto ws = std::make_shared<net::WsStream>(std::move(stream));
+    ws->async_accept(
+        request, [self = shared_from_this(), ws](net::error_code ec) {
+          if (ec || !self->acceptor.is_open()) return;
+          auto session = std::make_shared<net::Session>(
+              std::move(*ws), self->mesh, self->options, "", /*accepted=*/true,
+              [weak = std::weak_ptr<State>(self)] {
+                if (auto state = weak.lock()) state->prune();
+              });
+          self->sessions.push_back(session);
+          session->start();
+        });
+  }
+
+  void answer(net::beast::tcp_stream stream,
+              const net::http::request<net::http::string_body>& request) {
+    auto response =
+        std::make_shared<net::http::response<net::http::string_body>>();
+    const bool get = request.method() == net::http::verb::get;
+    const bool root = request.target() == "/";
+    response->version(request.version());
+    response->result(!get   ? net::http::status::method_not_allowed
+                     : root ? net::http::status::ok
+                            : net::http::status::not_found);
+    response->set(net::http::field::content_type, "text/plain");
+    response->body() = root && get ? kHealth : "not found\n";
+    response->keep_alive(false);
+    response->prepare_payload();
+    auto s = std::make_shared<net::beast::tcp_stream>(std::move(stream));
+    net::http::async_write(
+        *s, *response, [s, response](net::error_code, std::size_t) {
+          net::error_code ignored;
+          s->socket().shutdown(net::tcp::socket::shutdown_send, ignored);
+        });
+  }
+
+  void prune() {
+    std::erase_if(sessions, [](const std::shared_ptr<net::Session>& s) {
+      return s->closed();
+    });
+  }
+
+  void close() {
+    net::error_code ignored;
+    acceptor.close(ignored);
+    auto open = std::move(sessions);
+    for (auto& session : open) session->detach();
+  }
+
+  NetLoop& loop;
+  Mesh& mesh;
+  NetOptions options;
+  net::tcp::acceptor acceptor;
+  std::vector<std::shared_ptr<net::Session>> sessions;
+};
+
+WebSocketServer::WebSocketServer(NetLoop& loop, Mesh& mesh, NetOptions options)
+    : state_(std::make_shared<State>(loop, mesh, std::move(options))) {}
+
+WebSocketServer::~WebSocketServer() { close(); }
+
+Result<std::uint16_t> WebSocketServer::listen(const std::string& host,
+                                              std::uint16_t port) {
+  net::error_code ec;
+  const auto address = net::asio::ip::make_address(host, ec);
+  if (ec) {
+    return Status::invalid_argument("'" + host + "' is not an IP address");
+  }
+  const net::tcp::endpoint where(address, port);
+  auto& acceptor = state_->acceptor;
+  const auto fail = [&](const char* step) {
+    net::error_code ignored;
+    acceptor.close(ignored);
+    return Status::unavailable(std::string(step) + " " + host + ":" +
+                               std::to_string(port) + ": " + ec.message());
+  };
+  if (acceptor.open(where.protocol(), ec); ec) return fail("cannot open");
+  acceptor.set_option(net::asio::socket_base::reuse_address(true), ec);
+  if (acceptor.bind(where, ec); ec) return fail("cannot bind");
+  if (acceptor.listen(net::asio::socket_base::max_listen_connections, ec); ec) {
+    return fail("cannot listen on");
+  }
+  state_->accept();
+  return acceptor.local_endpoint().port();
+}
+
+void WebSocketServer::close() { state_->close(); }
+
+std::size_t WebSocketServer::connections() const {
+  state_->prune();
+  return state_->sessions.size();
+}
+
+}  // namespace gunpp

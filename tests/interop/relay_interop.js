@@ -1,0 +1,266 @@
+// relay_interop.js - GUN.js clients (the pinned npm `gun`, in node) and a
+// gunpp agent syncing through `gunpp relay`, over real sockets on 127.0.0.1.
+//
+//   node tests/interop/relay_interop.js --gunpp build/gunpp [--only NAME]
+//
+// Each scenario prints PASS or FAIL; the last line is "N passed, M failed".
+// Every process started here is killed on exit, and the whole run is
+// bounded in time.
+'use strict';
+
+const path = require('path');
+const { spawn } = require('child_process');
+const readline = require('readline');
+
+const modules = path.join(__dirname, '../conformance/node_modules');
+const WebSocket = require(path.join(modules, 'ws'));
+
+const argv = process.argv.slice(2);
+const arg = (name) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const GUNPP = arg('--gunpp');
+const ONLY = arg('--only');
+if (!GUNPP) {
+  console.error('usage: relay_interop.js --gunpp PATH [--only NAME]');
+  process.exit(2);
+}
+
+// GUN.js prints a banner and warnings on stdout; keep them on stderr.
+const realLog = console.log;
+console.log = (...a) => console.error(...a);
+const Gun = require(path.join(modules, 'gun'));
+
+const children = new Set();
+function killAll() {
+  for (const child of children) child.kill('SIGKILL');
+}
+process.on('exit', killAll);
+const deadline = setTimeout(() => {
+  realLog('FAIL the whole run took longer than 150 s');
+  process.exit(1);
+}, 150000);
+deadline.unref();
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Polls `check` until it returns true or `ms` pass.
+async function until(check, ms, what) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (check()) return;
+    await sleep(25);
+  }
+  throw new Error('timed out waiting for ' + what);
+}
+
+// Starts `gunpp relay` on `port` (0: a free one); resolves with its URL.
+function startRelay(port) {
+  const child = spawn(GUNPP, ['relay', '--host', '127.0.0.1', '--port', String(port)],
+                      { stdio: ['ignore', 'ignore', 'pipe'] });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return new Promise((resolve, reject) => {
+    const lines = readline.createInterface({ input: child.stderr });
+    lines.on('line', (line) => {
+      const m = /listening on (ws:\/\/\S+)/.exec(line);
+      if (m) resolve({ child, url: m[1] });
+    });
+    child.on('exit', (code) => reject(new Error('relay exited with ' + code)));
+  });
+}
+
+// A GUN.js client in node: no files, no multicast, no stats, no AXE, not a
+// super peer (so it re-sends its gets after a reconnect).
+function gunClient(url) {
+  return Gun({ peers: [url], radisk: false, rfs: false, file: false,
+               localStorage: false, multicast: false, stats: false,
+               axe: false, super: false });
+}
+
+// A raw WebSocket peer that records every message it receives.
+function rawPeer(url) {
+  const ws = new WebSocket(url);
+  const heard = [];
+  ws.on('message', (data) => {
+    const text = data.toString();
+    if (text === '[]') return;
+    const json = JSON.parse(text);
+    for (const m of Array.isArray(json) ? json : [json]) heard.push(m);
+  });
+  return new Promise((resolve, reject) => {
+    ws.on('open', () => resolve({ ws, heard }));
+    ws.on('error', reject);
+  });
+}
+
+// A running `gunpp agent`: send(command) resolves with its reply.
+function startAgent(url) {
+  const child = spawn(GUNPP, ['agent', '--peer', url], { stdio: ['pipe', 'pipe', 'ignore'] });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  const waiting = new Map();
+  const events = [];
+  let ready;
+  const isReady = new Promise((r) => { ready = r; });
+  readline.createInterface({ input: child.stdout }).on('line', (line) => {
+    const msg = JSON.parse(line);
+    if (msg.event === 'ready') return ready();
+    if (msg.event) return events.push(msg);
+    const w = waiting.get(msg.id);
+    if (w) { waiting.delete(msg.id); w(msg); }
+  });
+  let next = 0;
+  const send = (command) => new Promise((resolve) => {
+    command.id = ++next;
+    waiting.set(command.id, resolve);
+    child.stdin.write(JSON.stringify(command) + '\n');
+  });
+  return isReady.then(() => ({ child, send, events }));
+}
+
+// Everything a client sees of `soul`, kept current by .on().
+function watch(gun, soul) {
+  const view = {};
+  gun.get(soul).on((data) => {
+    for (const k of Object.keys(data || {})) if (k !== '_') view[k] = data[k];
+  });
+  return view;
+}
+
+const scenarios = [];
+const scenario = (name, fn) => scenarios.push({ name, fn });
+let relay;
+let A;
+let B;
+const SOULS = 10;
+const KEYS = 100;
+const soulName = (i) => 'sync-' + i;
+
+scenario('two GUN.js clients sync 1,000 fields over 10 souls', async () => {
+  const views = [];
+  for (let i = 0; i < SOULS; ++i) views.push(watch(B, soulName(i)));
+  await sleep(300);
+  for (let i = 0; i < SOULS; ++i) {
+    const data = {};
+    for (let k = 0; k < KEYS; ++k) data['f' + k] = i * 1000 + k;
+    A.get(soulName(i)).put(data);
+  }
+  await until(() => views.every((v, i) => Object.keys(v).length === KEYS &&
+                                          v.f99 === i * 1000 + 99),
+              20000, 'B to see every field');
+});
+
+scenario('a put through the relay is acked', async () => {
+  const ack = await new Promise((resolve) => {
+    A.get('acked').put({ x: 1 }, resolve);
+    setTimeout(() => resolve({ err: 'no ack within 5 s' }), 5000);
+  });
+  if (ack.err) throw new Error(String(ack.err));
+});
+
+scenario('live updates reach a subscriber', async () => {
+  const view = watch(B, 'live');
+  await sleep(200);
+  A.get('live').put({ n: 1 });
+  await until(() => view.n === 1, 5000, 'the first value');
+  A.get('live').put({ n: 2 });
+  await until(() => view.n === 2, 5000, 'the update');
+});
+
+scenario('equal states converge to GUN\'s winner on both clients', async () => {
+  const viewA = watch(A, 'tie');
+  const viewB = watch(B, 'tie');
+  await sleep(200);
+  const one = await rawPeer(relay.url);
+  const two = await rawPeer(relay.url);
+  const state = Date.now() - 1000;
+  const put = (id, value) => JSON.stringify({ '#': id, put: { tie: {
+    _: { '#': 'tie', '>': { v: state } }, v: value } } });
+  one.ws.send(put('tie-1', 'apple'));
+  two.ws.send(put('tie-2', 'banana'));
+  await until(() => viewA.v === 'banana' && viewB.v === 'banana', 5000,
+              'both to hold "banana" (the larger JSON text)');
+  one.ws.close();
+  two.ws.close();
+});
+
+scenario('a client that joins later reads everything from the relay', async () => {
+  const C = gunClient(relay.url);
+  const views = [];
+  for (let i = 0; i < SOULS; ++i) views.push(watch(C, soulName(i)));
+  await until(() => views.every((v) => Object.keys(v).length === KEYS), 10000,
+              'the late client to read every field');
+});
+
+scenario('bad frames are answered or ignored, and sync goes on', async () => {
+  const raw = await rawPeer(relay.url);
+  raw.ws.send('{not json');
+  raw.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+  const many = [];
+  for (let i = 0; i < 10000; ++i) many.push({ '#': 'many-' + i, get: { '#': 'nothing-' + i } });
+  raw.ws.send(JSON.stringify(many));
+  await until(() => raw.heard.some((m) => m.dam === '!'), 5000, 'a dam ! answer');
+  const view = watch(B, 'after-bad');
+  A.get('after-bad').put({ ok: 'yes' });
+  await until(() => view.ok === 'yes', 5000, 'sync after bad frames');
+  raw.ws.close();
+});
+
+scenario('a gunpp agent and GUN.js clients sync through the relay', async () => {
+  const agent = await startAgent(relay.url);
+  const put = await agent.send({ op: 'put', soul: 'from-agent', data: { a: 'hi', n: 5 } });
+  if (!put.ok || !put.acked) throw new Error('agent put: ' + JSON.stringify(put));
+  const view = watch(B, 'from-agent');
+  await until(() => view.a === 'hi' && view.n === 5, 5000, 'B to read the agent\'s write');
+  const got = await agent.send({ op: 'get', soul: soulName(3), expect: KEYS, timeout: 5000 });
+  if (got.why !== 'expect' || got.node.f7 !== 3007) {
+    throw new Error('agent get: ' + JSON.stringify(got).slice(0, 200));
+  }
+  await agent.send({ op: 'on', soul: 'to-agent' });
+  A.get('to-agent').put({ msg: 'hello agent' });
+  await until(() => agent.events.some((e) => e.key === 'msg' && e.value === 'hello agent'),
+              5000, 'the agent\'s update event');
+  await agent.send({ op: 'exit' });
+});
+
+scenario('after a relay restart clients reconnect and subscriptions resume', async () => {
+  const view = watch(B, 'restart');
+  await sleep(200);
+  A.get('restart').put({ n: 1 });
+  await until(() => view.n === 1, 5000, 'the value before the restart');
+  const port = new URL(relay.url).port;
+  relay.child.kill('SIGKILL');
+  await sleep(300);
+  relay = await startRelay(port);
+  await sleep(3000);  // GUN.js clients retry after about 2 s
+  A.get('restart').put({ n: 2 });
+  await until(() => view.n === 2, 10000, 'the value after the restart');
+});
+
+(async () => {
+  relay = await startRelay(0);
+  A = gunClient(relay.url);
+  B = gunClient(relay.url);
+  let passed = 0;
+  let failed = 0;
+  for (const s of scenarios) {
+    if (ONLY && s.name !== ONLY) continue;
+    try {
+      await s.fn();
+      realLog('PASS ' + s.name);
+      ++passed;
+    } catch (e) {
+      realLog('FAIL ' + s.name + ': ' + e.message);
+      ++failed;
+    }
+  }
+  realLog(`${passed} passed, ${failed} failed`);
+  killAll();
+  process.exit(failed === 0 ? 0 : 1);
+})().catch((e) => {
+  realLog('FAIL setup: ' + e.message);
+  killAll();
+  process.exit(1);
+});

@@ -1,0 +1,209 @@
+// The WebSocket transport over real sockets on 127.0.0.1: a server and
+// clients, each with its own store and mesh, pumped by one NetLoop.
+#include "gunpp/net.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <catch2/catch.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gunpp {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+// A peer: store and mesh on the shared scheduler.
+struct Peer {
+  explicit Peer(Scheduler& scheduler) : store(scheduler), mesh(store) {}
+  GraphStore store;
+  Mesh mesh;
+};
+
+struct Fixture {
+  Fixture() {
+    options.log = [this](std::string_view line) { log.emplace_back(line); };
+    options.reconnect_initial_ms = 100;
+    options.reconnect_max_ms = 200;
+  }
+  // Pumps until `done` holds; false after `ms` of real time.
+  bool pump_until(const std::function<bool()>& done, int ms = 5000) {
+    const auto end =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    while (std::chrono::steady_clock::now() < end) {
+      if (done()) return true;
+      loop.run_for(std::chrono::milliseconds(10));
+    }
+    return done();
+  }
+  std::string url() const {
+    return "ws://127.0.0.1:" + std::to_string(port) + "/gun";
+  }
+
+  Scheduler scheduler;  // the real clock
+  NetLoop loop{scheduler};
+  NetOptions options;
+  std::vector<std::string> log;
+  std::uint16_t port = 0;
+};
+
+TEST_CASE("net: a put travels client -> server -> client", "[net]") {
+  Fixture f;
+  Peer relay(f.scheduler), a(f.scheduler), b(f.scheduler);
+  WebSocketServer server(f.loop, relay.mesh, f.options);
+  auto port = server.listen("127.0.0.1", 0);
+  REQUIRE(port);
+  f.port = *port;
+  WebSocketClient ca(f.loop, a.mesh, f.options), cb(f.loop, b.mesh, f.options);
+  REQUIRE(ca.connect(f.url()));
+  REQUIRE(cb.connect(f.url()));
+  REQUIRE(f.pump_until([&] { return server.connections() == 2; }));
+  CHECK(ca.status() ==
+        std::vector<std::pair<std::string, bool>>{{f.url(), true}});
+  bool acked = false;
+  REQUIRE(a.mesh.write("s", {{"k", "v"}},
+                       [&](const PutOutcome& o) { acked = o.acked; }));
+  REQUIRE(
+      f.pump_until([&] { return b.store.get("s", "k").has_value() && acked; }));
+  CHECK(b.store.get("s", "k")->value == Value("v"));
+  CHECK(relay.store.get("s", "k")->value == Value("v"));
+}
+
+TEST_CASE("net: plain HTTP gets a health check, other paths 404", "[net]") {
+  Fixture f;
+  Peer relay(f.scheduler);
+  WebSocketServer server(f.loop, relay.mesh, f.options);
+  auto port = server.listen("127.0.0.1", 0);
+  REQUIRE(port);
+  const auto get = [&](const std::string& target) {
+    beast::tcp_stream stream(f.loop.io());
+    beast::http::response<beast::http::string_body> response;
+    beast::flat_buffer buffer;
+    bool done = false;
+    stream.async_connect(
+        tcp::endpoint(asio::ip::make_address("127.0.0.1"), *port),
+        [&](boost::system::error_code ec) {
+          REQUIRE_FALSE(ec);
+          auto request =
+              std::make_shared<beast::http::request<beast::http::empty_body>>(
+                  beast::http::verb::get, target, 11);
+          beast::http::async_write(
+              stream, *request,
+              [&, request](boost::system::error_code, std::size_t) {
+                beast::http::async_read(stream, buffer, response,
+                                        [&](boost::system::error_code,
+                                            std::size_t) { done = true; });
+              });
+        });
+    REQUIRE(f.pump_until([&] { return done; }));
+    return response;
+  };
+  const auto health = get("/");
+  CHECK(health.result() == beast::http::status::ok);
+  CHECK(health.body().find("gunpp relay") != std::string::npos);
+  CHECK(get("/elsewhere").result() == beast::http::status::not_found);
+}
+
+TEST_CASE(
+    "net: binary frames are ignored; an oversize frame closes only its "
+    "connection",
+    "[net]") {
+  Fixture f;
+  f.options.max_frame_bytes = 1000;
+  Peer relay(f.scheduler), a(f.scheduler);
+  WebSocketServer server(f.loop, relay.mesh, f.options);
+  auto port = server.listen("127.0.0.1", 0);
+  REQUIRE(port);
+  f.port = *port;
+  WebSocketClient ca(f.loop, a.mesh, f.options);
+  REQUIRE(ca.connect(f.url()));
+
+  // A raw WebSocket peer.
+  beast::websocket::stream<beast::tcp_stream> raw(f.loop.io());
+  bool open = false;
+  raw.next_layer().async_connect(
+      tcp::endpoint(asio::ip::make_address("127.0.0.1"), *port),
+      [&](boost::system::error_code ec) {
+        REQUIRE_FALSE(ec);
+        raw.async_handshake("127.0.0.1", "/gun",
+                            [&](boost::system::error_code ec2) {
+                              REQUIRE_FALSE(ec2);
+                              open = true;
+                            });
+      });
+  REQUIRE(f.pump_until([&] { return open && server.connections() == 2; }));
+  raw.binary(true);
+  const std::string put =
+      R"({"#":"b1","put":{"s":{"_":{"#":"s",">":{"k":1}},"k":1}}})";
+  bool written = false;
+  raw.async_write(asio::buffer(put), [&](boost::system::error_code,
+                                         std::size_t) { written = true; });
+  REQUIRE(f.pump_until([&] { return written; }));
+  f.loop.run_for(std::chrono::milliseconds(200));
+  CHECK_FALSE(relay.store.get("s", "k"));  // binary: ignored
+
+  raw.text(true);
+  const std::string big(2000, ' ');
+  written = false;
+  raw.async_write(
+      asio::buffer("[" + big + "]"),
+      [&](boost::system::error_code, std::size_t) { written = true; });
+  REQUIRE(f.pump_until([&] { return server.connections() == 1; }));
+  // The client is still connected and syncing.
+  REQUIRE(a.mesh.write("t", {{"k", "v"}}, {}));
+  REQUIRE(f.pump_until([&] { return relay.store.get("t", "k").has_value(); }));
+  bool logged = false;
+  for (const auto& line : f.log)
+    logged = logged || line.find("closed") != std::string::npos;
+  CHECK(logged);
+}
+
+TEST_CASE("net: a client reconnects by itself when the server comes back",
+          "[net]") {
+  Fixture f;
+  Peer relay(f.scheduler), a(f.scheduler);
+  auto server =
+      std::make_unique<WebSocketServer>(f.loop, relay.mesh, f.options);
+  auto port = server->listen("127.0.0.1", 0);
+  REQUIRE(port);
+  f.port = *port;
+  WebSocketClient ca(f.loop, a.mesh, f.options);
+  REQUIRE(ca.connect(f.url()));
+  REQUIRE(f.pump_until([&] { return ca.status()[0].second; }));
+  server.reset();  // the relay goes away
+  REQUIRE(f.pump_until([&] { return !ca.status()[0].second; }));
+  server = std::make_unique<WebSocketServer>(f.loop, relay.mesh, f.options);
+  REQUIRE(server->listen("127.0.0.1", f.port));
+  REQUIRE(f.pump_until([&] { return ca.status()[0].second; }));
+  REQUIRE(a.mesh.write("back", {{"k", 1}}, {}));
+  REQUIRE(
+      f.pump_until([&] { return relay.store.get("back", "k").has_value(); }));
+}
+
+TEST_CASE("net: bad addresses and URLs are errors, not exceptions", "[net]") {
+  Fixture f;
+  Peer relay(f.scheduler);
+  WebSocketServer server(f.loop, relay.mesh, f.options);
+  CHECK(server.listen("not-an-ip", 0).status().code() ==
+        Status::Code::kInvalidArgument);
+  auto port = server.listen("127.0.0.1", 0);
+  REQUIRE(port);
+  WebSocketServer second(f.loop, relay.mesh, f.options);
+  CHECK(second.listen("127.0.0.1", *port).status().code() ==
+        Status::Code::kUnavailable);
+  WebSocketClient client(f.loop, relay.mesh, f.options);
+  for (const char* url :
+       {"http://x/gun", "ws://", "ws://host:port/gun", "wss://x/gun"}) {
+    INFO(url);
+    CHECK(client.connect(url).code() == Status::Code::kInvalidArgument);
+  }
+}
+
+}  // namespace
+}  // namespace gunpp

@@ -1,0 +1,44 @@
+#include "peer_process.hpp"
+
+namespace gunpp::cli {
+
+namespace {
+
+std::function<void(std::string_view)> log_to(std::ostream& err) {
+  return [&err](std::string_view line) { err << "gunpp: " << line << '\n'; };
+}
+
+MeshOptions mesh_options(std::ostream& err) {
+  MeshOptions options;
+  options.log = log_to(err);
+  return options;
+}
+
+NetOptions net_options_for(std::ostream& err) {
+  NetOptions options;
+  options.log = log_to(err);
+  return options;
+}
+
+}  // namespace
+
+PeerProcess::PeerProcess(std::ostream& err_stream)
+    : err(&err_stream),
+      net_options(net_options_for(err_stream)),
+      scheduler(SystemClock::instance()),
+      store(scheduler),
+      mesh(store, mesh_options(err_stream)),
+      loop(scheduler),
+      client(loop, mesh, net_options) {}
+
+bool PeerProcess::dial(const std::vector<std::string>& urls) {
+  for (const std::string& url : urls) {
+    if (Status s = client.connect(url); !s) {
+      *err << "gunpp: " << s.message() << '\n';
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace gunpp::cli

@@ -1,0 +1,32 @@
+// What `gunpp relay` and `gunpp agent` share: a store, a mesh and a loop on
+// the real clock, logging to standard error, and the CLI's door to
+// Boost.Asio (signals and standard input).
+#ifndef GUNPP_TOOLS_GUNPP_PEER_PROCESS_HPP_
+#define GUNPP_TOOLS_GUNPP_PEER_PROCESS_HPP_
+
+#include <boost/asio.hpp>
+#include <gunpp/net.hpp>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace gunpp::cli {
+
+struct PeerProcess {
+  explicit PeerProcess(std::ostream& err);
+
+  // Dials every URL; false, with a line on the log, when one is unusable.
+  bool dial(const std::vector<std::string>& urls);
+
+  std::ostream* err;
+  NetOptions net_options;
+  Scheduler scheduler;
+  GraphStore store;
+  Mesh mesh;
+  NetLoop loop;
+  WebSocketClient client;
+};
+
+}  // namespace gunpp::cli
+
+#endif  // GUNPP_TOOLS_GUNPP_PEER_PROCESS_HPP_

@@ -1,0 +1,46 @@
+#include "relay.hpp"
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+
+#include "exit_codes.hpp"
+#include "peer_process.hpp"
+
+namespace gunpp::cli {
+
+CLI::App& add_relay_command(CLI::App& app, RelayArgs& args) {
+  CLI::App& relay = *app.add_subcommand(
+      "relay", "a GUN relay: WebSocket peers at ws://HOST:PORT/gun");
+  relay.add_option("--host", args.host, "address to listen on")
+      ->capture_default_str();
+  relay.add_option("--port", args.port, "port to listen on (0: any free one)")
+      ->capture_default_str();
+  relay.add_option("--peer", args.peers, "another relay to join (repeatable)")
+      ->type_name("URL");
+  return relay;
+}
+
+int run_relay(const RelayArgs& args, std::ostream& err) {
+  PeerProcess peer(err);
+  WebSocketServer server(peer.loop, peer.mesh, peer.net_options);
+  const auto port = server.listen(args.host, args.port);
+  if (!port) {
+    err << "gunpp: " << port.status().message() << '\n';
+    return kExitFailure;
+  }
+  if (!peer.dial(args.peers)) return kExitFailure;
+  err << "gunpp relay listening on ws://" << args.host << ':' << *port << "/gun"
+      << std::endl;
+  boost::asio::signal_set signals(peer.loop.io(), SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    err << "gunpp: signal " << signal << ", closing connections" << std::endl;
+    server.close();
+    peer.client.close();
+    peer.loop.stop();
+  });
+  peer.loop.run();
+  return kExitOk;
+}
+
+}  // namespace gunpp::cli

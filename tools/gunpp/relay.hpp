@@ -1,0 +1,33 @@
+// `gunpp relay`: a GUN relay that GUN.js browsers and servers connect to.
+#ifndef GUNPP_TOOLS_GUNPP_RELAY_HPP_
+#define GUNPP_TOOLS_GUNPP_RELAY_HPP_
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}  // namespace CLI
+
+namespace gunpp::cli {
+
+struct RelayArgs {
+  std::string host = "0.0.0.0";    // as `npx gun`
+  std::uint16_t port = 8765;       // as `npx gun`; 0 picks a free port
+  std::vector<std::string> peers;  // relays to dial (a relay chain)
+};
+
+CLI::App& add_relay_command(CLI::App& app, RelayArgs& args);
+
+// Serves until SIGINT or SIGTERM, then closes its connections and returns 0.
+// Prints "gunpp relay listening on ws://HOST:PORT/gun" on `err` once it
+// accepts connections, and one line per connect, disconnect and error.
+// Returns 1, with one line on `err`, when it cannot listen or a peer URL is
+// unusable.
+int run_relay(const RelayArgs& args, std::ostream& err);
+
+}  // namespace gunpp::cli
+
+#endif  // GUNPP_TOOLS_GUNPP_RELAY_HPP_
