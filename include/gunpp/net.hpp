@@ -53,6 +53,10 @@ struct NetOptions {
   double reconnect_jitter = 0.2;
   // Receives one line per connect, disconnect and error.
   std::function<void(std::string_view line)> log;
+  // Server only: a folder whose files plain HTTP GETs are answered with, as
+  // `npx gun` serves its folder ("/" is index.html). Empty: GET / answers
+  // with a one-line health check.
+  std::string web_root;
 };
 
 // Pumps an io_context and a Scheduler together on the calling thread: I/O
@@ -85,8 +89,9 @@ class NetLoop {
   std::unique_ptr<State> state_;
 };
 
-// Accepts WebSocket connections on path /gun and answers a plain HTTP GET
-// with a short text (a health check).
+// Accepts WebSocket connections on path /gun, and answers plain HTTP GETs
+// with the files under NetOptions::web_root, or with a short text (a health
+// check).
 class WebSocketServer {
  public:
   // `loop` and `mesh` must outlive the server.

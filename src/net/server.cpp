@@ -73,8 +73,56 @@ struct WebSocketServer::State
         });
   }
 
+  // The file under web_root that `target` names, or "" when there is none
+  // (or the target tries to leave the folder).
+  std::string web_file(std::string_view target) const {
+    if (options.web_root.empty()) return {};
+    std::string path(target.substr(0, target.find('?')));
+    if (path.empty() || path.front() != '/' ||
+        path.find("..") != std::string::npos) {
+      return {};
+    }
+    if (path.back() == '/') path += "index.html";
+    return options.web_root + path;
+  }
+
+  static std::string_view content_type(std::string_view file) {
+    const std::string_view ext = file.substr(file.rfind('.') + 1);
+    if (ext == "html") return "text/html; charset=utf-8";
+    if (ext == "js") return "text/javascript; charset=utf-8";
+    if (ext == "css") return "text/css; charset=utf-8";
+    if (ext == "json") return "application/json";
+    if (ext == "svg") return "image/svg+xml";
+    if (ext == "png") return "image/png";
+    return "application/octet-stream";
+  }
+
+  // Sends a file, if the request names one that can be opened.
+  bool serve_file(net::beast::tcp_stream& stream,
+                  const net::http::request<net::http::string_body>& request) {
+    const std::string file = web_file(request.target());
+    if (file.empty() || request.method() != net::http::verb::get) return false;
+    net::http::file_body::value_type body;
+    net::error_code ec;
+    body.open(file.c_str(), net::beast::file_mode::scan, ec);
+    if (ec) return false;
+    auto response = std::make_shared<net::http::response<net::http::file_body>>(
+        net::http::status::ok, request.version(), std::move(body));
+    response->set(net::http::field::content_type, content_type(file));
+    response->keep_alive(false);
+    response->prepare_payload();
+    auto s = std::make_shared<net::beast::tcp_stream>(std::move(stream));
+    net::http::async_write(
+        *s, *response, [s, response](net::error_code, std::size_t) {
+          net::error_code ignored;
+          s->socket().shutdown(net::tcp::socket::shutdown_send, ignored);
+        });
+    return true;
+  }
+
   void answer(net::beast::tcp_stream stream,
               const net::http::request<net::http::string_body>& request) {
+    if (serve_file(stream, request)) return;
     auto response =
         std::make_shared<net::http::response<net::http::string_body>>();
     const bool get = request.method() == net::http::verb::get;

@@ -8,6 +8,8 @@
 // bounded in time.
 'use strict';
 
+const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const { spawn } = require('child_process');
 const readline = require('readline');
@@ -38,9 +40,9 @@ function killAll() {
 }
 process.on('exit', killAll);
 const deadline = setTimeout(() => {
-  realLog('FAIL the whole run took longer than 150 s');
+  realLog('FAIL the whole run took longer than 240 s');
   process.exit(1);
-}, 150000);
+}, 240000);
 deadline.unref();
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -55,20 +57,34 @@ async function until(check, ms, what) {
   throw new Error('timed out waiting for ' + what);
 }
 
-// Starts `gunpp relay` on `port` (0: a free one); resolves with its URL.
-function startRelay(port) {
-  const child = spawn(GUNPP, ['relay', '--host', '127.0.0.1', '--port', String(port)],
-                      { stdio: ['ignore', 'ignore', 'pipe'] });
+// Starts a relay process that prints "listening[ on] ws://…" on `stream`;
+// resolves with the process and the URL.
+function startListener(command, args, stream) {
+  const stdio = ['pipe', 'ignore', 'ignore'];
+  stdio[stream === 'stdout' ? 1 : 2] = 'pipe';
+  const child = spawn(command, args, { stdio });
   children.add(child);
   child.on('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {
-    const lines = readline.createInterface({ input: child.stderr });
+    const lines = readline.createInterface({ input: child[stream] });
     lines.on('line', (line) => {
-      const m = /listening on (ws:\/\/\S+)/.exec(line);
+      const m = /listening (?:on )?(ws:\/\/\S+)/.exec(line);
       if (m) resolve({ child, url: m[1] });
     });
-    child.on('exit', (code) => reject(new Error('relay exited with ' + code)));
+    child.on('exit', (code) => reject(new Error(command + ' exited with ' + code)));
   });
+}
+
+// `gunpp relay` on `port` (0: a free one), dialling `peers`.
+function startRelay(port, peers = []) {
+  const args = ['relay', '--host', '127.0.0.1', '--port', String(port)];
+  for (const p of peers) args.push('--peer', p);
+  return startListener(GUNPP, args, 'stderr');
+}
+
+// A GUN.js relay in its own process.
+function startGunRelay() {
+  return startListener(process.execPath, [path.join(__dirname, 'gun_relay.js')], 'stdout');
 }
 
 // A GUN.js client in node: no files, no multicast, no stats, no AXE, not a
@@ -223,6 +239,97 @@ scenario('a gunpp agent and GUN.js clients sync through the relay', async () => 
   await until(() => agent.events.some((e) => e.key === 'msg' && e.value === 'hello agent'),
               5000, 'the agent\'s update event');
   await agent.send({ op: 'exit' });
+});
+
+scenario('a gunpp agent and a GUN.js client sync through a GUN.js relay', async () => {
+  const gunRelay = await startGunRelay();
+  const D = gunClient(gunRelay.url);
+  const agent = await startAgent(gunRelay.url);
+  const view = watch(D, 'via-gunjs');
+  await sleep(300);
+  // A GUN.js relay without storage never acks; D has no storage either.
+  const put = await agent.send({ op: 'put', soul: 'via-gunjs', data: { from: 'agent' },
+                                 timeout: 500 });
+  if (!put.ok) throw new Error('agent put: ' + JSON.stringify(put));
+  await until(() => view.from === 'agent', 5000, 'D to read the agent\'s write');
+  D.get('via-gunjs-2').put({ from: 'gun.js' });
+  const got = await agent.send({ op: 'get', soul: 'via-gunjs-2', expect: 1, timeout: 5000 });
+  if (got.why !== 'expect' || got.node.from !== 'gun.js') {
+    throw new Error('agent get: ' + JSON.stringify(got));
+  }
+  await agent.send({ op: 'exit' });
+  gunRelay.child.kill('SIGKILL');
+});
+
+scenario('a chain: GUN.js client -> gunpp relay -> GUN.js relay -> gunpp agent', async () => {
+  const gunRelay = await startGunRelay();
+  const front = await startRelay(0, [gunRelay.url]);
+  const E = gunClient(front.url);
+  const agent = await startAgent(gunRelay.url);
+  await agent.send({ op: 'on', soul: 'chain' });
+  const view = watch(E, 'chain-back');
+  await sleep(2000);  // the gunpp relay dials the GUN.js relay
+  E.get('chain').put({ hop: 'forward' });
+  await until(() => agent.events.some((e) => e.key === 'hop' && e.value === 'forward'),
+              8000, 'the agent to see the GUN.js client\'s write');
+  await agent.send({ op: 'put', soul: 'chain-back', data: { hop: 'back' }, timeout: 500 });
+  await until(() => view.hop === 'back', 8000, 'the GUN.js client to see the agent\'s write');
+  await agent.send({ op: 'exit' });
+  front.child.kill('SIGKILL');
+  gunRelay.child.kill('SIGKILL');
+});
+
+// The page a browser loads from `gunpp relay --web`: it writes its own node,
+// and echoes what a node client wrote, both through the relay.
+const PAGE = `<!doctype html><meta charset="utf-8"><title>gunpp interop</title>
+<script src="gun.js"></script>
+<script>
+  var gun = Gun({ peers: [location.origin.replace('http', 'ws') + '/gun'],
+                  localStorage: false });
+  gun.get('from-browser').put({ hello: 'from the browser' });
+  gun.get('to-browser').on(function (data) {
+    if (data && data.msg) gun.get('browser-echo').put({ echo: data.msg });
+  });
+</script>`;
+
+function findChromium() {
+  for (const p of ['/usr/bin/chromium', '/usr/bin/chromium-browser']) {
+    if (fs.existsSync(p)) return p;
+  }
+  return null;
+}
+
+scenario('a browser (headless Chromium) and a node client sync through the relay', async () => {
+  const chromium = findChromium();
+  if (!chromium) throw new Error('chromium is not installed (scripts/setup installs it)');
+  const web = fs.mkdtempSync(path.join(os.tmpdir(), 'gunpp-web-'));
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'gunpp-chromium-'));
+  try {
+    fs.writeFileSync(path.join(web, 'index.html'), PAGE);
+    fs.copyFileSync(path.join(modules, 'gun/gun.js'), path.join(web, 'gun.js'));
+    const site = await startListener(GUNPP, ['relay', '--host', '127.0.0.1', '--port', '0',
+                                             '--web', web], 'stderr');
+    const F = gunClient(site.url);
+    const fromBrowser = watch(F, 'from-browser');
+    const echo = watch(F, 'browser-echo');
+    F.get('to-browser').put({ msg: 'from node' });
+    const page = site.url.replace('ws://', 'http://').replace(/\/gun$/, '/');
+    const browser = spawn(chromium, [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--user-data-dir=' + profile, page], { stdio: 'ignore' });
+    children.add(browser);
+    browser.on('exit', () => children.delete(browser));
+    await until(() => fromBrowser.hello === 'from the browser', 30000,
+                'the node client to see the browser\'s write');
+    await until(() => echo.echo === 'from node', 15000,
+                'the browser to see the node client\'s write (and echo it)');
+    browser.kill('SIGKILL');
+    site.child.kill('SIGKILL');
+  } finally {
+    fs.rmSync(web, { recursive: true, force: true });
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
 });
 
 scenario('after a relay restart clients reconnect and subscriptions resume', async () => {

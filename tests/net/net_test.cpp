@@ -7,6 +7,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <string>
@@ -75,9 +77,16 @@ TEST_CASE("net: a put travels client -> server -> client", "[net]") {
   CHECK(relay.store.get("s", "k")->value == Value("v"));
 }
 
-TEST_CASE("net: plain HTTP gets a health check, other paths 404", "[net]") {
+TEST_CASE("net: plain HTTP gets a health check or the web folder's files",
+          "[net]") {
   Fixture f;
   Peer relay(f.scheduler);
+  const auto root = std::filesystem::temp_directory_path() / "gunpp_net_web";
+  std::filesystem::create_directories(root);
+  std::ofstream(root / "index.html") << "<p>hello</p>";
+  std::ofstream(root / "gun.js") << "var Gun;";
+  const bool with_web = GENERATE(false, true);
+  if (with_web) f.options.web_root = root.string();
   WebSocketServer server(f.loop, relay.mesh, f.options);
   auto port = server.listen("127.0.0.1", 0);
   REQUIRE(port);
@@ -104,10 +113,21 @@ TEST_CASE("net: plain HTTP gets a health check, other paths 404", "[net]") {
     REQUIRE(f.pump_until([&] { return done; }));
     return response;
   };
-  const auto health = get("/");
-  CHECK(health.result() == beast::http::status::ok);
-  CHECK(health.body().find("gunpp relay") != std::string::npos);
+  const auto home = get("/");
+  CHECK(home.result() == beast::http::status::ok);
   CHECK(get("/elsewhere").result() == beast::http::status::not_found);
+  if (!with_web) {
+    CHECK(home.body().find("gunpp relay") != std::string::npos);
+    return;
+  }
+  CHECK(home.body() == "<p>hello</p>");
+  CHECK(home[beast::http::field::content_type] == "text/html; charset=utf-8");
+  const auto script = get("/gun.js?v=1");
+  CHECK(script.body() == "var Gun;");
+  CHECK(script[beast::http::field::content_type] ==
+        "text/javascript; charset=utf-8");
+  CHECK(get("/../gunpp_net_web/gun.js").result() ==
+        beast::http::status::not_found);
 }
 
 TEST_CASE(

@@ -17,12 +17,17 @@ CLI::App& add_relay_command(CLI::App& app, RelayArgs& args) {
       ->capture_default_str();
   relay.add_option("--peer", args.peers, "another relay to join (repeatable)")
       ->type_name("URL");
+  relay.add_option("--web", args.web, "serve this folder's files over HTTP")
+      ->type_name("DIR")
+      ->check(CLI::ExistingDirectory);
   return relay;
 }
 
 int run_relay(const RelayArgs& args, std::ostream& err) {
   PeerProcess peer(err);
-  WebSocketServer server(peer.loop, peer.mesh, peer.net_options);
+  NetOptions server_options = peer.net_options;
+  server_options.web_root = args.web;
+  WebSocketServer server(peer.loop, peer.mesh, server_options);
   const auto port = server.listen(args.host, args.port);
   if (!port) {
     err << "gunpp: " << port.status().message() << '\n';

@@ -17,6 +17,7 @@ struct RelayArgs {
   std::string host = "0.0.0.0";    // as `npx gun`
   std::uint16_t port = 8765;       // as `npx gun`; 0 picks a free port
   std::vector<std::string> peers;  // relays to dial (a relay chain)
+  std::string web;                 // a folder served over plain HTTP
 };
 
 CLI::App& add_relay_command(CLI::App& app, RelayArgs& args);
