@@ -53,6 +53,15 @@ struct NetOptions {
   double reconnect_jitter = 0.2;
   // Receives one line per connect, disconnect and error.
   std::function<void(std::string_view line)> log;
+  // wss:// clients: verify the server's certificate chain and name (leave
+  // on outside tests), against the PEM roots in ca_file, or the system's
+  // trusted roots when ca_file is empty.
+  bool verify_certificates = true;
+  std::string ca_file;
+  // Server only: with both set, the server speaks wss:// (TLS) only, with
+  // this PEM certificate chain and private key.
+  std::string tls_cert_file;
+  std::string tls_key_file;
   // Server only: a folder whose files plain HTTP GETs are answered with, as
   // `npx gun` serves its folder ("/" is index.html). Empty: GET / answers
   // with a one-line health check.
@@ -101,8 +110,9 @@ class WebSocketServer {
   ~WebSocketServer();
 
   // Starts accepting on host:port (port 0: any free port). Returns the port.
-  // Errors: InvalidArgument for a host that is not an IP address,
-  // Unavailable when the address cannot be bound.
+  // Errors: InvalidArgument for a host that is not an IP address or a TLS
+  // certificate or key that cannot be used, Unavailable when the address
+  // cannot be bound.
   Result<std::uint16_t> listen(const std::string& host, std::uint16_t port);
   // Stops accepting and closes every connection.
   void close();
@@ -124,8 +134,8 @@ class WebSocketClient {
   WebSocketClient& operator=(const WebSocketClient&) = delete;
   ~WebSocketClient();
 
-  // Starts dialling `url` (ws://host[:port][/path]; the path defaults to
-  // /gun). InvalidArgument for a URL it cannot use (wss:// is not built yet).
+  // Starts dialling `url` (ws:// or wss://host[:port][/path]; the path
+  // defaults to /gun). InvalidArgument for a URL it cannot use.
   Status connect(const std::string& url);
   // The URLs given to connect(), and whether each is connected now.
   std::vector<std::pair<std::string, bool>> status() const;

@@ -1,12 +1,15 @@
-// The net layer's one door to Boost: Asio and Beast, and the names it uses
-// from them. Private to src/net/.
+// The net layer's one door to Boost (Asio, Beast) and, through Asio's SSL,
+// to OpenSSL, with the names it uses from them. Private to src/net/.
 #ifndef GUNPP_SRC_NET_BEAST_HPP_
 #define GUNPP_SRC_NET_BEAST_HPP_
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 namespace gunpp::net {
 
@@ -17,6 +20,8 @@ namespace websocket = boost::beast::websocket;
 using tcp = boost::asio::ip::tcp;
 using error_code = boost::system::error_code;
 using WsStream = websocket::stream<beast::tcp_stream>;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using TlsWsStream = websocket::stream<TlsStream>;
 
 }  // namespace gunpp::net
 

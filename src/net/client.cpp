@@ -6,39 +6,42 @@
 #include "beast.hpp"
 #include "gunpp/net.hpp"
 #include "session.hpp"
+#include "tls.hpp"
 
 namespace gunpp {
 
 namespace {
 
 struct Url {
+  bool secure;  // wss://
   std::string host;
   std::string port;
   std::string path;
 };
 
-// ws://host[:port][/path]; the path defaults to /gun.
+// ws://host[:port][/path] or wss://...; the path defaults to /gun.
 Result<Url> parse_url(std::string_view url) {
-  constexpr std::string_view kScheme = "ws://";
-  if (url.substr(0, kScheme.size()) != kScheme) {
+  const bool secure = url.substr(0, 6) == "wss://";
+  if (!secure && url.substr(0, 5) != "ws://") {
     return Status::invalid_argument("'" + std::string(url) +
-                                    "': only ws:// URLs are supported");
+                                    "': not a ws:// or wss:// URL");
   }
-  std::string_view rest = url.substr(kScheme.size());
+  std::string_view rest = url.substr(secure ? 6 : 5);
   const std::size_t slash = rest.find('/');
   const std::string_view authority = rest.substr(0, slash);
   Url out;
+  out.secure = secure;
   out.path = slash == std::string_view::npos ? "/gun"
                                              : std::string(rest.substr(slash));
   const std::size_t colon = authority.rfind(':');
   out.host = std::string(authority.substr(0, colon));
   out.port = colon == std::string_view::npos
-                 ? "80"
+                 ? (secure ? "443" : "80")
                  : std::string(authority.substr(colon + 1));
   if (out.host.empty() || out.port.empty() ||
       out.port.find_first_not_of("0123456789") != std::string::npos) {
     return Status::invalid_argument("'" + std::string(url) +
-                                    "' is not ws://host[:port][/path]");
+                                    "' is not ws[s]://host[:port][/path]");
   }
   return out;
 }
@@ -49,7 +52,7 @@ Result<Url> parse_url(std::string_view url) {
 struct Dial {
   std::string url;
   Url where;
-  std::shared_ptr<net::Session> session;
+  std::shared_ptr<net::Connection> session;
   int failures = 0;
   std::unique_ptr<net::asio::steady_timer> retry;
 };
@@ -57,33 +60,70 @@ struct Dial {
 struct WebSocketClient::State
     : std::enable_shared_from_this<WebSocketClient::State> {
   State(NetLoop& l, Mesh& m, NetOptions o)
-      : loop(l), mesh(m), options(std::move(o)), resolver(l.io()) {}
+      : loop(l),
+        mesh(m),
+        options(std::move(o)),
+        resolver(l.io()),
+        tls(net::client_tls(options)) {}
 
   void dial(std::size_t index) {
     if (closing) return;
-    Dial& d = *dials[index];
-    auto ws = std::make_shared<net::WsStream>(loop.io());
+    const Url& where = dials[index]->where;
+    if (where.secure) {
+      auto ws = std::make_shared<net::TlsWsStream>(loop.io(), *tls);
+      // SNI, and the name the certificate must carry.
+      SSL_set_tlsext_host_name(ws->next_layer().native_handle(),
+                               where.host.c_str());
+      ws->next_layer().set_verify_callback(
+          net::asio::ssl::host_name_verification(where.host));
+      connect(index, ws);
+    } else {
+      connect(index, std::make_shared<net::WsStream>(loop.io()));
+    }
+  }
+
+  template <typename Stream>
+  void connect(std::size_t index, const std::shared_ptr<Stream>& ws) {
+    const Url& where = dials[index]->where;
     resolver.async_resolve(
-        d.where.host, d.where.port,
+        where.host, where.port,
         [self = shared_from_this(), index, ws](
             net::error_code ec, net::tcp::resolver::results_type results) {
           if (self->closing) return;
           if (ec) return self->failed(index, "resolve: " + ec.message());
-          net::beast::get_lowest_layer(*ws).expires_after(
-              std::chrono::seconds(10));
-          net::beast::get_lowest_layer(*ws).async_connect(
+          auto& tcp = net::beast::get_lowest_layer(*ws);
+          tcp.expires_after(std::chrono::seconds(10));
+          tcp.async_connect(
               results, [self, index, ws](net::error_code ec2,
                                          const net::tcp::endpoint&) {
                 if (self->closing) return;
                 if (ec2)
                   return self->failed(index, "connect: " + ec2.message());
-                self->handshake(index, ws);
+                self->secure_then_handshake(index, ws);
               });
         });
   }
 
-  void handshake(std::size_t index, const std::shared_ptr<net::WsStream>& ws) {
+  void secure_then_handshake(std::size_t index,
+                             const std::shared_ptr<net::WsStream>& ws) {
+    handshake(index, ws);
+  }
+
+  void secure_then_handshake(std::size_t index,
+                             const std::shared_ptr<net::TlsWsStream>& ws) {
+    ws->next_layer().async_handshake(
+        net::asio::ssl::stream_base::client,
+        [self = shared_from_this(), index, ws](net::error_code ec) {
+          if (self->closing) return;
+          if (ec) return self->failed(index, "TLS: " + ec.message());
+          self->handshake(index, ws);
+        });
+  }
+
+  template <typename Stream>
+  void handshake(std::size_t index, const std::shared_ptr<Stream>& ws) {
     const Dial& d = *dials[index];
+    net::beast::get_lowest_layer(*ws).expires_never();
     ws->async_handshake(
         d.where.host + ":" + d.where.port, d.where.path,
         [self = shared_from_this(), index, ws](net::error_code ec) {
@@ -92,12 +132,13 @@ struct WebSocketClient::State
           Dial& dial = *self->dials[index];
           dial.failures = 0;
           net::log_line(self->options, "connected to " + dial.url);
-          dial.session = std::make_shared<net::Session>(
+          auto session = std::make_shared<net::Session<Stream>>(
               std::move(*ws), self->mesh, self->options, dial.url,
               /*accepted=*/false, [weak = std::weak_ptr<State>(self), index] {
                 if (auto state = weak.lock()) state->failed(index, "closed");
               });
-          dial.session->start();
+          dial.session = session;
+          session->start();
         });
   }
 
@@ -136,6 +177,7 @@ struct WebSocketClient::State
   Mesh& mesh;
   NetOptions options;
   net::tcp::resolver resolver;
+  std::unique_ptr<net::asio::ssl::context> tls;  // for wss:// URLs
   std::vector<std::unique_ptr<Dial>> dials;
   std::mt19937 random{std::random_device{}()};
   bool closing = false;

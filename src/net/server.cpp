@@ -4,6 +4,7 @@
 #include "beast.hpp"
 #include "gunpp/net.hpp"
 #include "session.hpp"
+#include "tls.hpp"
 
 namespace gunpp {
 
@@ -22,23 +23,45 @@ struct WebSocketServer::State
     acceptor.async_accept([self = shared_from_this()](net::error_code ec,
                                                       net::tcp::socket socket) {
       if (!self->acceptor.is_open()) return;
-      if (!ec) self->serve(std::move(socket));
+      if (!ec && self->tls) {
+        self->secure(std::move(socket));
+      } else if (!ec) {
+        self->serve(net::beast::tcp_stream(std::move(socket)));
+      }
       self->accept();
     });
   }
 
+  // wss://: the TLS handshake, then the same as ws://.
+  void secure(net::tcp::socket socket) {
+    auto stream = std::make_shared<net::TlsStream>(std::move(socket), *tls);
+    net::beast::get_lowest_layer(*stream).expires_after(
+        std::chrono::seconds(30));
+    stream->async_handshake(
+        net::asio::ssl::stream_base::server,
+        [self = shared_from_this(), stream](net::error_code ec) {
+          if (ec || !self->acceptor.is_open()) {
+            if (ec) net::log_line(self->options, "TLS: " + ec.message());
+            return;
+          }
+          self->serve(std::move(*stream));
+        });
+  }
+
   // Reads the HTTP request: a WebSocket upgrade on /gun joins the mesh,
   // anything else gets a plain answer.
-  void serve(net::tcp::socket socket) {
+  template <typename HttpStream>
+  void serve(HttpStream stream) {
     struct Pending {
-      explicit Pending(net::tcp::socket socket) : stream(std::move(socket)) {}
-      net::beast::tcp_stream stream;
+      explicit Pending(HttpStream s) : stream(std::move(s)) {}
+      HttpStream stream;
       net::beast::flat_buffer buffer;
       net::http::request_parser<net::http::string_body> parser;
     };
-    auto pending = std::make_shared<Pending>(std::move(socket));
+    auto pending = std::make_shared<Pending>(std::move(stream));
     pending->parser.body_limit(kMaxRequestBytes);
-    pending->stream.expires_after(std::chrono::seconds(30));
+    net::beast::get_lowest_layer(pending->stream)
+        .expires_after(std::chrono::seconds(30));
     net::http::async_read(
         pending->stream, pending->buffer, pending->parser,
         [self = shared_from_this(), pending](net::error_code ec, std::size_t) {
@@ -52,18 +75,20 @@ struct WebSocketServer::State
         });
   }
 
-  void upgrade(net::beast::tcp_stream stream,
+  template <typename HttpStream>
+  void upgrade(HttpStream stream,
                net::http::request<net::http::string_body> request) {
     const std::string_view target = request.target();
     if (target.substr(0, target.find('?')) != "/gun") {
       answer(std::move(stream), request);
       return;
     }
-    auto ws = std::make_shared<net::WsStream>(std::move(stream));
+    using Ws = net::websocket::stream<HttpStream>;
+    auto ws = std::make_shared<Ws>(std::move(stream));
     ws->async_accept(
         request, [self = shared_from_this(), ws](net::error_code ec) {
           if (ec || !self->acceptor.is_open()) return;
-          auto session = std::make_shared<net::Session>(
+          auto session = std::make_shared<net::Session<Ws>>(
               std::move(*ws), self->mesh, self->options, "", /*accepted=*/true,
               [weak = std::weak_ptr<State>(self)] {
                 if (auto state = weak.lock()) state->prune();
@@ -98,7 +123,8 @@ struct WebSocketServer::State
   }
 
   // Sends a file, if the request names one that can be opened.
-  bool serve_file(net::beast::tcp_stream& stream,
+  template <typename HttpStream>
+  bool serve_file(HttpStream& stream,
                   const net::http::request<net::http::string_body>& request) {
     const std::string file = web_file(request.target());
     if (file.empty() || request.method() != net::http::verb::get) return false;
@@ -111,16 +137,24 @@ struct WebSocketServer::State
     response->set(net::http::field::content_type, content_type(file));
     response->keep_alive(false);
     response->prepare_payload();
-    auto s = std::make_shared<net::beast::tcp_stream>(std::move(stream));
-    net::http::async_write(
-        *s, *response, [s, response](net::error_code, std::size_t) {
-          net::error_code ignored;
-          s->socket().shutdown(net::tcp::socket::shutdown_send, ignored);
-        });
+    send_and_close(std::move(stream), response);
     return true;
   }
 
-  void answer(net::beast::tcp_stream stream,
+  // Writes `response`, then ends the connection.
+  template <typename HttpStream, typename Response>
+  void send_and_close(HttpStream stream, std::shared_ptr<Response> response) {
+    auto s = std::make_shared<HttpStream>(std::move(stream));
+    net::http::async_write(
+        *s, *response, [s, response](net::error_code, std::size_t) {
+          net::error_code ignored;
+          net::beast::get_lowest_layer(*s).socket().shutdown(
+              net::tcp::socket::shutdown_send, ignored);
+        });
+  }
+
+  template <typename HttpStream>
+  void answer(HttpStream stream,
               const net::http::request<net::http::string_body>& request) {
     if (serve_file(stream, request)) return;
     auto response =
@@ -135,16 +169,11 @@ struct WebSocketServer::State
     response->body() = root && get ? kHealth : "not found\n";
     response->keep_alive(false);
     response->prepare_payload();
-    auto s = std::make_shared<net::beast::tcp_stream>(std::move(stream));
-    net::http::async_write(
-        *s, *response, [s, response](net::error_code, std::size_t) {
-          net::error_code ignored;
-          s->socket().shutdown(net::tcp::socket::shutdown_send, ignored);
-        });
+    send_and_close(std::move(stream), response);
   }
 
   void prune() {
-    std::erase_if(sessions, [](const std::shared_ptr<net::Session>& s) {
+    std::erase_if(sessions, [](const std::shared_ptr<net::Connection>& s) {
       return s->closed();
     });
   }
@@ -160,7 +189,8 @@ struct WebSocketServer::State
   Mesh& mesh;
   NetOptions options;
   net::tcp::acceptor acceptor;
-  std::vector<std::shared_ptr<net::Session>> sessions;
+  std::unique_ptr<net::asio::ssl::context> tls;  // set: wss:// only
+  std::vector<std::shared_ptr<net::Connection>> sessions;
 };
 
 WebSocketServer::WebSocketServer(NetLoop& loop, Mesh& mesh, NetOptions options)
@@ -174,6 +204,11 @@ Result<std::uint16_t> WebSocketServer::listen(const std::string& host,
   const auto address = net::asio::ip::make_address(host, ec);
   if (ec) {
     return Status::invalid_argument("'" + host + "' is not an IP address");
+  }
+  if (!state_->options.tls_cert_file.empty()) {
+    auto tls = net::server_tls(state_->options);
+    if (!tls) return tls.status();
+    state_->tls = std::move(*tls);
   }
   const net::tcp::endpoint where(address, port);
   auto& acceptor = state_->acceptor;

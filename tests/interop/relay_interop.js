@@ -68,7 +68,7 @@ function startListener(command, args, stream) {
   return new Promise((resolve, reject) => {
     const lines = readline.createInterface({ input: child[stream] });
     lines.on('line', (line) => {
-      const m = /listening (?:on )?(ws:\/\/\S+)/.exec(line);
+      const m = /listening (?:on )?(wss?:\/\/\S+)/.exec(line);
       if (m) resolve({ child, url: m[1] });
     });
     child.on('exit', (code) => reject(new Error(command + ' exited with ' + code)));
@@ -112,8 +112,9 @@ function rawPeer(url) {
 }
 
 // A running `gunpp agent`: send(command) resolves with its reply.
-function startAgent(url) {
-  const child = spawn(GUNPP, ['agent', '--peer', url], { stdio: ['pipe', 'pipe', 'ignore'] });
+function startAgent(url, extra = []) {
+  const child = spawn(GUNPP, ['agent', '--peer', url, ...extra],
+                      { stdio: ['pipe', 'pipe', 'ignore'] });
   children.add(child);
   child.on('exit', () => children.delete(child));
   const waiting = new Map();
@@ -314,21 +315,54 @@ scenario('a browser (headless Chromium) and a node client sync through the relay
     const echo = watch(F, 'browser-echo');
     F.get('to-browser').put({ msg: 'from node' });
     const page = site.url.replace('ws://', 'http://').replace(/\/gun$/, '/');
+    // Its own process group, so that killing it takes every Chromium process.
     const browser = spawn(chromium, [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--user-data-dir=' + profile, page], { stdio: 'ignore' });
-    children.add(browser);
-    browser.on('exit', () => children.delete(browser));
+      '--user-data-dir=' + profile, page], { stdio: 'ignore', detached: true });
+    const group = { kill: (signal) => { try { process.kill(-browser.pid, signal); } catch (e) {} } };
+    children.add(group);
+    const exited = new Promise((r) => browser.on('exit', r));
     await until(() => fromBrowser.hello === 'from the browser', 30000,
                 'the node client to see the browser\'s write');
     await until(() => echo.echo === 'from node', 15000,
                 'the browser to see the node client\'s write (and echo it)');
-    browser.kill('SIGKILL');
+    group.kill('SIGKILL');
+    children.delete(group);
+    await exited;
     site.child.kill('SIGKILL');
   } finally {
     fs.rmSync(web, { recursive: true, force: true });
-    fs.rmSync(profile, { recursive: true, force: true });
+    fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10 });
+  }
+});
+
+scenario('wss: a gunpp agent through TLS to a gunpp relay', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gunpp-tls-'));
+  try {
+    const cert = path.join(dir, 'cert.pem');
+    const key = path.join(dir, 'key.pem');
+    const made = require('child_process').spawnSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+      '-days', '1', '-subj', '/CN=localhost',
+      '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', cert]);
+    if (made.status !== 0) throw new Error('openssl could not make a certificate');
+    const secure = await startListener(GUNPP, ['relay', '--host', '127.0.0.1', '--port', '0',
+                                               '--cert', cert, '--key', key], 'stderr');
+    if (!secure.url.startsWith('wss://')) throw new Error('relay URL ' + secure.url);
+    const agent = await startAgent(secure.url, ['--ca', cert]);
+    const put = await agent.send({ op: 'put', soul: 'tls', data: { over: 'tls' }, timeout: 5000 });
+    if (!put.acked) throw new Error('put over wss: ' + JSON.stringify(put));
+    const other = await startAgent(secure.url, ['--ca', cert]);
+    const got = await other.send({ op: 'get', soul: 'tls', expect: 1, timeout: 5000 });
+    if (got.why !== 'expect' || got.node.over !== 'tls') {
+      throw new Error('get over wss: ' + JSON.stringify(got));
+    }
+    await agent.send({ op: 'exit' });
+    await other.send({ op: 'exit' });
+    secure.child.kill('SIGKILL');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -7,6 +7,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -219,10 +220,72 @@ TEST_CASE("net: bad addresses and URLs are errors, not exceptions", "[net]") {
         Status::Code::kUnavailable);
   WebSocketClient client(f.loop, relay.mesh, f.options);
   for (const char* url :
-       {"http://x/gun", "ws://", "ws://host:port/gun", "wss://x/gun"}) {
+       {"http://x/gun", "ws://", "ws://host:port/gun", "wss://"}) {
     INFO(url);
     CHECK(client.connect(url).code() == Status::Code::kInvalidArgument);
   }
+}
+
+// A self-signed certificate for 127.0.0.1 and localhost, made for this run
+// with the openssl command (scripts/setup installs it).
+struct SelfSigned {
+  SelfSigned() {
+    dir = std::filesystem::temp_directory_path() / "gunpp_net_tls";
+    std::filesystem::create_directories(dir);
+    const std::string command =
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
+        "-nodes -days 1 -subj /CN=localhost "
+        "-addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout '" +
+        (dir / "key.pem").string() + "' -out '" + (dir / "cert.pem").string() +
+        "' 2>/dev/null";
+    made = std::system(command.c_str()) == 0;
+  }
+  std::string cert() const { return (dir / "cert.pem").string(); }
+  std::string key() const { return (dir / "key.pem").string(); }
+  std::filesystem::path dir;
+  bool made = false;
+};
+
+TEST_CASE("net: wss with a certificate the client trusts", "[net][tls]") {
+  const SelfSigned tls;
+  REQUIRE(tls.made);
+  Fixture f;
+  Peer relay(f.scheduler), a(f.scheduler), stranger(f.scheduler);
+  NetOptions server_options = f.options;
+  server_options.tls_cert_file = tls.cert();
+  server_options.tls_key_file = tls.key();
+  WebSocketServer server(f.loop, relay.mesh, server_options);
+  auto port = server.listen("127.0.0.1", 0);
+  REQUIRE(port);
+  const std::string url = "wss://127.0.0.1:" + std::to_string(*port) + "/gun";
+
+  NetOptions trusting = f.options;
+  trusting.ca_file = tls.cert();
+  WebSocketClient client(f.loop, a.mesh, trusting);
+  REQUIRE(client.connect(url));
+  REQUIRE(f.pump_until([&] { return client.status()[0].second; }));
+  REQUIRE(a.mesh.write("secure", {{"k", "v"}}, {}));
+  REQUIRE(
+      f.pump_until([&] { return relay.store.get("secure", "k").has_value(); }));
+
+  // Certificates are verified by default: the system's roots do not know
+  // this one, so the handshake fails and nothing connects.
+  WebSocketClient doubting(f.loop, stranger.mesh, f.options);
+  REQUIRE(doubting.connect(url));
+  f.loop.run_for(std::chrono::milliseconds(500));
+  CHECK_FALSE(doubting.status()[0].second);
+  CHECK(server.connections() == 1);
+  bool refused = false;
+  for (const auto& line : f.log)
+    refused = refused || line.find("TLS") != std::string::npos;
+  CHECK(refused);
+
+  // A server whose key file does not exist says so.
+  NetOptions broken = server_options;
+  broken.tls_key_file = (tls.dir / "missing.pem").string();
+  WebSocketServer bad(f.loop, relay.mesh, broken);
+  CHECK(bad.listen("127.0.0.1", 0).status().code() ==
+        Status::Code::kInvalidArgument);
 }
 
 }  // namespace

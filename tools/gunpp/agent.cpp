@@ -17,6 +17,9 @@ CLI::App& add_agent_command(CLI::App& app, AgentArgs& args) {
   agent.add_option("--peer", args.peers, "a relay to dial (repeatable)")
       ->type_name("URL")
       ->required();
+  agent.add_option("--ca", args.ca, "trust these PEM roots for wss:// peers")
+      ->type_name("FILE")
+      ->check(CLI::ExistingFile);
   agent.footer(
       "Commands, one JSON object per line: put, get, graph, on, peers, exit "
       "(docs/network.md).");
@@ -24,7 +27,7 @@ CLI::App& add_agent_command(CLI::App& app, AgentArgs& args) {
 }
 
 int run_agent(const AgentArgs& args, std::ostream& err) {
-  PeerProcess peer(err);
+  PeerProcess peer(err, args.ca);
   if (!peer.dial(args.peers)) return kExitFailure;
   AgentSession session(peer.mesh, args.peers, [](std::string line) {
     std::cout << line << '\n' << std::flush;

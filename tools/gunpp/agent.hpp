@@ -15,6 +15,7 @@ namespace gunpp::cli {
 
 struct AgentArgs {
   std::vector<std::string> peers;  // relays to dial, at least one
+  std::string ca;                  // PEM roots to trust for wss://
 };
 
 CLI::App& add_agent_command(CLI::App& app, AgentArgs& args);

@@ -14,17 +14,18 @@ MeshOptions mesh_options(std::ostream& err) {
   return options;
 }
 
-NetOptions net_options_for(std::ostream& err) {
+NetOptions net_options_for(std::ostream& err, const std::string& ca_file) {
   NetOptions options;
   options.log = log_to(err);
+  options.ca_file = ca_file;
   return options;
 }
 
 }  // namespace
 
-PeerProcess::PeerProcess(std::ostream& err_stream)
+PeerProcess::PeerProcess(std::ostream& err_stream, const std::string& ca_file)
     : err(&err_stream),
-      net_options(net_options_for(err_stream)),
+      net_options(net_options_for(err_stream, ca_file)),
       scheduler(SystemClock::instance()),
       store(scheduler),
       mesh(store, mesh_options(err_stream)),

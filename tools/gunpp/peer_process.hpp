@@ -13,7 +13,8 @@
 namespace gunpp::cli {
 
 struct PeerProcess {
-  explicit PeerProcess(std::ostream& err);
+  // `ca_file`: PEM roots trusted for wss://, else the system's.
+  explicit PeerProcess(std::ostream& err, const std::string& ca_file = {});
 
   // Dials every URL; false, with a line on the log, when one is unusable.
   bool dial(const std::vector<std::string>& urls);

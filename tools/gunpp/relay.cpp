@@ -20,6 +20,14 @@ CLI::App& add_relay_command(CLI::App& app, RelayArgs& args) {
   relay.add_option("--web", args.web, "serve this folder's files over HTTP")
       ->type_name("DIR")
       ->check(CLI::ExistingDirectory);
+  auto* cert = relay
+                   .add_option("--cert", args.cert,
+                               "PEM certificate chain: serve wss:// (TLS)")
+                   ->type_name("FILE");
+  auto* key = relay.add_option("--key", args.key, "PEM private key for --cert")
+                  ->type_name("FILE");
+  cert->needs(key);
+  key->needs(cert);
   return relay;
 }
 
@@ -27,6 +35,8 @@ int run_relay(const RelayArgs& args, std::ostream& err) {
   PeerProcess peer(err);
   NetOptions server_options = peer.net_options;
   server_options.web_root = args.web;
+  server_options.tls_cert_file = args.cert;
+  server_options.tls_key_file = args.key;
   WebSocketServer server(peer.loop, peer.mesh, server_options);
   const auto port = server.listen(args.host, args.port);
   if (!port) {
@@ -34,8 +44,8 @@ int run_relay(const RelayArgs& args, std::ostream& err) {
     return kExitFailure;
   }
   if (!peer.dial(args.peers)) return kExitFailure;
-  err << "gunpp relay listening on ws://" << args.host << ':' << *port << "/gun"
-      << std::endl;
+  err << "gunpp relay listening on " << (args.cert.empty() ? "ws" : "wss")
+      << "://" << args.host << ':' << *port << "/gun" << std::endl;
   boost::asio::signal_set signals(peer.loop.io(), SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;

@@ -18,6 +18,8 @@ struct RelayArgs {
   std::uint16_t port = 8765;       // as `npx gun`; 0 picks a free port
   std::vector<std::string> peers;  // relays to dial (a relay chain)
   std::string web;                 // a folder served over plain HTTP
+  std::string cert;                // with key: serve wss:// (PEM files)
+  std::string key;
 };
 
 CLI::App& add_relay_command(CLI::App& app, RelayArgs& args);
