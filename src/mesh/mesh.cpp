@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "gunpp/dedup.hpp"
+#include "gunpp/detail/error_text.hpp"
 #include "gunpp/graph_json.hpp"
 #include "gunpp/json_writer.hpp"
 #include "gunpp/message.hpp"
@@ -346,11 +347,15 @@ void Mesh::Impl::receive(PeerId from, std::string_view text) {
                                ? elements[message.element]
                                : std::string_view();
     if (message.id.empty()) {
-      // GUN.js gives an id to a message that has none.
+      // GUN.js gives an id to a message that has none. One held in a string
+      // element cannot carry it: that one is handled here, not passed on.
       message.id = ids_.next();
-      if (message.in_string) continue;  // cannot be relayed unchanged
-      own_text = with_member(raw, string_member("#", message.id));
-      raw = own_text;
+      if (message.in_string) {
+        raw = {};
+      } else {
+        own_text = with_member(raw, string_member("#", message.id));
+        raw = own_text;
+      }
     }
     if (seen_.check_and_insert(message.id)) continue;
     if (!message.reply_to.empty()) {
@@ -362,7 +367,9 @@ void Mesh::Impl::receive(PeerId from, std::string_view text) {
         message,
         [this, from](std::string reply) { send(from, std::move(reply)); });
     if (message.has_put && !status.is_ok()) continue;  // refused: not relayed
-    if (message.has_put || message.get) relay(from, message, raw);
+    if ((message.has_put || message.get) && !raw.empty()) {
+      relay(from, message, raw);
+    }
   }
 }
 
@@ -389,7 +396,7 @@ void Mesh::Impl::handle_reply(PeerId from, const Message& message,
   }
   if (fetches_.contains(to)) return;  // counted in merge_reply
   const auto sender = sender_of(to);
-  if (!sender || *sender == from) return;
+  if (!sender || *sender == from || text.empty()) return;
   if (message.hash) {
     const std::string key = to + '\x1f' + std::to_string(*message.hash);
     if (passed_replies_.check_and_insert(key)) return;
@@ -543,7 +550,10 @@ Status Mesh::write(std::string_view soul,
   Graph delta;
   const State state = impl_->store.next_state();
   for (auto& [key, value] : fields) {
-    if (key.empty()) return Status::invalid_argument("empty key");
+    if (key.empty()) {
+      return Status::invalid_argument("soul " + detail::quoted(soul) +
+                                      ": empty key");
+    }
     delta.add(soul, std::move(key), std::move(value), state);
   }
   return put(std::move(delta), std::move(done), timeout_ms);

@@ -229,6 +229,26 @@ TEST_CASE("mesh: dam is hop-local", "[mesh]") {
   CHECK(has_dam(net.received("relay", "a"), "?"));  // answered, not relayed
 }
 
+TEST_CASE("mesh: a message without an id gets one, and is relayed with it",
+          "[mesh]") {
+  Net net;
+  net.star("relay", {"a", "b"});
+  net.nodes["relay"]->mesh.receive(
+      1, R"({"put":{"s":{"_":{"#":"s",">":{"k":1}},"k":"v"}}})");
+  // In a string element it cannot carry the id: applied, not passed on.
+  net.nodes["relay"]->mesh.receive(
+      1,
+      R"(["{\"put\":{\"t\":{\"_\":{\"#\":\"t\",\">\":{\"k\":1}},\"k\":1}}}"])");
+  net.pump();
+  const auto to_b = net.received("relay", "b");
+  REQUIRE(to_b.size() == 1);
+  CHECK(to_b[0]["#"].get<std::string>().size() > 0);
+  CHECK(to_b[0]["put"].contains("s"));
+  CHECK(net.nodes["relay"]->store.get("t", "k")->value == Value(1));
+  CHECK_FALSE(net.nodes["b"]->store.get("t", "k"));
+  CHECK_FALSE(net.nodes["a"]->mesh.write("s", {{"", 1}}, {}).is_ok());
+}
+
 TEST_CASE("mesh: a bad frame is answered with dam !", "[mesh]") {
   Net net;
   net.star("relay", {"a"});
