@@ -3,11 +3,15 @@
 #include "agent_session.hpp"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "fuzz/agent_property.hpp"
 #include "mesh/memory_net.hpp"
 
 namespace gunpp::cli {
@@ -136,7 +140,10 @@ TEST_CASE("agent: peers, exit, and bad commands", "[agent]") {
         R"({"id":9,"op":"put","soul":"s","data":{"a":[1]}})",
         R"({"id":9,"op":"put","soul":"s","data":{"a":{"#":""}}})",
         R"({"id":9,"op":"put","soul":"s","data":{"a":1},"timeout":-1})",
-        R"({"id":9,"op":"get","soul":"s","expect":"2"})"}) {
+        R"({"id":9,"op":"get","soul":"s","expect":"2"})",
+        R"({"id":9,"op":"get","soul":"s","expect":1e30})",
+        R"({"id":9,"op":"get","soul":"s","timeout":1184467440737095516160})",
+        R"({"id":9,"op":"get","soul":"s","settle":2147483648})"}) {
     INFO(bad);
     const auto out = f.run(bad);
     REQUIRE(out.size() == 1);
@@ -147,6 +154,21 @@ TEST_CASE("agent: peers, exit, and bad commands", "[agent]") {
   CHECK(f.run(R"({"id":10,"op":"exit"})")[0] ==
         Json::parse(R"({"id":10,"ok":true})"));
   CHECK(f.session->exiting());
+}
+
+TEST_CASE("every input the fuzzer found failing keeps the agent property",
+          "[agent][regression]") {
+  std::size_t inputs = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(GUNPP_FUZZ_REGRESSIONS_DIR)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string text{std::istreambuf_iterator<char>(in),
+                           std::istreambuf_iterator<char>()};
+    INFO(entry.path());
+    CHECK(testing::agent_property_violation(text).empty());
+    ++inputs;
+  }
+  CHECK(inputs >= 2);
 }
 
 }  // namespace

@@ -42,19 +42,32 @@ Result<std::string> string_member(const Json& command, const char* name) {
   return command[name].get<std::string>();
 }
 
-// An optional number; `min` bounds it from below.
-Result<std::optional<double>> number_member(const Json& command,
-                                            const char* name, double min) {
-  if (!command.contains(name)) return std::optional<double>();
-  if (!command[name].is_number() || command[name].get<double>() < min) {
-    return Status::invalid_argument(
-        std::string("\"") + name + "\" must be a number >= " +
-        std::to_string(static_cast<long long>(min)));
-  }
-  return std::optional<double>(command[name].get<double>());
-}
+// The numbers a command may hold: any finite state, and timeouts, settle
+// times and counts bounded as JavaScript's setTimeout bounds its delay.
+struct Range {
+  double min;
+  double max;
+};
+constexpr Range kAnyState{-1.7976931348623157e308, 1.7976931348623157e308};
+constexpr Range kMillis{0, 2147483647};
+constexpr Range kCount{0, 2147483647};
 
-constexpr double kAnyNumber = -1.7976931348623157e308;
+// An optional number within `range`.
+Result<std::optional<double>> number_member(const Json& command,
+                                            const char* name, Range range) {
+  if (!command.contains(name)) return std::optional<double>();
+  const Json& member = command[name];
+  if (!member.is_number() || !(member.get<double>() >= range.min) ||
+      !(member.get<double>() <= range.max)) {
+    std::string why = std::string("\"") + name + "\" must be a number";
+    if (range.min != kAnyState.min) {
+      why += " from " + format_number(range.min) + " to " +
+             format_number(range.max);
+    }
+    return Status::invalid_argument(why);
+  }
+  return std::optional<double>(member.get<double>());
+}
 
 // Writes "node", "states" and "keys" for `soul` as the store holds it now;
 // only `key` when given.
@@ -145,8 +158,8 @@ Status AgentSession::dispatch(const Command& command) {
 
 Status AgentSession::put(const Command& command) {
   const auto soul = string_member(command.json, "soul");
-  const auto state = number_member(command.json, "state", kAnyNumber);
-  const auto timeout = number_member(command.json, "timeout", 0);
+  const auto state = number_member(command.json, "state", kAnyState);
+  const auto timeout = number_member(command.json, "timeout", kMillis);
   for (const Status& s : {soul.status(), state.status(), timeout.status()}) {
     if (!s) return s;
   }
@@ -186,9 +199,9 @@ Status AgentSession::put(const Command& command) {
 
 Status AgentSession::get(const Command& command) {
   const auto soul = string_member(command.json, "soul");
-  const auto expect = number_member(command.json, "expect", 0);
-  const auto settle = number_member(command.json, "settle", 0);
-  const auto timeout = number_member(command.json, "timeout", 0);
+  const auto expect = number_member(command.json, "expect", kCount);
+  const auto settle = number_member(command.json, "settle", kMillis);
+  const auto timeout = number_member(command.json, "timeout", kMillis);
   for (const Status& s :
        {soul.status(), expect.status(), settle.status(), timeout.status()}) {
     if (!s) return s;

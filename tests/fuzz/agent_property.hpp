@@ -1,0 +1,55 @@
+// The property every run of `gunpp agent`'s command lines must keep, shared
+// by the libFuzzer target and the regression tests that replay the inputs it
+// found: any bytes, split into lines and fed to an AgentSession over a mesh
+// with no peer, make it print only JSON objects, and exactly one reply per
+// command line once every put and get has timed out.
+#ifndef GUNPP_TESTS_FUZZ_AGENT_PROPERTY_HPP_
+#define GUNPP_TESTS_FUZZ_AGENT_PROPERTY_HPP_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "agent_session.hpp"
+#include "gunpp/message.hpp"
+
+namespace gunpp::testing {
+
+// The first broken invariant, or "" when `text` keeps them all.
+inline std::string agent_property_violation(std::string_view text) {
+  ManualClock clock(1'000'000);
+  Scheduler scheduler(clock);
+  GraphStore store(scheduler);
+  Mesh mesh(store);
+  std::string problem;
+  std::size_t replies = 0;
+  cli::AgentSession session(mesh, {"ws://nowhere/gun"}, [&](std::string line) {
+    if (problem.empty() &&
+        (line.empty() || line.front() != '{' || !decode_frame(line))) {
+      problem = "a printed line is not one JSON object: " + line;
+    }
+    if (line.find("\"event\"") != 1) ++replies;
+  });
+  std::size_t commands = 0;
+  std::size_t start = 0;
+  while (start < text.size() && !session.exiting()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    session.handle(text.substr(start, end - start));
+    ++commands;
+    start = end + 1;
+  }
+  scheduler.run_until_idle();
+  clock.advance(1e12);  // past the longest timeout a command may ask for
+  scheduler.run_until_idle();
+  if (!problem.empty()) return problem;
+  if (replies != commands) {
+    return std::to_string(commands) + " commands got " +
+           std::to_string(replies) + " replies";
+  }
+  return "";
+}
+
+}  // namespace gunpp::testing
+
+#endif  // GUNPP_TESTS_FUZZ_AGENT_PROPERTY_HPP_
