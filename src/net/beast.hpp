@@ -23,6 +23,14 @@ using WsStream = websocket::stream<beast::tcp_stream>;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 using TlsWsStream = websocket::stream<TlsStream>;
 
+// Small frames leave at once, as with GUN.js's ws: without this, Nagle's
+// algorithm holds a frame until the peer acks the previous one, which a
+// peer that also writes delays until its own next frame.
+inline void send_immediately(tcp::socket& socket) {
+  error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+}
+
 }  // namespace gunpp::net
 
 #endif  // GUNPP_SRC_NET_BEAST_HPP_

@@ -93,14 +93,14 @@ struct WebSocketClient::State
           if (ec) return self->failed(index, "resolve: " + ec.message());
           auto& tcp = net::beast::get_lowest_layer(*ws);
           tcp.expires_after(std::chrono::seconds(10));
-          tcp.async_connect(
-              results, [self, index, ws](net::error_code ec2,
+          tcp.async_connect(results, [self, index, ws](
+                                         net::error_code ec2,
                                          const net::tcp::endpoint&) {
-                if (self->closing) return;
-                if (ec2)
-                  return self->failed(index, "connect: " + ec2.message());
-                self->secure_then_handshake(index, ws);
-              });
+            if (self->closing) return;
+            if (ec2) return self->failed(index, "connect: " + ec2.message());
+            net::send_immediately(net::beast::get_lowest_layer(*ws).socket());
+            self->secure_then_handshake(index, ws);
+          });
         });
   }
 

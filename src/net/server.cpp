@@ -23,6 +23,7 @@ struct WebSocketServer::State
     acceptor.async_accept([self = shared_from_this()](net::error_code ec,
                                                       net::tcp::socket socket) {
       if (!self->acceptor.is_open()) return;
+      if (!ec) net::send_immediately(socket);
       if (!ec && self->tls) {
         self->secure(std::move(socket));
       } else if (!ec) {
@@ -145,12 +146,12 @@ struct WebSocketServer::State
   template <typename HttpStream, typename Response>
   void send_and_close(HttpStream stream, std::shared_ptr<Response> response) {
     auto s = std::make_shared<HttpStream>(std::move(stream));
-    net::http::async_write(
-        *s, *response, [s, response](net::error_code, std::size_t) {
-          net::error_code ignored;
-          net::beast::get_lowest_layer(*s).socket().shutdown(
-              net::tcp::socket::shutdown_send, ignored);
-        });
+    net::http::async_write(*s, *response,
+                           [s, response](net::error_code, std::size_t) {
+                             net::error_code ignored;
+                             net::beast::get_lowest_layer(*s).socket().shutdown(
+                                 net::tcp::socket::shutdown_send, ignored);
+                           });
   }
 
   template <typename HttpStream>
