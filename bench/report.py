@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Renders docs/benchmarks.md (and docs/scaling.png) from the results that
 scripts/bench wrote: docs/data/bench.json (gunpp_bench, Google Benchmark's
-JSON) and, when present, docs/data/compare.json (bench/compare_gunjs)."""
+JSON) and, when present, docs/data/compare.json (bench/compare_gunjs) and
+docs/data/relay.json (bench/relay/run)."""
 
 import json
 import os
@@ -149,6 +150,128 @@ def compare_section(compare):
     return lines
 
 
+def relay_section(relay):
+    """docs/data/relay.json (bench/relay/run) as tables."""
+    ctx, results = relay["context"], relay["results"]
+
+    def find(kind, scenario, **options):
+        for r in results:
+            if (r["relay"] == kind and r["scenario"] == scenario and not r.get("saturation_step")
+                    and all(r["options"].get(k) == v for k, v in options.items())):
+                return r
+        return None
+
+    def num(value, digits=1):
+        return "—" if value is None else f"{value:,.{digits}f}"
+
+    def load_name(r):
+        o = r["options"]
+        if r["scenario"] == "all":
+            return f"{o['writers']} writers all-to-all, {o['rate']:,} puts/s"
+        return f"1 writer → {o['subscribers']:,} subscribers, {o['rate']:,} puts/s"
+
+    lines = [
+        "## Relays side by side",
+        "",
+        f"`scripts/bench --relay` on {ctx['cpu']}, {ctx['cores']} cores, Linux {ctx['kernel']}; "
+        f"GUN.js 0.2020.1241 on Node {ctx['node']}; gunpp {ctx['commit']}; {ctx['date']}"
+        + (" (a `--quick` run: shorter and fewer connections)" if ctx.get("quick") else "") + ".",
+        "",
+        "`bench/relay/load.cpp` (Boost.Beast clients in one process) drives each relay on "
+        "127.0.0.1, started fresh for every row: **gunpp** (`gunpp relay`), **GUN.js** (the pinned "
+        "`gun` as a relay, `tests/interop/gun_relay.js`) and the **floor** "
+        "(`bench/relay/forwarder.cpp`: epoll, raw frames, no JSON; it copies each message to "
+        "every other connection). Each put is one new key whose value carries its send time. "
+        "CPU is the relay's own (`/proc/PID/stat`) from the first put to the last delivery, per "
+        "1,000 delivered messages; latency is from send to receipt.",
+        "",
+        "| load | relay | delivered | lost / dup / echo | p50 | p99 | max | CPU ms / 1k | user ms / 1k | peak RSS MiB |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    fixed = [r for r in results if r["scenario"] in ("fanout", "all") and not r.get("saturation_step")]
+    for r in fixed:
+        if "error" in r:
+            lines.append(f"| {load_name(r)} | {r['relay']} | failed: {r['error']} |||||||| |")
+            continue
+        lines.append(
+            f"| {load_name(r)} | {r['relay']} | {r['delivered']:,} / {r['expected']:,} | "
+            f"{r['lost']} / {r['duplicated']} / {r['echoed']} | {num(r['p50_ms'], 2)} ms | "
+            f"{num(r['p99_ms'], 2)} ms | {num(r['max_ms'], 1)} ms | {num(r['cpu_ms_per_1000'], 2)} | "
+            f"{num(r['user_ms_per_1000'], 2)} | {r['peak_rss_kib'] / 1024:,.0f} |")
+
+    rows = []
+
+    def add(what, value, goal, met):
+        rows.append(f"| {what} | {value} | {goal} | {'met' if met else '**not met**'} |")
+
+    for r in fixed:
+        if r["relay"] != "gunpp" or "error" in r:
+            continue
+        g = find("gun.js", r["scenario"], **r["options"])
+        if not g or "error" in g or not g["cpu_ms_per_1000"]:
+            continue
+        total = r["cpu_ms_per_1000"] / g["cpu_ms_per_1000"]
+        user = r["user_ms_per_1000"] / g["user_ms_per_1000"] if g["user_ms_per_1000"] else None
+        add(f"{load_name(r)}: CPU per message, gunpp / GUN.js", f"{total:.2f}", "≤ 0.25", total <= 0.25)
+        if user is not None:
+            add(f"{load_name(r)}: user CPU per message, gunpp / GUN.js", f"{user:.2f}", "≤ 0.1", user <= 0.1)
+        add(f"{load_name(r)}: p99, gunpp vs GUN.js", f"{r['p99_ms']:.2f} vs {g['p99_ms']:.2f} ms",
+            "lower", r["p99_ms"] < g["p99_ms"])
+        ok = r["lost"] == 0 and r["duplicated"] == 0 and r["echoed"] == 0
+        add(f"{load_name(r)}: gunpp lost / duplicated / echoed",
+            f"{r['lost']} / {r['duplicated']} / {r['echoed']}", "0 / 0 / 0", ok)
+    idle = {r["relay"]: r for r in results if r["scenario"] == "idle" and "error" not in r}
+    if "gunpp" in idle:
+        k = idle["gunpp"]["kib_per_connection"]
+        add(f"resident memory per idle connection ({idle['gunpp']['connections']:,} connections)",
+            f"{k:.1f} KiB (GUN.js {idle['gun.js']['kib_per_connection']:.1f})" if "gun.js" in idle
+            else f"{k:.1f} KiB", "≤ 10 KiB", k <= 10)
+    slow = {r["relay"]: r for r in results if r["scenario"] == "slow" and "error" not in r}
+    if "gunpp" in slow:
+        peak = slow["gunpp"]["peak_rss_kib"] / 1024
+        add("peak RSS with a subscriber that stops reading",
+            f"{peak:,.0f} MiB (GUN.js {slow['gun.js']['peak_rss_kib'] / 1024:,.0f})" if "gun.js" in slow
+            else f"{peak:,.0f} MiB", "bounded (≤ 64 MiB queue + base)", peak <= 64 + 64)
+    lines += ["", "| relay target | this run | target | |", "|---|---|---|---|", *rows, ""]
+
+    lines += ["**Saturation** (1 writer → 10 subscribers; rates tried in turn until one is not "
+              "sustained: every message delivered once, p99 under 1 s):", "",
+              "| relay | highest sustained rate | first rate not sustained |", "|---|---|---|"]
+    for kind in ("gunpp", "gun.js", "floor"):
+        steps = [r for r in results if r.get("saturation_step") and r["relay"] == kind]
+        ok = [r["options"]["rate"] for r in steps if r.get("complete") and r.get("lost") == 0
+              and r.get("duplicated") == 0 and r.get("p99_ms", 1e9) < 1000]
+        bad = [r for r in steps if r["options"]["rate"] not in ok]
+        worst = (f"{bad[0]['options']['rate']:,} puts/s ({bad[0].get('delivered', 0):,} of "
+                 f"{bad[0].get('expected', 0):,} delivered, p99 {num(bad[0].get('p99_ms'), 0)} ms)"
+                 if bad else "— (all sustained)")
+        lines.append(f"| {kind} | {max(ok):,} puts/s ({max(ok) * 10:,} deliveries/s) | {worst} |"
+                     if ok else f"| {kind} | — | {worst} |")
+
+    lines += ["", "**A subscriber that stops reading** (1 writer, 5,000 puts/s of 4 KiB, 2 readers "
+              "and 1 that never reads):", "",
+              "| relay | delivered to the readers | peak RSS MiB | RSS at the end MiB |", "|---|---|---|---|"]
+    for kind, r in slow.items():
+        lines.append(f"| {kind} | {r['delivered']:,} / {r['expected']:,} | "
+                     f"{r['peak_rss_kib'] / 1024:,.0f} | {r['rss_kib'] / 1024:,.0f} |")
+
+    lines += ["", "**One put of many fields** through the relay, to one subscriber:", "",
+              "| fields | frame | relay | delivered | time | relay CPU | peak RSS MiB |",
+              "|---|---|---|---|---|---|---|"]
+    for r in results:
+        if r["scenario"] != "bigput" or "error" in r:
+            continue
+        time_text = ms(r["seconds"] * 1000) if r["complete"] else f"not in {r['seconds']:.0f} s"
+        lines.append(f"| {r['fields']:,} | {size(r['frame_bytes'])} | {r['relay']} | "
+                     f"{r['fields_delivered']:,} | {time_text} | {r['cpu_ms']:,.0f} ms | "
+                     f"{r['peak_rss_kib'] / 1024:,.0f} |")
+
+    lines += ["", "**Idle connections:**", "", "| relay | connections | KiB each |", "|---|---|---|"]
+    for kind, r in idle.items():
+        lines.append(f"| {kind} | {r['connections']:,} | {r['kib_per_connection']:.1f} |")
+    return lines + [""]
+
+
 def plot(compare):
     rows = [r for r in compare["rows"] if r["n"]]
     data = os.path.join(DATA, "scaling.dat")
@@ -193,7 +316,7 @@ def update_readme(section):
 
 
 def main():
-    bench, compare = load("bench.json"), load("compare.json")
+    bench, compare, relay = load("bench.json"), load("compare.json"), load("relay.json")
     if bench is None:
         sys.exit("report: run scripts/bench first (docs/data/bench.json is missing)")
     lines = [
@@ -210,6 +333,8 @@ def main():
     if compare:
         lines += compare_section(compare)
         plot(compare)
+    if relay:
+        lines += relay_section(relay)
     lines += bench_lines + [""]
     with open(os.path.join(ROOT, "docs/benchmarks.md"), "w") as f:
         f.write("\n".join(lines))
