@@ -337,7 +337,7 @@ scenario('a browser (headless Chromium) and a node client sync through the relay
   }
 });
 
-scenario('wss: a gunpp agent through TLS to a gunpp relay', async () => {
+scenario('wss: gunpp agents and a GUN.js client through TLS; --web over https', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gunpp-tls-'));
   try {
     const cert = path.join(dir, 'cert.pem');
@@ -347,15 +347,45 @@ scenario('wss: a gunpp agent through TLS to a gunpp relay', async () => {
       '-days', '1', '-subj', '/CN=localhost',
       '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', cert]);
     if (made.status !== 0) throw new Error('openssl could not make a certificate');
+    const web = path.join(dir, 'web');
+    fs.mkdirSync(web);
+    fs.writeFileSync(path.join(web, 'index.html'), '<p>over https</p>');
     const secure = await startListener(GUNPP, ['relay', '--host', '127.0.0.1', '--port', '0',
-                                               '--cert', cert, '--key', key], 'stderr');
+                                               '--cert', cert, '--key', key, '--web', web],
+                                       'stderr');
     if (!secure.url.startsWith('wss://')) throw new Error('relay URL ' + secure.url);
+    const ca = fs.readFileSync(cert);
+
+    // The relay's --web folder over https, verified against the test's CA.
+    const page = await new Promise((resolve, reject) => {
+      require('https').get(secure.url.replace('wss://', 'https://').replace(/\/gun$/, '/'),
+                           { ca }, (res) => {
+        let body = '';
+        res.on('data', (d) => { body += d; });
+        res.on('end', () => resolve({ status: res.statusCode, body }));
+      }).on('error', reject);
+    });
+    if (page.status !== 200 || page.body !== '<p>over https</p>') {
+      throw new Error('https page: ' + JSON.stringify(page));
+    }
+
+    // A GUN.js client whose WebSocket (ws) trusts that CA.
+    class TrustingWebSocket extends WebSocket {
+      constructor(url) { super(url, [], { ca }); }
+    }
+    const G = Gun({ peers: [secure.url], radisk: false, rfs: false, file: false,
+                    localStorage: false, multicast: false, stats: false, axe: false,
+                    super: false, WebSocket: TrustingWebSocket });
+    const seen = watch(G, 'tls');
+
     const agent = await startAgent(secure.url, ['--ca', cert]);
     const put = await agent.send({ op: 'put', soul: 'tls', data: { over: 'tls' }, timeout: 5000 });
     if (!put.acked) throw new Error('put over wss: ' + JSON.stringify(put));
+    await until(() => seen.over === 'tls', 10000, 'the GUN.js client to see the agent\'s write');
+    G.get('tls').put({ from: 'gun.js' });
     const other = await startAgent(secure.url, ['--ca', cert]);
-    const got = await other.send({ op: 'get', soul: 'tls', expect: 1, timeout: 5000 });
-    if (got.why !== 'expect' || got.node.over !== 'tls') {
+    const got = await other.send({ op: 'get', soul: 'tls', expect: 2, timeout: 5000 });
+    if (got.why !== 'expect' || got.node.over !== 'tls' || got.node.from !== 'gun.js') {
       throw new Error('get over wss: ' + JSON.stringify(got));
     }
     await agent.send({ op: 'exit' });
