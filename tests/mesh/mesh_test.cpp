@@ -127,6 +127,23 @@ TEST_CASE("mesh: one dedup across peers", "[mesh]") {
   CHECK(acks == 2);  // the relay's own ack to a, and b's ack routed to a
 }
 
+TEST_CASE("mesh: ids that extend another id are different messages",
+          "[mesh]") {
+  // GUN.js enters a put's fields as <id>0, <id>1, ... in its dedup table, so
+  // it drops a later message "p10" after "p1" (compat C24). gunpp does not.
+  Net net;
+  net.star("relay", {"a", "b"});
+  net.nodes["relay"]->mesh.receive(1, put_text("p1", "s", "k1", "v", 5));
+  net.nodes["relay"]->mesh.receive(1, put_text("p10", "s", "k10", "v", 5));
+  net.pump();
+  std::vector<std::string> relayed;
+  for (const Json& m : net.received("relay", "b")) {
+    if (m.contains("put")) relayed.push_back(m["#"]);
+  }
+  CHECK(relayed == std::vector<std::string>{"p1", "p10"});
+  CHECK(net.nodes["b"]->store.get("s", "k10"));
+}
+
 TEST_CASE("mesh: replies follow the trail and expire with it", "[mesh]") {
   Net net;
   net.star("relay", {"a", "b"});
