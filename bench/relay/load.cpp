@@ -362,32 +362,20 @@ std::string Load::put_frame(int writer, std::int64_t sequence) const {
   const std::string soul = soul_of(writer);
   const std::string key =
       "m" + std::to_string(args_.keys > 0 ? sequence % args_.keys : sequence);
+  const std::string id = run_ + "p" + std::to_string(writer) + "_" +
+                         std::to_string(sequence) + "x";
+  const std::string value = "L" + std::to_string(writer) + "_" +
+                            std::to_string(sequence) + "_" +
+                            std::to_string(now_us()) + padding_;
   std::string frame;
   gunpp::JsonWriter json(frame);
-  json.begin_object()
-      .key("#")
-      .string(run_ + "p" + std::to_string(writer) + "_" +
-              std::to_string(sequence) + "x")
-      .key("put")
-      .begin_object()
-      .key(soul)
-      .begin_object()
-      .key("_")
-      .begin_object()
-      .key("#")
-      .string(soul)
-      .key(">")
-      .begin_object()
-      .key(key)
-      .number(static_cast<double>(state_ + sequence))
-      .end_object()
-      .end_object()
-      .key(key)
-      .string("L" + std::to_string(writer) + "_" + std::to_string(sequence) +
-              "_" + std::to_string(now_us()) + padding_)
-      .end_object()
-      .end_object()
-      .end_object();
+  json.begin_object().key("#").string(id).key("put").begin_object();
+  json.key(soul).begin_object().key("_").begin_object();
+  json.key("#").string(soul).key(">").begin_object();
+  json.key(key).number(static_cast<double>(state_ + sequence));
+  json.end_object().end_object();
+  json.key(key).string(value);
+  json.end_object().end_object().end_object();
   return frame;
 }
 
@@ -498,48 +486,29 @@ int Load::traffic() {
       delivered_ > 0 ? 1000.0 / static_cast<double>(delivered_) : 0;
   std::string out;
   gunpp::JsonWriter json(out);
-  json.begin_object()
-      .key("scenario")
-      .string(args_.scenario)
-      .key("writers")
-      .number(args_.writers)
-      .key("subscribers")
-      .number(subscribers)
-      .key("offered_rate")
-      .number(args_.rate)
-      .key("sent")
-      .number(static_cast<double>(sent))
-      .key("expected")
-      .number(static_cast<double>(expected))
-      .key("delivered")
-      .number(static_cast<double>(delivered_))
-      .key("lost")
-      .number(static_cast<double>(expected - delivered_))
-      .key("duplicated")
-      .number(static_cast<double>(duplicated_))
-      .key("echoed")
-      .number(static_cast<double>(echoed_))
-      .key("complete")
-      .boolean(complete)
-      .key("window_s")
-      .number(window_s)
-      .key("delivered_per_s")
-      .number(static_cast<double>(delivered_) / window_s)
-      .key("p50_ms")
-      .number(percentile(0.50))
-      .key("p99_ms")
-      .number(percentile(0.99))
-      .key("max_ms")
-      .number(percentile(1.0))
-      .key("cpu_ms_per_1000")
-      .number((user + system) * per_k)
-      .key("user_ms_per_1000")
-      .number(user * per_k)
-      .key("rss_kib")
-      .number(static_cast<double>(after.rss_kib))
-      .key("peak_rss_kib")
-      .number(static_cast<double>(after.peak_rss_kib))
-      .end_object();
+  json.begin_object();
+  json.key("scenario").string(args_.scenario);
+  json.key("writers").number(args_.writers);
+  json.key("subscribers").number(subscribers);
+  json.key("offered_rate").number(args_.rate);
+  json.key("sent").number(static_cast<double>(sent));
+  json.key("expected").number(static_cast<double>(expected));
+  json.key("delivered").number(static_cast<double>(delivered_));
+  json.key("lost").number(static_cast<double>(expected - delivered_));
+  json.key("duplicated").number(static_cast<double>(duplicated_));
+  json.key("echoed").number(static_cast<double>(echoed_));
+  json.key("complete").boolean(complete);
+  json.key("window_s").number(window_s);
+  json.key("delivered_per_s")
+      .number(static_cast<double>(delivered_) / window_s);
+  json.key("p50_ms").number(percentile(0.50));
+  json.key("p99_ms").number(percentile(0.99));
+  json.key("max_ms").number(percentile(1.0));
+  json.key("cpu_ms_per_1000").number((user + system) * per_k);
+  json.key("user_ms_per_1000").number(user * per_k);
+  json.key("rss_kib").number(static_cast<double>(after.rss_kib));
+  json.key("peak_rss_kib").number(static_cast<double>(after.peak_rss_kib));
+  json.end_object();
   std::cout << out << std::endl;
   return 0;
 }
@@ -559,25 +528,18 @@ int Load::big_put() {
   const ProcessUsage after = usage_of(args_.pid);
   std::string out;
   gunpp::JsonWriter json(out);
-  json.begin_object()
-      .key("scenario")
-      .string("bigput")
-      .key("fields")
-      .number(args_.fields)
-      .key("frame_bytes")
-      .number(static_cast<double>(frame.size()))
-      .key("fields_delivered")
-      .number(static_cast<double>(fields_seen_))
-      .key("complete")
-      .boolean(complete)
-      .key("seconds")
-      .number(elapsed_s)
-      .key("cpu_ms")
-      .number(after.user_ms + after.system_ms - before.user_ms -
-              before.system_ms)
-      .key("peak_rss_kib")
-      .number(static_cast<double>(after.peak_rss_kib))
-      .end_object();
+  const double cpu_ms =
+      after.user_ms + after.system_ms - before.user_ms - before.system_ms;
+  json.begin_object();
+  json.key("scenario").string("bigput");
+  json.key("fields").number(args_.fields);
+  json.key("frame_bytes").number(static_cast<double>(frame.size()));
+  json.key("fields_delivered").number(static_cast<double>(fields_seen_));
+  json.key("complete").boolean(complete);
+  json.key("seconds").number(elapsed_s);
+  json.key("cpu_ms").number(cpu_ms);
+  json.key("peak_rss_kib").number(static_cast<double>(after.peak_rss_kib));
+  json.end_object();
   std::cout << out << std::endl;
   return 0;
 }
@@ -592,20 +554,14 @@ int Load::idle() {
   const int opened = opened_ - 100;
   std::string out;
   gunpp::JsonWriter json(out);
-  json.begin_object()
-      .key("scenario")
-      .string("idle")
-      .key("connections")
-      .number(opened)
-      .key("still_open")
-      .number(opened_ - closed_)
-      .key("rss_kib")
-      .number(static_cast<double>(after.rss_kib))
-      .key("kib_per_connection")
-      .number(opened > 0
-                  ? static_cast<double>(after.rss_kib - before.rss_kib) / opened
-                  : 0)
-      .end_object();
+  const double growth_kib = static_cast<double>(after.rss_kib - before.rss_kib);
+  json.begin_object();
+  json.key("scenario").string("idle");
+  json.key("connections").number(opened);
+  json.key("still_open").number(opened_ - closed_);
+  json.key("rss_kib").number(static_cast<double>(after.rss_kib));
+  json.key("kib_per_connection").number(opened > 0 ? growth_kib / opened : 0);
+  json.end_object();
   std::cout << out << std::endl;
   return opened == args_.connections ? 0 : 1;
 }
