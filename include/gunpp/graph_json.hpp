@@ -38,10 +38,16 @@ std::int32_t put_hash(std::string_view soul, const Node& node,
 // wrapping to a signed 32-bit integer, from 0. `text` must be valid UTF-8.
 std::int32_t gun_hash(std::string_view text);
 
+// Writes node `soul` as encode_graph() does: "_" first, then the keys in
+// JavaScript's UTF-16 order.
+void write_canonical_node(JsonWriter& json, std::string_view soul,
+                          const Node& node);
+
 // The whole store as canonical graph JSON: souls sorted, and in each node
 // "_" first and the keys sorted (both in JavaScript's UTF-16 order); numbers
 // formatted as JavaScript formats them. Two stores hold the same graph
-// exactly when their canonical texts are equal.
+// exactly when their canonical texts are equal. With storage, this loads
+// every node into memory.
 std::string encode_graph(const GraphStore& store);
 
 }  // namespace gunpp

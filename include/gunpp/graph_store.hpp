@@ -30,6 +30,12 @@
 // node between turns. Use it at once, inside the same turn or callback, or
 // copy what you need (get(soul, key) returns a copy). The store itself keeps
 // souls, never node pointers, across turns.
+//
+// Storage (Options::storage, gunpp/storage.hpp): converged and parked fields
+// are committed in groups, reads of a soul not in memory load it, parked
+// fields are restored when the store is constructed, and a put is acked only
+// once committed. The first storage error is sticky (storage_status()):
+// from then on put() and write() return it, and pending puts fail with it.
 #ifndef GUNPP_GRAPH_STORE_HPP_
 #define GUNPP_GRAPH_STORE_HPP_
 
@@ -63,8 +69,9 @@ struct PutSummary {
 };
 
 // Called exactly once per accepted put: with OK and the summary after its
-// last field was resolved, or with Cancelled (and the counts so far) when the
-// store is destroyed first.
+// last field was resolved (with storage: after the commit that holds it), or
+// with Cancelled (and the counts so far) when the store is destroyed first,
+// or with the storage error when storage failed before its commit.
 using PutCallback = std::function<void(const Status&, const PutSummary&)>;
 
 // A field that converged. The views are valid during the callback only.
@@ -120,7 +127,8 @@ class GraphStore {
   GraphStore& operator=(const GraphStore&) = delete;
   // Cancels the store's queued turns and timers; pending put callbacks fire
   // with Cancelled (and must not call into the store), pending reads and
-  // deferred fields are dropped.
+  // deferred fields are dropped (parked ones stay in storage). With storage,
+  // what converged is committed first, and the puts it completes are acked.
   ~GraphStore();
 
   // Merges a delta whose fields carry explicit states (e.g. from a remote
@@ -134,6 +142,7 @@ class GraphStore {
   //  - ResourceExhausted: more than max_put_fields fields; max_pending_jobs
   //    jobs already queued; its future-state fields would exceed
   //    max_deferred.
+  //  - The storage error, once storage has failed (see storage_status()).
   // A field with key "" is dropped and counted as ignored, as GUN.js drops
   // it. On OK, `done` (if any) fires exactly once, from the pump.
   Status put(Graph delta, PutCallback done = {});
@@ -150,7 +159,8 @@ class GraphStore {
   State next_state();
 
   // The node `soul`, or nullptr. Valid until the store runs its next turn
-  // (see the lifetime note at the top of this file).
+  // (see the lifetime note at the top of this file). With storage, a soul
+  // not in memory is loaded (nullptr too when that load fails).
   const Node* get(std::string_view soul) const;
 
   // The field `key` of `soul`, or nullopt when either is absent.
@@ -176,6 +186,7 @@ class GraphStore {
 
   // Calls `fn(soul, node)` for every node, in no particular order, within
   // this call (no turn runs meanwhile). `fn` must not write to the store.
+  // With storage, nodes not in memory are read from it one at a time.
   void for_each_node(
       const std::function<void(std::string_view, const Node&)>& fn) const;
 
@@ -185,6 +196,15 @@ class GraphStore {
       const std::function<void(std::string_view, std::string_view, const Value&,
                                State)>& fn) const;
 
+  // With storage: commits what converged so far and acks the puts that
+  // completes, now rather than at the next group commit. Returns
+  // storage_status(). Without storage: OK, nothing to do.
+  Status flush();
+
+  // OK, or the first error storage returned (sticky).
+  const Status& storage_status() const;
+
+  // Nodes in memory (with storage, stored nodes not loaded are not counted).
   std::size_t node_count() const;
   // Fields waiting for their state to come due.
   std::size_t deferred_count() const;

@@ -6,6 +6,8 @@
 
 namespace gunpp {
 
+class Storage;
+
 struct Options {
   // Fields an ingest job feeds to HAM in one scheduler turn; GUN.js uses 9.
   // The budget spans node boundaries. Must be >= 1.
@@ -41,6 +43,16 @@ struct Options {
   // Longest single wait for a deferred field: GUN.js caps timers at
   // 2^31-1 ms (about 24.8 days) and waits again when that is not enough.
   double max_defer_wait_ms = 2147483647.0;
+
+  // Where converged and parked fields are kept beyond memory (not owned; it
+  // must outlive the store). nullptr: in memory only. See gunpp/storage.hpp.
+  Storage* storage = nullptr;
+
+  // With storage: the most ingest turns between two group commits. The store
+  // also commits whenever its job queue runs empty, so a put's ack waits at
+  // most this many turns (and Durability::kPerPut commits at once). Must be
+  // >= 1.
+  std::size_t commit_every_turns = 1024;
 };
 
 }  // namespace gunpp

@@ -1,5 +1,6 @@
 #include "deferred_fields.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace gunpp::detail {
@@ -11,8 +12,21 @@ DeferredFields::DeferredFields(Scheduler& scheduler, Scheduler::OwnerId owner,
       max_wait_ms_(max_wait_ms),
       retry_(std::move(retry)) {}
 
-void DeferredFields::park(std::string_view soul, Field field, double now) {
+std::uint64_t DeferredFields::park(std::string_view soul, Field field,
+                                   double now) {
   const std::uint64_t id = ++last_id_;
+  add(id, soul, std::move(field), now);
+  return id;
+}
+
+void DeferredFields::restore(std::uint64_t id, std::string_view soul,
+                             Field field, double now) {
+  last_id_ = std::max(last_id_, id);
+  add(id, soul, std::move(field), now);
+}
+
+void DeferredFields::add(std::uint64_t id, std::string_view soul, Field field,
+                         double now) {
   // Due exactly at the state when the wait fits, so the retry cannot fall an
   // ulp short and park again.
   const double due_ms =
@@ -25,7 +39,7 @@ void DeferredFields::park(std::string_view soul, Field field, double now) {
 void DeferredFields::due(std::uint64_t id) {
   auto node_handle = parked_.extract(id);
   Parked& parked = node_handle.mapped();
-  retry_(parked.soul, parked.field);
+  retry_(id, parked.soul, parked.field);
 }
 
 void DeferredFields::for_each(

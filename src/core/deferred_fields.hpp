@@ -17,8 +17,10 @@ namespace gunpp::detail {
 
 class DeferredFields {
  public:
-  // Receives a parked field when its wait is over.
-  using Retry = std::function<void(std::string_view soul, Field& field)>;
+  // Receives a parked field, with the id it was parked under, when its wait
+  // is over.
+  using Retry = std::function<void(std::uint64_t id, std::string_view soul,
+                                   Field& field)>;
 
   // Timers are added to `scheduler` under `owner`; a single wait lasts at
   // most `max_wait_ms`, after which the field is retried (and, still from
@@ -26,8 +28,13 @@ class DeferredFields {
   DeferredFields(Scheduler& scheduler, Scheduler::OwnerId owner,
                  double max_wait_ms, Retry retry);
 
-  // Parks `field` of `soul`, whose state is after `now`.
-  void park(std::string_view soul, Field field, double now);
+  // Parks `field` of `soul`, whose state is after `now`, and returns the id
+  // it is parked under (never reused by this object).
+  std::uint64_t park(std::string_view soul, Field field, double now);
+
+  // Parks a field read back from storage under the id it had there.
+  void restore(std::uint64_t id, std::string_view soul, Field field,
+               double now);
 
   std::size_t size() const { return parked_.size(); }
 
@@ -46,6 +53,7 @@ class DeferredFields {
     Field field;
   };
 
+  void add(std::uint64_t id, std::string_view soul, Field field, double now);
   void due(std::uint64_t id);
 
   Scheduler* scheduler_;

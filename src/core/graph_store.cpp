@@ -17,13 +17,16 @@ GraphStore::Impl::Impl(Scheduler& scheduler_in, Options options_in)
       state_clock(scheduler_in.clock(), options_in.state_drift_ms),
       owner(scheduler_in.new_owner()),
       deferred(scheduler_in, owner, options_in.max_defer_wait_ms,
-               [this](std::string_view soul, Field& field) {
-                 Node* node = find(soul);
-                 resolve(soul, node, field, machine_time());
+               [this](std::uint64_t id, std::string_view soul, Field& field) {
+                 retry_parked(id, soul, field);
                }),
-      subscribers(stats.callback_exceptions) {
+      subscribers(stats.callback_exceptions),
+      storage(options_in.storage) {
   options.keys_per_turn = std::max<std::size_t>(1, options.keys_per_turn);
   options.keys_per_chunk = std::max<std::size_t>(1, options.keys_per_chunk);
+  options.commit_every_turns =
+      std::max<std::size_t>(1, options.commit_every_turns);
+  restore_parked();
 }
 
 GraphStore::Impl::~Impl() {
@@ -31,6 +34,75 @@ GraphStore::Impl::~Impl() {
   auto jobs = std::move(jobs_);
   jobs_.clear();
   for (auto& job : jobs) job->cancel(*this);
+  // What converged is committed, and the puts it completes are acked.
+  flush();
+}
+
+void GraphStore::Impl::restore_parked() {
+  if (storage == nullptr) return;
+  const double now = machine_time();
+  Status s = storage->load_parked(
+      [this, now](std::uint64_t id, std::string_view soul, Field field) {
+        deferred.restore(id, soul, std::move(field), now);
+      });
+  if (!s) fail(std::move(s));
+}
+
+void GraphStore::Impl::retry_parked(std::uint64_t id, std::string_view soul,
+                                    Field& field) {
+  if (storage != nullptr) {
+    batch.unpark(id);
+    queue_flush();
+  }
+  Node* node = find(soul);
+  resolve(soul, node, field, machine_time());
+}
+
+Node* GraphStore::Impl::load(const detail::SoulKey& soul) {
+  if (storage == nullptr || storage_failed()) return nullptr;
+  Node node;
+  if (Status s = storage->load_node(soul.soul, node); !s) {
+    fail(std::move(s));
+    return nullptr;
+  }
+  if (node.empty()) return nullptr;
+  return &nodes.emplace(std::string(soul.soul), std::move(node)).first->second;
+}
+
+void GraphStore::Impl::fail(Status error) {
+  if (storage_error.is_ok()) storage_error = std::move(error);
+}
+
+void GraphStore::Impl::finish_put(PutCallback done, const PutSummary& summary) {
+  if (storage == nullptr) {
+    call(done, Status::ok(), summary);
+    return;
+  }
+  awaiting_commit.push_back(Ack{std::move(done), summary});
+  if (storage->durability() == Durability::kPerPut) flush();
+}
+
+void GraphStore::Impl::flush() {
+  turns_since_commit = 0;
+  if (storage == nullptr) return;
+  if (!batch.empty() && !storage_failed()) {
+    if (Status s = storage->commit(batch); !s) fail(std::move(s));
+  }
+  batch.clear();
+  auto acks = std::move(awaiting_commit);
+  awaiting_commit.clear();
+  for (Ack& ack : acks) call(ack.done, storage_error, ack.summary);
+}
+
+void GraphStore::Impl::queue_flush() {
+  if (flush_queued) return;
+  flush_queued = true;
+  scheduler.enqueue(
+      [this] {
+        flush_queued = false;
+        flush();
+      },
+      owner);
 }
 
 double GraphStore::Impl::machine_time() const {
@@ -38,6 +110,7 @@ double GraphStore::Impl::machine_time() const {
 }
 
 Status GraphStore::Impl::put(Graph delta, PutCallback done) {
+  if (storage_failed()) return storage_error;
   if (jobs_.size() >= options.max_pending_jobs) {
     return detail::too_many_jobs(options.max_pending_jobs);
   }
@@ -103,19 +176,36 @@ void GraphStore::Impl::run_job_turn() {
   // same FIFO order, so the front job is the one this task belongs to.
   std::unique_ptr<detail::Job> job = std::move(jobs_.front());
   jobs_.pop_front();
-  if (job->run_turn(*this) == detail::Job::Turn::kDone) return;
-  jobs_.push_back(std::move(job));
-  scheduler.enqueue([this] { run_job_turn(); }, owner);
+  if (job->run_turn(*this) == detail::Job::Turn::kMore) {
+    jobs_.push_back(std::move(job));
+    scheduler.enqueue([this] { run_job_turn(); }, owner);
+  }
+  // Group commit: when the queue runs dry, or every commit_every_turns.
+  if (storage != nullptr &&
+      (jobs_.empty() || ++turns_since_commit >= options.commit_every_turns)) {
+    flush();
+  }
 }
 
 HamDecision GraphStore::Impl::resolve(std::string_view soul, Node*& node,
                                       Field& field, double now) {
   ++stats.keys_visited;
+  if (storage_failed()) {
+    // Without its stored node, HAM would decide against nothing.
+    ++stats.ignored;
+    return HamDecision::kKeepCurrent;
+  }
   // HAM's first rule needs no lookup, and against an absent key HAM always
   // converges; so one probe finds the field or inserts it as new.
   if (field.state > now) {
     ++stats.deferrals;
-    deferred.park(soul, std::move(field), now);
+    if (storage == nullptr) {
+      deferred.park(soul, std::move(field), now);
+    } else {
+      Field copy = field;
+      batch.park(deferred.park(soul, std::move(field), now), soul,
+                 std::move(copy));
+    }
     return HamDecision::kDefer;
   }
   if (node == nullptr) node = &nodes[std::string(soul)];
@@ -134,6 +224,9 @@ HamDecision GraphStore::Impl::resolve(std::string_view soul, Node*& node,
     return decision;
   }
   ++stats.applied;
+  if (storage != nullptr) {
+    batch.put(soul, Field{node->key(slot), node->value(slot), field.state});
+  }
   subscribers.notify(
       Change{soul, node->key(slot), node->value(slot), field.state});
   return decision;
@@ -192,6 +285,13 @@ bool GraphStore::unsubscribe(SubscriptionId id) {
 void GraphStore::for_each_node(
     const std::function<void(std::string_view, const Node&)>& fn) const {
   for (const auto& [soul, node] : impl_->nodes) fn(soul, node);
+  if (impl_->storage == nullptr || impl_->storage_failed()) return;
+  // A node in memory holds all that storage holds of it, and more.
+  Status s = impl_->storage->for_each_node(
+      [this, &fn](std::string_view soul, const Node& node) {
+        if (!impl_->nodes.contains(soul)) fn(soul, node);
+      });
+  if (!s) impl_->fail(std::move(s));
 }
 
 void GraphStore::for_each_deferred(
@@ -200,6 +300,15 @@ void GraphStore::for_each_deferred(
   impl_->deferred.for_each([&fn](std::string_view soul, const Field& field) {
     fn(soul, field.key, field.value, field.state);
   });
+}
+
+Status GraphStore::flush() {
+  impl_->flush();
+  return impl_->storage_error;
+}
+
+const Status& GraphStore::storage_status() const {
+  return impl_->storage_error;
 }
 
 std::size_t GraphStore::node_count() const { return impl_->nodes.size(); }

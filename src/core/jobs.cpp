@@ -7,6 +7,11 @@ namespace gunpp::detail {
 
 Job::Turn IngestJob::run_turn(GraphStore::Impl& store) {
   ++store.stats.ingest_turns;
+  if (store.storage_failed()) {
+    release_reservation(store);
+    store.call(done_, store.storage_error, summary_);
+    return Turn::kDone;
+  }
   const double now = store.machine_time();
   std::size_t budget = store.options.keys_per_turn;
   // The target node is found by soul when the turn reaches it (see
@@ -38,7 +43,7 @@ Job::Turn IngestJob::run_turn(GraphStore::Impl& store) {
   }
   if (node_index_ < nodes_.size()) return Turn::kMore;
   release_reservation(store);
-  store.call(done_, Status::ok(), summary_);
+  store.finish_put(std::move(done_), summary_);
   return Turn::kDone;
 }
 

@@ -17,6 +17,7 @@
 #include "guarded_call.hpp"
 #include "gunpp/graph_store.hpp"
 #include "gunpp/ham.hpp"
+#include "gunpp/storage.hpp"
 #include "subscribers.hpp"
 
 namespace gunpp {
@@ -100,17 +101,12 @@ class GraphStore::Impl {
   Status read(std::string_view soul, ChunkCallback on_chunk,
               std::size_t keys_per_chunk);
 
+  // The node `soul`: from memory, else loaded from storage (and kept in
+  // memory); nullptr while it does not exist or storage failed.
   Node* find(std::string_view soul) { return find(detail::SoulKey(soul)); }
-  const Node* find(std::string_view soul) const {
-    return find(detail::SoulKey(soul));
-  }
   Node* find(const detail::SoulKey& soul) {
     auto it = nodes.find(soul);
-    return it == nodes.end() ? nullptr : &it->second;
-  }
-  const Node* find(const detail::SoulKey& soul) const {
-    auto it = nodes.find(soul);
-    return it == nodes.end() ? nullptr : &it->second;
+    return it == nodes.end() ? load(soul) : &it->second;
   }
 
   // The store's "now" for HAM: never below a state it issued, so local
@@ -126,6 +122,18 @@ class GraphStore::Impl {
 
   template <typename F, typename... Args>
   void call(const F& callback, Args&&... args);
+
+  // A put resolved its last field: its callback fires now without storage,
+  // else after the commit that holds its fields.
+  void finish_put(PutCallback done, const PutSummary& summary);
+
+  // Commits the write batch (when storage is healthy) and fires the
+  // callbacks of the puts it completes, with the commit's status.
+  void flush();
+
+  // Records the first storage error; from then on the store refuses writes.
+  void fail(Status error);
+  bool storage_failed() const { return !storage_error.is_ok(); }
 
   Scheduler& scheduler;
   Options options;
@@ -143,6 +151,19 @@ class GraphStore::Impl {
   // while this stays the same (detail::NodeRef).
   std::uint64_t node_epoch = 0;
 
+  // With storage: writes not committed yet, the puts that wait for them, and
+  // the first storage error (sticky).
+  Storage* storage = nullptr;
+  WriteBatch batch;
+  struct Ack {
+    PutCallback done;
+    PutSummary summary;
+  };
+  std::vector<Ack> awaiting_commit;
+  Status storage_error;
+  std::size_t turns_since_commit = 0;
+  bool flush_queued = false;
+
   // Benchmark hooks (detail::StoreAccess): GUN.js's re-slicing of the
   // remaining keys every turn, and how many key names it copied.
   bool slice_baseline = false;
@@ -151,6 +172,10 @@ class GraphStore::Impl {
  private:
   Status enqueue(std::unique_ptr<detail::Job> job);
   void run_job_turn();
+  Node* load(const detail::SoulKey& soul);
+  void restore_parked();
+  void retry_parked(std::uint64_t id, std::string_view soul, Field& field);
+  void queue_flush();
 
   std::deque<std::unique_ptr<detail::Job>> jobs_;
 

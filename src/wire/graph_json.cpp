@@ -119,30 +119,35 @@ std::int32_t gun_hash(std::string_view text) {
   return static_cast<std::int32_t>(h);
 }
 
-std::string encode_graph(const GraphStore& store) {
-  // The nodes are only read here, within one call: no turn runs meanwhile.
-  std::vector<std::pair<std::string_view, const Node*>> nodes;
-  nodes.reserve(store.node_count());
-  store.for_each_node([&nodes](std::string_view soul, const Node& node) {
-    nodes.emplace_back(soul, &node);
+void write_canonical_node(JsonWriter& json, std::string_view soul,
+                          const Node& node) {
+  std::vector<std::size_t> slots(node.size());
+  for (std::size_t s = 0; s < slots.size(); ++s) slots[s] = s;
+  std::sort(slots.begin(), slots.end(), [&node](std::size_t a, std::size_t b) {
+    return utf16_compare(node.key(a), node.key(b)) < 0;
   });
-  std::sort(nodes.begin(), nodes.end(), [](const auto& a, const auto& b) {
-    return utf16_compare(a.first, b.first) < 0;
+  write_node(json, soul, node, slots);
+}
+
+std::string encode_graph(const GraphStore& store) {
+  // Souls first: a node walked from storage lives only during its callback.
+  // No turn runs within this call, so the nodes got below stay valid.
+  std::vector<std::string> souls;
+  souls.reserve(store.node_count());
+  store.for_each_node([&souls](std::string_view soul, const Node&) {
+    souls.emplace_back(soul);
+  });
+  std::sort(souls.begin(), souls.end(), [](const auto& a, const auto& b) {
+    return utf16_compare(a, b) < 0;
   });
   std::string out;
   JsonWriter json(out);
   json.begin_object();
-  std::vector<std::size_t> slots;
-  for (const auto& entry : nodes) {
-    const std::string_view soul = entry.first;
-    const Node* node = entry.second;
-    slots.resize(node->size());
-    for (std::size_t s = 0; s < slots.size(); ++s) slots[s] = s;
-    std::sort(slots.begin(), slots.end(), [node](std::size_t a, std::size_t b) {
-      return utf16_compare(node->key(a), node->key(b)) < 0;
-    });
+  for (const std::string& soul : souls) {
+    const Node* node = store.get(soul);
+    if (node == nullptr) continue;  // storage failed meanwhile
     json.key(soul);
-    write_node(json, soul, *node, slots);
+    write_canonical_node(json, soul, *node);
   }
   json.end_object();
   return out;

@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <gunpp/sqlite_storage.hpp>
 #include <gunpp/wire.hpp>
 #include <iostream>
 #include <iterator>
+#include <memory>
 #include <sstream>
 #include <string_view>
 #include <tuple>
@@ -30,9 +32,13 @@ real clock), pumps until idle, and prints ONE JSON object on standard output:
    "deferred": [{"soul":...,"key":...,"state":...} for every field whose
                 state is still in the future]}
 
+With --db DB the store is kept in the SQLite file DB: what it held before is
+merged with the input, and the output is the whole stored graph.
+
 Exit status: 0 when the input was read (refused messages are data, in
-"errors"); 2, with a one-line error on standard error, when the input is not
-JSON, not messages, or the arguments are wrong.)";
+"errors"); 1, with a one-line error on standard error naming the file, when
+DB cannot be opened or written; 2, with a one-line error, when the input is
+not JSON, not messages, or the arguments are wrong.)";
 
 // The whole input, or nullopt when the file cannot be opened.
 std::optional<std::string> read_input(const std::string& file,
@@ -146,6 +152,11 @@ CLI::App& add_apply_command(CLI::App& app, ApplyArgs& args) {
             return std::isfinite(ms) ? "" : "not a finite number: " + text;
           },
           "finite"));
+  apply
+      .add_option("--db", args.db,
+                  "keep the graph in this SQLite file (created if absent); "
+                  "the output is then the whole stored graph")
+      ->type_name("DB");
   apply.add_option("FILE", args.file, "messages to read; - is standard input");
   return apply;
 }
@@ -164,6 +175,14 @@ int run_apply(const ApplyArgs& args, std::istream& in, std::ostream& out,
   // An array frame queues up to max_messages_per_frame puts at once.
   Options options;
   options.max_pending_jobs = WireLimits().max_messages_per_frame;
+  std::unique_ptr<SqliteStorage> db;
+  if (!args.db.empty()) {
+    if (Status s = SqliteStorage::open(args.db, {}, &db); !s) {
+      err << "gunpp: " << s.message() << '\n';
+      return kExitFailure;
+    }
+    options.storage = db.get();
+  }
   GraphStore store(scheduler, options);
   WireProtocol protocol(store);
 
@@ -173,8 +192,12 @@ int run_apply(const ApplyArgs& args, std::istream& in, std::ostream& out,
     return kExitUsage;
   }
   scheduler.run_until_idle();
+  if (Status s = store.flush(); !s) {
+    err << "gunpp: " << s.message() << '\n';
+    return kExitFailure;
+  }
   write_result(store, errors, out);
-  return 0;
+  return kExitOk;
 }
 
 }  // namespace gunpp::cli

@@ -15,6 +15,7 @@ namespace gunpp::cli {
 struct ApplyArgs {
   std::optional<double> now;  // fixed machine time in ms; else the real clock
   std::string file = "-";     // "-" is standard input
+  std::string db;             // a SQLite file to keep the store in; "" none
 };
 
 // Declares the `apply` subcommand and its options on `app`; parsing fills
@@ -23,11 +24,13 @@ CLI::App& add_apply_command(CLI::App& app, ApplyArgs& args);
 
 // Reads messages from args.file (or `in` for "-"): one JSON array of
 // messages, or one message per line. Applies them in order to a fresh
-// in-memory store, pumps until idle and writes one JSON object to `out`:
+// in-memory store (or the store kept in args.db), pumps until idle and
+// writes one JSON object to `out`:
 // {"graph":...,"errors":[...],"deferred":[...]} (docs/wire.md).
 // Returns 0 when the input was read (refused messages are data, in
-// "errors"), or 2 with one line on `err` when it is not JSON, not messages,
-// or the file cannot be read.
+// "errors"); 1 with one line on `err` when args.db cannot be opened or
+// written; 2 with one line on `err` when the input is not JSON, not
+// messages, or the file cannot be read.
 int run_apply(const ApplyArgs& args, std::istream& in, std::ostream& out,
               std::ostream& err);
 

@@ -1,6 +1,7 @@
 // The gunpp command-line program: one subcommand per file in this folder.
 //
-//   gunpp apply [--now MS] [FILE]
+//   gunpp apply [--now MS] [--db DB] [FILE]
+//   gunpp export --db DB [--soul SOUL]
 //   gunpp relay [--host ADDR] [--port N] [--peer URL]...
 //   gunpp agent --peer URL [--peer URL]...
 #include <CLI/CLI.hpp>
@@ -10,12 +11,16 @@
 #include "agent.hpp"
 #include "apply.hpp"
 #include "exit_codes.hpp"
+#include "export.hpp"
 #include "relay.hpp"
 
 namespace {
 
 constexpr char kUsage[] = R"(Usage:
-  gunpp apply [--now MS] [FILE]   apply GUN wire messages, print the graph
+  gunpp apply [--now MS] [--db DB] [FILE]
+                                  apply GUN wire messages, print the graph
+  gunpp export --db DB [--soul SOUL]
+                                  print a stored graph
   gunpp relay [--host ADDR] [--port N] [--peer URL]...
                                   a GUN relay on ws://ADDR:N/gun
   gunpp agent --peer URL...       a GUN client driven by JSON lines
@@ -39,6 +44,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   gunpp::cli::ApplyArgs apply_args;
   CLI::App& apply = gunpp::cli::add_apply_command(app, apply_args);
+  gunpp::cli::ExportArgs export_args;
+  CLI::App& export_command = gunpp::cli::add_export_command(app, export_args);
   gunpp::cli::RelayArgs relay_args;
   CLI::App& relay = gunpp::cli::add_relay_command(app, relay_args);
   gunpp::cli::AgentArgs agent_args;
@@ -54,6 +61,9 @@ int main(int argc, char** argv) {
   }
   if (apply.parsed()) {
     return gunpp::cli::run_apply(apply_args, std::cin, std::cout, std::cerr);
+  }
+  if (export_command.parsed()) {
+    return gunpp::cli::run_export(export_args, std::cout, std::cerr);
   }
   if (relay.parsed()) return gunpp::cli::run_relay(relay_args, std::cerr);
   if (agent.parsed()) return gunpp::cli::run_agent(agent_args, std::cerr);

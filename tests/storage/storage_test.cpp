@@ -1,0 +1,486 @@
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "gunpp/graph_json.hpp"
+#include "gunpp/graph_store.hpp"
+#include "gunpp/sqlite_storage.hpp"
+
+namespace gunpp {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr double kNow = 1'000'000;
+
+// A fresh directory under the system's temporary directory, removed after.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern =
+        (fs::temp_directory_path() / "gunpp-storage-XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    path_ = pattern;
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() { fs::remove_all(path_); }
+  std::string file(const std::string& name) const {
+    return (path_ / name).string();
+  }
+
+ private:
+  fs::path path_;
+};
+
+std::unique_ptr<SqliteStorage> open_db(const std::string& path,
+                                       SqliteOptions options = {}) {
+  std::unique_ptr<SqliteStorage> db;
+  const Status s = SqliteStorage::open(path, options, &db);
+  INFO(s.message());
+  REQUIRE(s.is_ok());
+  return db;
+}
+
+// Forwards to another storage; counts commits and can fail the next ones.
+class RecordingStorage final : public Storage {
+ public:
+  explicit RecordingStorage(Storage& inner) : inner_(inner) {}
+  Status load_node(std::string_view soul, Node& node) override {
+    ++loads;
+    return inner_.load_node(soul, node);
+  }
+  Status load_parked(const ParkedFn& fn) override {
+    return inner_.load_parked(fn);
+  }
+  Status for_each_node(const NodeFn& fn) override {
+    return inner_.for_each_node(fn);
+  }
+  Status commit(const WriteBatch& batch) override {
+    if (!fail_with.is_ok()) return fail_with;
+    ++commits;
+    committed_puts += batch.puts().size();
+    return inner_.commit(batch);
+  }
+  Durability durability() const override { return durability_; }
+
+  int loads = 0;
+  int commits = 0;
+  std::size_t committed_puts = 0;
+  Status fail_with;
+  Durability durability_ = Durability::kBatched;
+
+ private:
+  Storage& inner_;
+};
+
+// A store on a manual clock over `storage`.
+struct Peer {
+  explicit Peer(Storage& storage, Options options = {}, double now = kNow)
+      : clock(now),
+        scheduler(clock),
+        store(scheduler, with(options, storage)) {}
+  static Options with(Options options, Storage& storage) {
+    options.storage = &storage;
+    return options;
+  }
+  ManualClock clock;
+  Scheduler scheduler;
+  GraphStore store;
+};
+
+Graph fields(const std::string& soul, int n, State state = 1000) {
+  Graph g;
+  for (int i = 0; i < n; ++i) {
+    g.add(soul, "k" + std::to_string(i), Value("v" + std::to_string(i)), state);
+  }
+  return g;
+}
+
+struct Done {
+  int calls = 0;
+  Status status;
+  PutSummary summary;
+  PutCallback callback() {
+    return [this](const Status& s, const PutSummary& sum) {
+      ++calls;
+      status = s;
+      summary = sum;
+    };
+  }
+};
+
+// Runs one SQL statement on a closed database file, as another program would.
+void sql(const std::string& path, const std::string& statement) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &error);
+  const std::string message = error == nullptr ? "" : error;
+  sqlite3_free(error);
+  sqlite3_close(db);
+  INFO(message);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+TEST_CASE("a stored graph is the same after a reopen") {
+  TempDir dir;
+  const std::string path = dir.file("graph.db");
+  std::string before;
+  {
+    auto db = open_db(path);
+    Peer peer(*db);
+    Graph g = fields("alice", 20);
+    g.add("alice", "friend", Value(Link("bob")), 1000);
+    g.add("bob", "flag", Value(true), 1001);
+    g.add("bob", "gone", Value(nullptr), 1002);
+    g.add("bob", "n", Value(-0.5), 1003.25);
+    REQUIRE(peer.store.put(std::move(g)).is_ok());
+    peer.scheduler.run_until_idle();
+    before = encode_graph(peer.store);
+  }
+  auto db = open_db(path);
+  Peer peer(*db);
+  CHECK(peer.store.node_count() == 0);  // nothing loaded yet
+  CHECK(encode_graph(peer.store) == before);
+  const auto n = peer.store.get("bob", "n");
+  REQUIRE(n);
+  CHECK(n->value == Value(-0.5));
+  CHECK(n->state == 1003.25);
+  CHECK(peer.store.get("alice", "friend")->value == Value(Link("bob")));
+  CHECK(peer.store.node_count() == 2);  // both loaded by get
+}
+
+TEST_CASE("HAM runs against the stored node after a reopen") {
+  TempDir dir;
+  const std::string path = dir.file("graph.db");
+  {
+    auto db = open_db(path);
+    Peer peer(*db);
+    REQUIRE(peer.store.put(fields("s", 3, 2000)).is_ok());
+    peer.scheduler.run_until_idle();
+  }
+  auto db = open_db(path);
+  Peer peer(*db);
+  Done done;
+  Graph g;
+  g.add("s", "k0", Value("older"), 1500);  // historical: ignored
+  g.add("s", "k1", Value("newer"), 2500);  // converges
+  REQUIRE(peer.store.put(std::move(g), done.callback()).is_ok());
+  peer.scheduler.run_until_idle();
+  CHECK(done.status.is_ok());
+  CHECK(done.summary == PutSummary{1, 1, 0});
+  CHECK(peer.store.get("s", "k0")->value == Value("v0"));
+  CHECK(peer.store.get("s", "k1")->value == Value("newer"));
+}
+
+TEST_CASE("a put is acked after the commit that holds its last field") {
+  TempDir dir;
+  auto db = open_db(dir.file("graph.db"));
+  RecordingStorage recording(*db);
+  Options options;
+  options.keys_per_turn = 2;
+  options.commit_every_turns = 1000;
+  Peer peer(recording, options);
+  std::size_t committed_at_ack = 0;
+  REQUIRE(peer.store
+              .put(fields("s", 9),
+                   [&](const Status& s, const PutSummary&) {
+                     CHECK(s.is_ok());
+                     committed_at_ack = recording.committed_puts;
+                   })
+              .is_ok());
+  peer.scheduler.run_until_idle();
+  CHECK(committed_at_ack == 9);
+  CHECK(recording.commits == 1);  // one group commit when the queue ran dry
+}
+
+TEST_CASE("group commits come every commit_every_turns turns") {
+  TempDir dir;
+  auto db = open_db(dir.file("graph.db"));
+  RecordingStorage recording(*db);
+  Options options;
+  options.keys_per_turn = 10;
+  options.commit_every_turns = 5;
+  Peer peer(recording, options);
+  REQUIRE(peer.store.put(fields("s", 1000)).is_ok());  // 100 turns
+  peer.scheduler.run_until_idle();
+  CHECK(recording.commits == 20);
+  CHECK(recording.committed_puts == 1000);
+}
+
+TEST_CASE("per-put durability commits as each put completes") {
+  TempDir dir;
+  auto db = open_db(dir.file("graph.db"));
+  RecordingStorage recording(*db);
+  recording.durability_ = Durability::kPerPut;
+  Peer peer(recording);
+  Done a, b;
+  REQUIRE(peer.store.put(fields("a", 3), a.callback()).is_ok());
+  REQUIRE(peer.store.put(fields("b", 3), b.callback()).is_ok());
+  peer.scheduler.poll(1);
+  CHECK(a.calls == 1);
+  CHECK(recording.commits == 1);
+  CHECK(b.calls == 0);
+  peer.scheduler.run_until_idle();
+  CHECK(b.calls == 1);
+  CHECK(recording.commits == 2);
+}
+
+TEST_CASE("a failed commit fails the put, and the store refuses writes after") {
+  TempDir dir;
+  auto db = open_db(dir.file("graph.db"));
+  RecordingStorage recording(*db);
+  Peer peer(recording);
+  recording.fail_with = Status::io_error("graph.db: disk I/O error");
+  Done done;
+  REQUIRE(peer.store.put(fields("s", 3), done.callback()).is_ok());
+  peer.scheduler.run_until_idle();
+  CHECK(done.calls == 1);
+  CHECK(done.status.code() == Status::Code::kIOError);
+  CHECK(peer.store.storage_status().code() == Status::Code::kIOError);
+  const Status refused = peer.store.put(fields("t", 1));
+  CHECK(refused.code() == Status::Code::kIOError);
+  CHECK(refused.message() == "graph.db: disk I/O error");
+  CHECK(peer.store.flush().code() == Status::Code::kIOError);
+}
+
+TEST_CASE(
+    "a full disk fails the put with a clear error and keeps what was "
+    "committed") {
+  TempDir dir;
+  const std::string path = dir.file("graph.db");
+  {
+    SqliteOptions capped;
+    capped.max_page_count = 16;
+    auto db = open_db(path, capped);
+    Peer peer(*db);
+    Done small, big;
+    REQUIRE(peer.store.put(fields("small", 2), small.callback()).is_ok());
+    peer.scheduler.run_until_idle();
+    REQUIRE(small.status.is_ok());
+    Graph g;
+    for (int i = 0; i < 200; ++i) {
+      g.add("big", "k" + std::to_string(i), Value(std::string(1000, 'x')), 1);
+    }
+    REQUIRE(peer.store.put(std::move(g), big.callback()).is_ok());
+    peer.scheduler.run_until_idle();
+    CHECK(big.calls == 1);
+    CHECK(big.status.code() == Status::Code::kIOError);
+    CHECK_THAT(big.status.message(),
+               Catch::Contains(path) && Catch::Contains("full"));
+  }
+  auto db = open_db(path);
+  Peer peer(*db);
+  CHECK(peer.store.get("small", "k1")->value == Value("v1"));
+  CHECK(peer.store.get("big") == nullptr);  // the failed commit left nothing
+}
+
+TEST_CASE("parked fields survive a reopen and apply when due") {
+  TempDir dir;
+  const std::string path = dir.file("graph.db");
+  {
+    auto db = open_db(path);
+    Peer peer(*db);
+    Done done;
+    Graph g;
+    g.add("s", "later", Value("future"), kNow + 5000);
+    g.add("s", "now", Value("present"), kNow);
+    REQUIRE(peer.store.put(std::move(g), done.callback()).is_ok());
+    peer.scheduler.run_until_idle();
+    CHECK(done.summary == PutSummary{1, 0, 1});
+    CHECK(peer.store.deferred_count() == 1);
+  }
+  {
+    auto db = open_db(path);
+    Peer peer(*db);
+    CHECK(peer.store.deferred_count() == 1);
+    CHECK_FALSE(peer.store.get("s", "later"));
+    peer.clock.advance(5000);
+    peer.scheduler.run_until_idle();
+    CHECK(peer.store.deferred_count() == 0);
+    REQUIRE(peer.store.get("s", "later"));
+    CHECK(peer.store.get("s", "later")->value == Value("future"));
+  }
+  auto db = open_db(path);
+  Peer peer(*db, {}, kNow + 6000);
+  CHECK(peer.store.deferred_count() == 0);  // unparked in storage too
+  CHECK(peer.store.get("s", "later")->state == kNow + 5000);
+}
+
+TEST_CASE("a parked field restored after a reopen keeps its id unique") {
+  TempDir dir;
+  const std::string path = dir.file("graph.db");
+  {
+    auto db = open_db(path);
+    Peer peer(*db);
+    REQUIRE(peer.store.put(fields("a", 2, kNow + 100)).is_ok());
+    peer.scheduler.run_until_idle();
+  }
+  {
+    auto db = open_db(path);
+    Peer peer(*db);
+    // New parks after a restore must not collide with the restored ids.
+    REQUIRE(peer.store.put(fields("b", 2, kNow + 200)).is_ok());
+    peer.scheduler.run_until_idle();
+    CHECK(peer.store.storage_status().is_ok());
+    CHECK(peer.store.deferred_count() == 4);
+  }
+  auto db = open_db(path);
+  Peer peer(*db);
+  CHECK(peer.store.deferred_count() == 4);
+  peer.clock.advance(200);
+  peer.scheduler.run_until_idle();
+  CHECK(peer.store.get("a", "k1"));
+  CHECK(peer.store.get("b", "k1"));
+}
+
+TEST_CASE("bad files give a clear status") {
+  TempDir dir;
+  std::unique_ptr<SqliteStorage> db;
+
+  SECTION("a file that is not SQLite") {
+    const std::string path = dir.file("text.db");
+    std::ofstream(path) << "this is not a database, but it is long enough "
+                           "to have a header of one hundred bytes or so..."
+                        << std::string(100, '.');
+    const Status s = SqliteStorage::open(path, {}, &db);
+    CHECK(s.code() == Status::Code::kCorruption);
+    CHECK_THAT(s.message(),
+               Catch::StartsWith(path) && Catch::Contains("not a database"));
+    CHECK(db == nullptr);
+  }
+  SECTION("a missing directory") {
+    const std::string path = dir.file("missing/graph.db");
+    const Status s = SqliteStorage::open(path, {}, &db);
+    CHECK(s.code() == Status::Code::kIOError);
+    CHECK_THAT(s.message(), Catch::StartsWith(path + ": cannot open"));
+  }
+  SECTION("a directory where files cannot be created, even by root") {
+    const Status s = SqliteStorage::open("/proc/gunpp.db", {}, &db);
+    CHECK(s.code() == Status::Code::kIOError);
+    CHECK_THAT(s.message(), Catch::StartsWith("/proc/gunpp.db: "));
+  }
+  SECTION("a schema from a newer gunpp") {
+    const std::string path = dir.file("future.db");
+    open_db(path).reset();
+    sql(path, "PRAGMA user_version = 2");
+    const Status s = SqliteStorage::open(path, {}, &db);
+    CHECK(s.code() == Status::Code::kCorruption);
+    CHECK(s.message() == path +
+                             ": schema version 2 is not one this gunpp reads "
+                             "(it reads versions up to 1)");
+  }
+  SECTION("a file another process has open") {
+    const std::string path = dir.file("graph.db");
+    auto first = open_db(path);
+    const Status s = SqliteStorage::open(path, {}, &db);
+    CHECK(s.code() == Status::Code::kIOError);
+    CHECK_THAT(s.message(), Catch::Contains("locked"));
+  }
+  SECTION("a truncated file") {
+    const std::string path = dir.file("graph.db");
+    {
+      auto full = open_db(path);
+      Peer peer(*full);
+      for (int i = 0; i < 50; ++i) {
+        REQUIRE(peer.store.put(fields("s" + std::to_string(i), 50)).is_ok());
+      }
+      peer.scheduler.run_until_idle();
+    }
+    const auto size = fs::file_size(path);
+    REQUIRE(size > 8192);
+    fs::resize_file(path, size / 2);
+    Status s = SqliteStorage::open(path, {}, &db);
+    if (s.is_ok()) {
+      Peer peer(*db);
+      s = db->for_each_node([](std::string_view, const Node&) {});
+    }
+    CHECK(s.code() == Status::Code::kCorruption);
+    CHECK_THAT(s.message(), Catch::StartsWith(path));
+  }
+  SECTION("a row gunpp did not write") {
+    const std::string path = dir.file("graph.db");
+    open_db(path).reset();
+    sql(path,
+        "INSERT INTO fields VALUES ('s', 'k', 9, 'x', 1);"
+        "INSERT INTO fields VALUES ('t', 'k', 2, 'not a number', 1);");
+    db = open_db(path);
+    Peer peer(*db);
+    CHECK(peer.store.get("s") == nullptr);
+    CHECK(peer.store.storage_status().code() == Status::Code::kCorruption);
+    CHECK(peer.store.storage_status().message() ==
+          path + ": soul 's' key 'k': unknown value kind");
+    Node node;
+    const Status t = db->load_node("t", node);
+    CHECK(t.message() == path + ": soul 't' key 'k': a number is not numeric");
+  }
+}
+
+TEST_CASE("an empty SQLite file from another program is upgraded") {
+  TempDir dir;
+  const std::string path = dir.file("graph.db");
+  sql(path, "CREATE TABLE notes (text TEXT)");
+  {
+    auto db = open_db(path);
+    Peer peer(*db);
+    REQUIRE(peer.store.put(fields("s", 1)).is_ok());
+    peer.scheduler.run_until_idle();
+  }
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  REQUIRE(sqlite3_prepare_v2(raw, "PRAGMA user_version", -1, &q, nullptr) ==
+          SQLITE_OK);
+  REQUIRE(sqlite3_step(q) == SQLITE_ROW);
+  CHECK(sqlite3_column_int(q, 0) == SqliteStorage::kSchemaVersion);
+  sqlite3_finalize(q);
+  sqlite3_close(raw);
+  auto db = open_db(path);
+  Peer peer(*db);
+  CHECK(peer.store.get("s", "k0")->value == Value("v0"));
+}
+
+TEST_CASE("a store without storage is unchanged: no commits, acks at once") {
+  ManualClock clock(kNow);
+  Scheduler scheduler(clock);
+  GraphStore store(scheduler);
+  Done done;
+  REQUIRE(store.put(fields("s", 1), done.callback()).is_ok());
+  scheduler.run_until_idle();
+  CHECK(done.status.is_ok());
+  CHECK(store.flush().is_ok());
+  CHECK(store.storage_status().is_ok());
+}
+
+TEST_CASE("destroying the store commits what converged and acks it") {
+  TempDir dir;
+  const std::string path = dir.file("graph.db");
+  Done done;
+  {
+    auto db = open_db(path);
+    RecordingStorage recording(*db);
+    Options options;
+    options.keys_per_turn = 1;
+    options.commit_every_turns = 1000;
+    Peer peer(recording, options);
+    REQUIRE(peer.store.put(fields("s", 3), done.callback()).is_ok());
+    REQUIRE(peer.store.put(fields("t", 30)).is_ok());
+    // Until s is done: its commit waits for the queue to run dry.
+    while (peer.store.pending_jobs() > 1) peer.scheduler.poll(1);
+    CHECK(done.calls == 0);
+  }
+  CHECK(done.calls == 1);
+  CHECK(done.status.is_ok());
+  auto db = open_db(path);
+  Peer peer(*db);
+  CHECK(peer.store.get("s", "k2"));
+}
+
+}  // namespace
+}  // namespace gunpp

@@ -1,0 +1,69 @@
+#include "export.hpp"
+
+#include <CLI/CLI.hpp>
+#include <gunpp/graph_json.hpp>
+#include <gunpp/sqlite_storage.hpp>
+#include <iostream>
+#include <memory>
+
+#include "exit_codes.hpp"
+
+namespace gunpp::cli {
+
+CLI::App& add_export_command(CLI::App& app, ExportArgs& args) {
+  CLI::App& command = *app.add_subcommand(
+      "export", "print a stored graph as canonical graph JSON");
+  command.footer(
+      R"(Reads the SQLite file DB (as written by apply --db or relay --db) and
+prints its graph as one JSON object, node by node, so a graph larger than
+memory streams through: souls in code-point order, each node with "_"
+first and its keys in JavaScript's UTF-16 order. Parked fields (from the
+future) are not part of the graph.
+
+Exit status: 0; 1 with a one-line error naming the file when DB cannot be
+opened or read.)");
+  command.add_option("--db", args.db, "the SQLite file to read")
+      ->type_name("DB")
+      ->required();
+  command
+      .add_option_function<std::string>(
+          "--soul", [&args](const std::string& soul) { args.soul = soul; },
+          "print only this node")
+      ->type_name("SOUL");
+  return command;
+}
+
+int run_export(const ExportArgs& args, std::ostream& out, std::ostream& err) {
+  std::unique_ptr<SqliteStorage> db;
+  if (Status s = SqliteStorage::open(args.db, {}, &db); !s) {
+    err << "gunpp: " << s.message() << '\n';
+    return kExitFailure;
+  }
+  std::string text;
+  JsonWriter json(text);
+  json.begin_object();
+  auto write = [&](std::string_view soul, const Node& node) {
+    json.key(soul);
+    write_canonical_node(json, soul, node);
+    out << text;
+    text.clear();
+  };
+  Status s;
+  if (args.soul) {
+    Node node;
+    s = db->load_node(*args.soul, node);
+    if (s && !node.empty()) write(*args.soul, node);
+  } else {
+    s = db->for_each_node(write);
+  }
+  if (!s) {
+    out.flush();
+    err << "gunpp: " << s.message() << '\n';
+    return kExitFailure;
+  }
+  json.end_object();
+  out << text << '\n';
+  return kExitOk;
+}
+
+}  // namespace gunpp::cli
