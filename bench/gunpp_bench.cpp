@@ -247,7 +247,7 @@ void BM_GetChunks(benchmark::State& state) {
   for (auto _ : state) {
     std::size_t fields = 0;
     (void)bed.store.read("node", [&fields](const gunpp::Chunk& c) {
-      for (std::size_t s = c.begin; s < c.end; ++s) {
+      for (std::size_t s : c.slots) {
         benchmark::DoNotOptimize(c.node.value(s));
         ++fields;
       }

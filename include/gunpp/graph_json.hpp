@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,7 +22,7 @@ namespace gunpp {
 // Writes `{"_":{"#":soul,">":{key:state...}},key:value...}` for the given
 // slots of `node`, in that order, as the next value of `json`.
 void write_node(JsonWriter& json, std::string_view soul, const Node& node,
-                const std::vector<std::size_t>& slots);
+                std::span<const std::size_t> slots);
 
 // Writes a delta as the graph of a put: `{soul:{"_":{"#":soul,">":{...}},
 // key:value...}...}`, nodes and fields in the delta's order.
@@ -32,7 +33,7 @@ void write_graph(JsonWriter& json, const Graph& graph);
 // keys of every object sorted and then laid out in JavaScript's property
 // order (integer-like keys first, ascending).
 std::int32_t put_hash(std::string_view soul, const Node& node,
-                      const std::vector<std::size_t>& slots);
+                      std::span<const std::size_t> slots);
 
 // GUN.js's String.hash: h = h * 31 + c over the UTF-16 code units of `text`,
 // wrapping to a signed 32-bit integer, from 0. `text` must be valid UTF-8.

@@ -44,12 +44,14 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "gunpp/graph.hpp"
+#include "gunpp/key_range.hpp"
 #include "gunpp/node.hpp"
 #include "gunpp/options.hpp"
 #include "gunpp/scheduler.hpp"
@@ -83,15 +85,15 @@ struct Change {
 };
 using ChangeCallback = std::function<void(const Change&)>;
 
-// One chunk of a chunked read: slots [begin, end) of `node`. Valid during the
-// callback only.
+// One chunk of a chunked read: the given slots of `node`, in reading order.
+// Valid during the callback only.
 struct Chunk {
   std::string_view soul;
   const Node& node;
-  std::size_t begin;
-  std::size_t end;
+  std::span<const std::size_t> slots;
   bool last;  // no chunk follows
 };
+
 using ChunkCallback = std::function<void(const Chunk&)>;
 
 // The current value and state of one field.
@@ -174,6 +176,17 @@ class GraphStore {
   // max_pending_jobs jobs are queued (no callback in either case).
   // `keys_per_chunk` 0 means Options::keys_per_chunk.
   Status read(std::string_view soul, ChunkCallback on_chunk,
+              std::size_t keys_per_chunk = 0);
+
+  // A LEX read: the fields of `soul` whose keys `range` matches, in UTF-16
+  // key order, selected when called and handed out in chunks as read()
+  // does. `byte_budget` is GUN's "%": fields are taken in key order until
+  // their size reaches it, counting a string value's length in bytes and 9
+  // for any other value (the field that reaches it is included); 0 takes
+  // them all. NotFound when the soul is absent or no key matches;
+  // ResourceExhausted as read().
+  Status read(std::string_view soul, const KeyRange& range,
+              std::size_t byte_budget, ChunkCallback on_chunk,
               std::size_t keys_per_chunk = 0);
 
   // Calls `on_change` whenever a field of `soul` converges (subscribe) or any

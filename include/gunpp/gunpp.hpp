@@ -7,11 +7,13 @@
 #include "gunpp/graph.hpp"        // IWYU pragma: export
 #include "gunpp/graph_store.hpp"  // IWYU pragma: export
 #include "gunpp/ham.hpp"          // IWYU pragma: export
+#include "gunpp/key_range.hpp"    // IWYU pragma: export
 #include "gunpp/node.hpp"         // IWYU pragma: export
 #include "gunpp/options.hpp"      // IWYU pragma: export
 #include "gunpp/scheduler.hpp"    // IWYU pragma: export
 #include "gunpp/state.hpp"        // IWYU pragma: export
 #include "gunpp/status.hpp"       // IWYU pragma: export
+#include "gunpp/storage.hpp"      // IWYU pragma: export
 #include "gunpp/value.hpp"        // IWYU pragma: export
 
 #endif  // GUNPP_GUNPP_HPP_

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "gunpp/graph.hpp"
+#include "gunpp/key_range.hpp"
 #include "gunpp/status.hpp"
 
 namespace gunpp {
@@ -36,7 +37,11 @@ struct WireLimits {
 struct GetRequest {
   std::string soul;
   std::optional<std::string> key;  // "." when it is a non-empty string
-  bool lex = false;                // "." is an object (a LEX query)
+  // "." when it is an object (a LEX query): its string members "=", "*",
+  // ">" and "<"; others are ignored.
+  std::optional<KeyRange> lex;
+  // "%" when a number >= 1 (GUN's byte budget for a LEX reply), else 0.
+  std::size_t byte_budget = 0;
 };
 
 struct Message {

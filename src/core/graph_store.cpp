@@ -165,6 +165,49 @@ Status GraphStore::Impl::read(std::string_view soul, ChunkCallback on_chunk,
       std::string(soul), node->size(), keys_per_chunk, std::move(on_chunk)));
 }
 
+Status GraphStore::Impl::read(std::string_view soul, const KeyRange& range,
+                              std::size_t byte_budget, ChunkCallback on_chunk,
+                              std::size_t keys_per_chunk) {
+  const Node* node = find(soul);
+  std::vector<std::size_t> selection;
+  if (node != nullptr) {
+    for (std::size_t s = 0; s < node->size(); ++s) {
+      if (range.matches(node->key(s))) selection.push_back(s);
+    }
+  }
+  if (selection.empty()) {
+    return Status::not_found("soul " + detail::quoted(soul) +
+                             " has no key in the range");
+  }
+  if (jobs_.size() >= options.max_pending_jobs) {
+    return detail::too_many_jobs(options.max_pending_jobs);
+  }
+  std::sort(selection.begin(), selection.end(),
+            [node](std::size_t a, std::size_t b) {
+              return utf16_compare(node->key(a), node->key(b)) < 0;
+            });
+  if (byte_budget > 0) {
+    std::size_t bytes = 0;
+    std::size_t taken = 0;
+    while (taken < selection.size() && bytes < byte_budget) {
+      const Value& value = node->value(selection[taken++]);
+      bytes += value.is_string() ? value.as_string().size() : 9;
+    }
+    selection.resize(taken);
+  }
+  if (keys_per_chunk == 0) keys_per_chunk = options.keys_per_chunk;
+  return enqueue(
+      std::make_unique<detail::ReadJob>(std::string(soul), std::move(selection),
+                                        keys_per_chunk, std::move(on_chunk)));
+}
+
+bool KeyRange::matches(std::string_view key) const {
+  if (exact && key != *exact) return false;
+  if (!key.starts_with(prefix)) return false;
+  if (from && utf16_compare(key, *from) < 0) return false;
+  return !to || utf16_compare(key, *to) <= 0;
+}
+
 Status GraphStore::Impl::enqueue(std::unique_ptr<detail::Job> job) {
   jobs_.push_back(std::move(job));
   scheduler.enqueue([this] { run_job_turn(); }, owner);
@@ -267,6 +310,13 @@ std::optional<Entry> GraphStore::get(std::string_view soul,
 Status GraphStore::read(std::string_view soul, ChunkCallback on_chunk,
                         std::size_t keys_per_chunk) {
   return impl_->read(soul, std::move(on_chunk), keys_per_chunk);
+}
+
+Status GraphStore::read(std::string_view soul, const KeyRange& range,
+                        std::size_t byte_budget, ChunkCallback on_chunk,
+                        std::size_t keys_per_chunk) {
+  return impl_->read(soul, range, byte_budget, std::move(on_chunk),
+                     keys_per_chunk);
 }
 
 SubscriptionId GraphStore::subscribe(std::string soul,

@@ -1,6 +1,7 @@
 #include "jobs.hpp"
 
 #include <algorithm>
+#include <span>
 #include <utility>
 
 namespace gunpp::detail {
@@ -114,7 +115,15 @@ Job::Turn ReadJob::run_turn(GraphStore::Impl& store) {
   const std::size_t begin = cursor_;
   cursor_ = std::min(end_, cursor_ + keys_per_chunk_);
   const bool last = cursor_ == end_;
-  store.call(on_chunk_, Chunk{soul_, *node, begin, cursor_, last});
+  std::span<const std::size_t> slots;
+  if (selection_.empty()) {
+    chunk_.clear();
+    for (std::size_t s = begin; s < cursor_; ++s) chunk_.push_back(s);
+    slots = chunk_;
+  } else {
+    slots = std::span(selection_).subspan(begin, cursor_ - begin);
+  }
+  store.call(on_chunk_, Chunk{soul_, *node, slots, last});
   return last ? Turn::kDone : Turn::kMore;
 }
 

@@ -44,8 +44,8 @@ class IngestJob final : public Job {
   PutSummary summary_;
 };
 
-// Hands out a node's slots [0, end) in chunks, one chunk a turn, looking the
-// node up by its soul every turn.
+// Hands out a node's slots in chunks, one chunk a turn, looking the node up
+// by its soul every turn: either slots [0, end) or a given selection.
 class ReadJob final : public Job {
  public:
   ReadJob(std::string soul, std::size_t end, std::size_t keys_per_chunk,
@@ -55,6 +55,12 @@ class ReadJob final : public Job {
         end_(end),
         keys_per_chunk_(keys_per_chunk),
         on_chunk_(std::move(on_chunk)) {}
+  ReadJob(std::string soul, std::vector<std::size_t> selection,
+          std::size_t keys_per_chunk, ChunkCallback on_chunk)
+      : ReadJob(std::move(soul), selection.size(), keys_per_chunk,
+                std::move(on_chunk)) {
+    selection_ = std::move(selection);
+  }
 
   Turn run_turn(GraphStore::Impl& store) override;
   void cancel(GraphStore::Impl&) override {}
@@ -66,6 +72,8 @@ class ReadJob final : public Job {
   std::size_t keys_per_chunk_;
   std::size_t cursor_ = 0;
   ChunkCallback on_chunk_;
+  std::vector<std::size_t> selection_;  // empty: slots [0, end_)
+  std::vector<std::size_t> chunk_;      // the slots of the current chunk
 };
 
 }  // namespace gunpp::detail

@@ -100,6 +100,9 @@ class GraphStore::Impl {
                PutCallback done);
   Status read(std::string_view soul, ChunkCallback on_chunk,
               std::size_t keys_per_chunk);
+  Status read(std::string_view soul, const KeyRange& range,
+              std::size_t byte_budget, ChunkCallback on_chunk,
+              std::size_t keys_per_chunk);
 
   // The node `soul`: from memory, else loaded from storage (and kept in
   // memory); nullptr while it does not exist or storage failed.

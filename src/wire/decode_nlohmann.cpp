@@ -1,6 +1,7 @@
 // Decodes GUN wire frames from nlohmann_json's SAX events; GUN's graph rules
 // live in GraphBuilder. The only file of the wire layer that sees
 // nlohmann_json.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -34,6 +35,7 @@ enum class Ctx : std::uint8_t {
   kStates,   // the meta's ">"
   kLink,     // an object as a field value: must be {"#": soul}
   kGet,      // the object under "get"
+  kLex,      // the get's "." when an object: a LEX query
   kSkip,     // anything else, ignored to its end
 };
 
@@ -192,9 +194,23 @@ class FrameHandler {
         break;
       case Ctx::kGet:
         if (key_ == "#" && v.is_string()) get_->soul = v.as_string();
-        if (key_ == "." && v.is_string() && !v.as_string().empty()) {
-          get_->key = v.as_string();
+        if (key_ == ".") {
+          // A later "." replaces an earlier one, as in JSON.parse.
+          get_->key.reset();
+          get_->lex.reset();
+          if (v.is_string() && !v.as_string().empty()) {
+            get_->key = v.as_string();
+          }
         }
+        if (key_ == "%") {
+          get_->byte_budget =
+              v.is_number() && v.as_number() >= 1
+                  ? static_cast<std::size_t>(std::min(v.as_number(), 1e15))
+                  : 0;
+        }
+        break;
+      case Ctx::kLex:
+        if (v.is_string()) lex_member(v.as_string());
         break;
       case Ctx::kSkip:
         break;
@@ -314,8 +330,13 @@ class FrameHandler {
         link_.bad = true;
         break;
       case Ctx::kGet:
-        if (key_ == ".") get_->lex = true;
+        if (key_ == ".") {
+          get_->key.reset();
+          get_->lex.emplace();
+          next = Ctx::kLex;
+        }
         break;
+      case Ctx::kLex:
       case Ctx::kSkip:
         break;
     }
@@ -352,6 +373,15 @@ class FrameHandler {
         break;
     }
     return true;
+  }
+
+  // One string member of a LEX object; other members are ignored.
+  void lex_member(const std::string& text) {
+    KeyRange& lex = *get_->lex;
+    if (key_ == "=") lex.exact = text;
+    if (key_ == "*") lex.prefix = text;
+    if (key_ == ">") lex.from = text;
+    if (key_ == "<") lex.to = text;
   }
 
   void finish_put() {

@@ -7,7 +7,7 @@
 namespace gunpp {
 
 void write_node(JsonWriter& json, std::string_view soul, const Node& node,
-                const std::vector<std::size_t>& slots) {
+                std::span<const std::size_t> slots) {
   json.begin_object().key("_").begin_object().key("#").string(soul);
   json.key(">").begin_object();
   for (const std::size_t slot : slots) {
@@ -67,8 +67,8 @@ bool js_key_less(std::string_view a, std::string_view b) {
 }  // namespace
 
 std::int32_t put_hash(std::string_view soul, const Node& node,
-                      const std::vector<std::size_t>& slots) {
-  std::vector<std::size_t> sorted = slots;
+                      std::span<const std::size_t> slots) {
+  std::vector<std::size_t> sorted(slots.begin(), slots.end());
   std::sort(sorted.begin(), sorted.end(),
             [&node](std::size_t a, std::size_t b) {
               return js_key_less(node.key(a), node.key(b));

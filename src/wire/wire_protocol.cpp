@@ -38,7 +38,7 @@ std::string ack(std::string_view id, std::string_view to,
 
 std::string put_reply(std::string_view id, std::string_view to,
                       std::string_view soul, const Node& node,
-                      const std::vector<std::size_t>& slots,
+                      std::span<const std::size_t> slots,
                       std::string_view next) {
   std::string out;
   JsonWriter json(out);
@@ -111,8 +111,7 @@ Status WireProtocol::handle(Message& message, const Send& reply) {
 
 void WireProtocol::answer_get(const Message& message, const Send& reply) {
   const GetRequest& get = *message.get;
-  // LEX queries are answered by storage, not memory, as in GUN.js.
-  if (get.soul.empty() || get.lex || message.id.empty()) return;
+  if (get.soul.empty() || message.id.empty()) return;
   auto not_found = [&] {
     if (options_.reply_not_found) {
       reply(empty_reply(ids_->next(), message.id));
@@ -122,22 +121,22 @@ void WireProtocol::answer_get(const Message& message, const Send& reply) {
     const Node* node = store_->get(get.soul);
     const auto slot = node ? node->find(*get.key) : std::nullopt;
     if (!slot) return not_found();
-    reply(put_reply(ids_->next(), message.id, get.soul, *node, {*slot}, ""));
+    const std::size_t found[] = {*slot};
+    reply(put_reply(ids_->next(), message.id, get.soul, *node, found, ""));
     return;
   }
-  const Status status = store_->read(
-      get.soul,
-      [reply, ids = ids_, to = message.id,
-       id = ids_->next()](const Chunk& chunk) mutable {
-        std::vector<std::size_t> slots;
-        for (std::size_t s = chunk.begin; s < chunk.end; ++s) {
-          slots.push_back(s);
-        }
-        std::string next = chunk.last ? std::string() : ids->next();
-        reply(put_reply(id, to, chunk.soul, chunk.node, slots, next));
-        id = std::move(next);
-      },
-      options_.fields_per_reply);
+  // Each chunk names the id of the next one in "%".
+  ChunkCallback on_chunk = [reply, ids = ids_, to = message.id,
+                            id = ids_->next()](const Chunk& chunk) mutable {
+    std::string next = chunk.last ? std::string() : ids->next();
+    reply(put_reply(id, to, chunk.soul, chunk.node, chunk.slots, next));
+    id = std::move(next);
+  };
+  const Status status =
+      get.lex ? store_->read(get.soul, *get.lex, get.byte_budget,
+                             std::move(on_chunk), options_.fields_per_reply)
+              : store_->read(get.soul, std::move(on_chunk),
+                             options_.fields_per_reply);
   if (status.code() == Status::Code::kNotFound) return not_found();
   if (!status.is_ok()) reply(ack(ids_->next(), message.id, status));
 }

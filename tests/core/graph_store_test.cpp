@@ -266,7 +266,7 @@ TEST_CASE("jobs find their node again when nodes may have moved",
   std::vector<std::pair<std::size_t, std::size_t>> chunks;
   REQUIRE(f.store.read("r", [&chunks](const Chunk& c) {
     REQUIRE(c.node.size() == 40);
-    chunks.emplace_back(c.begin, c.end);
+    chunks.emplace_back(c.slots.front(), c.slots.back() + 1);
   }));
   REQUIRE(f.store.put(one_node("w", 30, 2000)));
   while (f.scheduler.poll(1) == 1) {
@@ -569,6 +569,68 @@ TEST_CASE("a throwing callback is counted and does not break the merge",
   CHECK(done.calls == 1);
 }
 
+TEST_CASE("KeyRange matches by exact key, prefix and inclusive bounds",
+          "[store][lex]") {
+  CHECK(KeyRange{}.matches(""));
+  CHECK(KeyRange{}.matches("anything"));
+  KeyRange prefix;
+  prefix.prefix = "ab";
+  CHECK(prefix.matches("ab"));
+  CHECK(prefix.matches("abc"));
+  CHECK_FALSE(prefix.matches("a"));
+  KeyRange range;
+  range.from = "b";
+  range.to = "d";
+  CHECK(range.matches("b"));
+  CHECK(range.matches("c"));
+  CHECK(range.matches("d"));
+  CHECK_FALSE(range.matches("d0"));
+  CHECK_FALSE(range.matches("a"));
+  KeyRange exact;
+  exact.exact = "k";
+  CHECK(exact.matches("k"));
+  CHECK_FALSE(exact.matches("k1"));
+  // UTF-16 order: U+FF61 (3 UTF-8 bytes) sorts after U+1F600 (4 bytes,
+  // a surrogate pair starting 0xD83D) although its bytes sort before.
+  KeyRange astral;
+  astral.to = "\xEF\xBD\xA1";
+  CHECK(astral.matches("\xF0\x9F\x98\x80"));
+}
+
+TEST_CASE("a LEX read hands out matching fields in UTF-16 key order",
+          "[store][lex]") {
+  Fixture f;
+  REQUIRE(f.store.put(one_node("s", 30)));
+  f.scheduler.run_until_idle();
+  KeyRange range;
+  range.prefix = "k2";
+  std::vector<std::string> keys;
+  int chunks = 0;
+  REQUIRE(f.store.read(
+      "s", range, 0,
+      [&](const Chunk& c) {
+        ++chunks;
+        for (std::size_t slot : c.slots) keys.push_back(c.node.key(slot));
+      },
+      4));
+  f.scheduler.run_until_idle();
+  CHECK(keys == std::vector<std::string>{"k2", "k20", "k21", "k22", "k23",
+                                         "k24", "k25", "k26", "k27", "k28",
+                                         "k29"});
+  CHECK(chunks == 3);
+  keys.clear();
+  REQUIRE(f.store.read("s", range, 10, [&](const Chunk& c) {
+    for (std::size_t slot : c.slots) keys.push_back(c.node.key(slot));
+  }));
+  f.scheduler.run_until_idle();
+  CHECK(keys == std::vector<std::string>{"k2", "k20"});  // 9 + 9 >= 10
+  range.prefix = "x";
+  CHECK(f.store.read("s", range, 0, [](const Chunk&) {}).code() ==
+        Status::Code::kNotFound);
+  CHECK(f.store.read("nope", KeyRange{}, 0, [](const Chunk&) {}).code() ==
+        Status::Code::kNotFound);
+}
+
 TEST_CASE("a chunked read walks a node one chunk per turn", "[store][read]") {
   Fixture f;
   REQUIRE(f.store.put(one_node("s", 20)));
@@ -577,8 +639,8 @@ TEST_CASE("a chunked read walks a node one chunk per turn", "[store][read]") {
   std::vector<std::string> keys;
   int lasts = 0;
   REQUIRE(f.store.read("s", [&](const Chunk& c) {
-    chunks.emplace_back(c.begin, c.end);
-    for (std::size_t i = c.begin; i < c.end; ++i) keys.push_back(c.node.key(i));
+    chunks.emplace_back(c.slots.front(), c.slots.back() + 1);
+    for (std::size_t i : c.slots) keys.push_back(c.node.key(i));
     lasts += c.last ? 1 : 0;
     CHECK(c.soul == "s");
   }));

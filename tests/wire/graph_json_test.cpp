@@ -37,11 +37,11 @@ TEST_CASE("write_node writes the given slots in order", "[wire]") {
   node.set("a", Value("x"), 10);
   std::string out;
   JsonWriter json(out);
-  write_node(json, "s", node, {1, 0});
+  write_node(json, "s", node, std::vector<std::size_t>{1, 0});
   CHECK(out == R"({"_":{"#":"s",">":{"a":10,"b":20}},"a":"x","b":2})");
   out.clear();
   JsonWriter just_one(out);
-  write_node(just_one, "s", node, {0});
+  write_node(just_one, "s", node, std::vector<std::size_t>{0});
   CHECK(out == R"({"_":{"#":"s",">":{"b":20}},"b":2})");
 }
 
@@ -56,8 +56,10 @@ TEST_CASE("put_hash is GUN.js's ## of a reply's put", "[wire]") {
   node.set("9", Value(), 3);
   node.set("B", Value(Link("t")), 4);
   node.set("\xC3\xA9", Value(true), 5);
-  CHECK(put_hash("s", node, {0, 1, 2, 3, 4}) == 2028115081);
-  CHECK(put_hash("s", node, {4, 3, 2, 1, 0}) == 2028115081);  // any order
+  CHECK(put_hash("s", node, std::vector<std::size_t>{0, 1, 2, 3, 4}) ==
+        2028115081);
+  CHECK(put_hash("s", node, std::vector<std::size_t>{4, 3, 2, 1, 0}) ==
+        2028115081);  // any order
 }
 
 TEST_CASE("gun_hash is GUN.js's String.hash over UTF-16", "[wire]") {

@@ -1,5 +1,6 @@
 #include "gunpp/wire_protocol.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -166,7 +167,7 @@ TEST_CASE("a whole-node get is answered in chained chunks", "[protocol]") {
   CHECK(peer.replies[0]["put"]["a"]["_"][">"]["k0"] == 1000);
 }
 
-TEST_CASE("gets for one key, unknown souls, and LEX", "[protocol]") {
+TEST_CASE("gets for one key and unknown souls", "[protocol]") {
   Peer peer;
   peer.send(R"({"put":{)" + node_json("a", 2) + "}}");
   peer.scheduler.run_until_idle();
@@ -184,15 +185,82 @@ TEST_CASE("gets for one key, unknown souls, and LEX", "[protocol]") {
   CHECK(peer.replies[2]["@"] == "g3");
   CHECK_FALSE(peer.replies[2].contains("put"));
 
-  peer.send(R"({"#":"g4","get":{"#":"a",".":{"*":"k"}}})");
-  peer.scheduler.run_until_idle();
-  CHECK(peer.replies.size() == 3);  // LEX is for storage
-
   WireProtocolOptions quiet;
   quiet.reply_not_found = false;
   Peer silent({}, quiet);
   silent.send(R"({"#":"g","get":{"#":"zzz"}})");
   CHECK(silent.replies.empty());
+}
+
+// The keys of the fields in a reply's put of `soul`, "_" left out.
+std::vector<std::string> reply_keys(const Json& reply,
+                                    const std::string& soul) {
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : reply["put"][soul].items()) {
+    if (key != "_") keys.push_back(key);
+  }
+  return keys;
+}
+
+TEST_CASE("LEX gets are answered in key order, chunked", "[protocol][lex]") {
+  Peer peer;
+  // Keys k0..k19; as strings, k1 k10..k19 sort before k2.
+  peer.send(R"({"put":{)" + node_json("a", 20) + "}}");
+  peer.scheduler.run_until_idle();
+
+  SECTION("a prefix") {
+    peer.send(R"({"#":"p","get":{"#":"a",".":{"*":"k1"}}})");
+    peer.scheduler.run_until_idle();
+    // k1, k10..k19: 11 fields, 8 a reply, chained by "%".
+    REQUIRE(peer.replies.size() == 2);
+    CHECK(peer.replies[0]["@"] == "p");
+    CHECK(peer.replies[0]["%"] == peer.replies[1]["#"]);
+    CHECK_FALSE(peer.replies[1].contains("%"));
+    auto keys = reply_keys(peer.replies[0], "a");
+    const auto more = reply_keys(peer.replies[1], "a");
+    keys.insert(keys.end(), more.begin(), more.end());
+    std::sort(keys.begin(), keys.end());
+    CHECK(keys == std::vector<std::string>{"k1", "k10", "k11", "k12", "k13",
+                                           "k14", "k15", "k16", "k17", "k18",
+                                           "k19"});
+  }
+  SECTION("an inclusive range") {
+    peer.send(R"({"#":"r","get":{"#":"a",".":{">":"k3","<":"k5"}}})");
+    peer.scheduler.run_until_idle();
+    REQUIRE(peer.replies.size() == 1);
+    CHECK(reply_keys(peer.replies[0], "a") ==
+          std::vector<std::string>{"k3", "k4", "k5"});
+    CHECK(peer.replies[0]["put"]["a"]["_"][">"]["k4"] == 1000);
+  }
+  SECTION("one bound, and an exact key") {
+    peer.send(R"({"#":"lo","get":{"#":"a",".":{">":"k8"}}})");
+    peer.send(R"({"#":"eq","get":{"#":"a",".":{"=":"k7"}}})");
+    peer.scheduler.run_until_idle();
+    REQUIRE(peer.replies.size() == 2);
+    CHECK(reply_keys(peer.replies[0], "a") ==
+          std::vector<std::string>{"k8", "k9"});
+    CHECK(reply_keys(peer.replies[1], "a") == std::vector<std::string>{"k7"});
+  }
+  SECTION("a byte budget counts 9 for a number") {
+    peer.send(R"({"#":"b","get":{"#":"a",".":{">":"k3"},"%":20}})");
+    peer.scheduler.run_until_idle();
+    REQUIRE(peer.replies.size() == 1);
+    // k3 (9), k4 (18), k5 (27 >= 20): the field that reaches it is included.
+    CHECK(reply_keys(peer.replies[0], "a") ==
+          std::vector<std::string>{"k3", "k4", "k5"});
+  }
+  SECTION("nothing in range is not found") {
+    peer.send(R"({"#":"n","get":{"#":"a",".":{"*":"x"}}})");
+    peer.send(R"({"#":"m","get":{"#":"missing",".":{"*":"k"}}})");
+    REQUIRE(peer.replies.size() == 2);
+    CHECK_FALSE(peer.replies[0].contains("put"));
+    CHECK_FALSE(peer.replies[1].contains("put"));
+  }
+  SECTION("a later \".\" replaces an earlier one") {
+    peer.send(R"({"#":"d","get":{"#":"a",".":{"*":"k1"},".":"k2"}})");
+    REQUIRE(peer.replies.size() == 1);
+    CHECK(reply_keys(peer.replies[0], "a") == std::vector<std::string>{"k2"});
+  }
 }
 
 TEST_CASE("a frame that is not JSON gets a dam error", "[protocol]") {
