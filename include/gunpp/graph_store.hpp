@@ -113,6 +113,8 @@ struct Stats {
   std::uint64_t ignored = 0;
   std::uint64_t deferrals = 0;  // times a field was (re)deferred
   std::uint64_t callback_exceptions = 0;
+  std::uint64_t node_loads = 0;  // nodes read from storage into memory
+  std::uint64_t evictions = 0;   // nodes dropped from memory (still stored)
 };
 
 using SubscriptionId = std::uint64_t;
@@ -210,8 +212,10 @@ class GraphStore {
                                State)>& fn) const;
 
   // With storage: commits what converged so far and acks the puts that
-  // completes, now rather than at the next group commit. Returns
-  // storage_status(). Without storage: OK, nothing to do.
+  // completes, now rather than at the next group commit; like every group
+  // commit, it may evict nodes (see Options::cache_bytes), so a Node
+  // pointer got before is invalid after. Returns storage_status().
+  // Without storage: OK, nothing to do.
   Status flush();
 
   // OK, or the first error storage returned (sticky).

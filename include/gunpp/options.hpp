@@ -53,6 +53,13 @@ struct Options {
   // most this many turns (and Durability::kPerPut commits at once). Must be
   // >= 1.
   std::size_t commit_every_turns = 1024;
+
+  // With storage: the bytes of nodes kept in memory (about Node::
+  // memory_bytes() each). Past it, each group commit evicts the least
+  // recently used nodes (all clean then) down to half of it; nodes that a
+  // chunked read is walking stay. A node evicted is loaded again when next
+  // needed. 0: no bound. Without storage nothing is ever evicted.
+  std::size_t cache_bytes = 0;
 };
 
 }  // namespace gunpp

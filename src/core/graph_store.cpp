@@ -66,7 +66,59 @@ Node* GraphStore::Impl::load(const detail::SoulKey& soul) {
     return nullptr;
   }
   if (node.empty()) return nullptr;
-  return &nodes.emplace(std::string(soul.soul), std::move(node)).first->second;
+  ++stats.node_loads;
+  if (options.cache_bytes > 0) cached_bytes += node.memory_bytes();
+  CachedNode& cached =
+      nodes.emplace(std::string(soul.soul), CachedNode{std::move(node)})
+          .first->second;
+  cached.last_use = ++use_clock;
+  return &cached.node;
+}
+
+void GraphStore::Impl::pin(std::string_view soul, int delta) {
+  auto it = nodes.find(soul);
+  if (it != nodes.end()) {
+    it->second.pins =
+        static_cast<std::uint32_t>(static_cast<int>(it->second.pins) + delta);
+  }
+}
+
+void GraphStore::Impl::evict_cold_nodes() {
+  // Only clean nodes go: this runs right after a successful commit. The
+  // pass drops the least recently used down to half the budget, so passes
+  // are rare and each costs O(fields in memory).
+  if (options.cache_bytes == 0 || cached_bytes <= options.cache_bytes ||
+      storage == nullptr || storage_failed() || !batch.empty()) {
+    return;
+  }
+  struct Candidate {
+    std::uint64_t last_use;
+    std::size_t bytes;
+    decltype(nodes)::iterator it;
+  };
+  std::vector<Candidate> candidates;
+  candidates.reserve(nodes.size());
+  std::size_t total = 0;
+  for (auto it = nodes.begin(); it != nodes.end(); ++it) {
+    const std::size_t bytes = it->second.node.memory_bytes() + it->first.size();
+    total += bytes;
+    if (it->second.pins == 0) {
+      candidates.push_back(Candidate{it->second.last_use, bytes, it});
+    }
+  }
+  std::sort(candidates.begin(), candidates.end(),
+            [](const Candidate& a, const Candidate& b) {
+              return a.last_use < b.last_use;
+            });
+  const std::size_t target = options.cache_bytes / 2;
+  for (const Candidate& c : candidates) {
+    if (total <= target) break;
+    total -= c.bytes;
+    nodes.erase(c.it);
+    ++stats.evictions;
+  }
+  cached_bytes = total;
+  ++node_epoch;  // jobs find their nodes again by soul
 }
 
 void GraphStore::Impl::fail(Status error) {
@@ -89,6 +141,7 @@ void GraphStore::Impl::flush() {
     if (Status s = storage->commit(batch); !s) fail(std::move(s));
   }
   batch.clear();
+  evict_cold_nodes();
   auto acks = std::move(awaiting_commit);
   awaiting_commit.clear();
   for (Ack& ack : acks) call(ack.done, storage_error, ack.summary);
@@ -161,6 +214,7 @@ Status GraphStore::Impl::read(std::string_view soul, ChunkCallback on_chunk,
     return detail::too_many_jobs(options.max_pending_jobs);
   }
   if (keys_per_chunk == 0) keys_per_chunk = options.keys_per_chunk;
+  pin(soul, +1);
   return enqueue(std::make_unique<detail::ReadJob>(
       std::string(soul), node->size(), keys_per_chunk, std::move(on_chunk)));
 }
@@ -251,7 +305,11 @@ HamDecision GraphStore::Impl::resolve(std::string_view soul, Node*& node,
     }
     return HamDecision::kDefer;
   }
-  if (node == nullptr) node = &nodes[std::string(soul)];
+  if (node == nullptr) {
+    CachedNode& cached = nodes[std::string(soul)];
+    cached.last_use = ++use_clock;
+    node = &cached.node;
+  }
   const auto [slot, inserted] = node->try_emplace(
       std::move(field.key), std::move(field.value), field.state);
   HamDecision decision = HamDecision::kConverge;
@@ -267,6 +325,15 @@ HamDecision GraphStore::Impl::resolve(std::string_view soul, Node*& node,
     return decision;
   }
   ++stats.applied;
+  if (options.cache_bytes > 0 && inserted) {
+    // An estimate on the high side (columns grow by doubling); the next
+    // eviction pass counts exactly.
+    const Value& value = node->value(slot);
+    cached_bytes += 2 * (sizeof(std::string) + sizeof(Value) + sizeof(State) +
+                         sizeof(std::uint64_t)) +
+                    node->key(slot).size() +
+                    (value.is_string() ? value.as_string().size() : 0);
+  }
   if (storage != nullptr) {
     batch.put(soul, Field{node->key(slot), node->value(slot), field.state});
   }
@@ -334,7 +401,7 @@ bool GraphStore::unsubscribe(SubscriptionId id) {
 
 void GraphStore::for_each_node(
     const std::function<void(std::string_view, const Node&)>& fn) const {
-  for (const auto& [soul, node] : impl_->nodes) fn(soul, node);
+  for (const auto& [soul, cached] : impl_->nodes) fn(soul, cached.node);
   if (impl_->storage == nullptr || impl_->storage_failed()) return;
   // A node in memory holds all that storage holds of it, and more.
   Status s = impl_->storage->for_each_node(
@@ -372,8 +439,8 @@ Scheduler& GraphStore::scheduler() const { return impl_->scheduler; }
 
 std::size_t GraphStore::memory_bytes() const {
   std::size_t bytes = 0;
-  for (const auto& [soul, node] : impl_->nodes) {
-    bytes += node.memory_bytes() + soul.capacity();
+  for (const auto& [soul, cached] : impl_->nodes) {
+    bytes += cached.node.memory_bytes() + soul.capacity();
   }
   return bytes;
 }

@@ -110,7 +110,7 @@ void IngestJob::release_reservation(GraphStore::Impl& store) {
 Job::Turn ReadJob::run_turn(GraphStore::Impl& store) {
   ++store.stats.read_turns;
   const Node* node = node_.get(store);
-  // An in-memory store never drops a node, so the soul is still there.
+  // The read pinned its node (GraphStore::Impl::pin): it is still there.
   if (node == nullptr) return Turn::kDone;
   const std::size_t begin = cursor_;
   cursor_ = std::min(end_, cursor_ + keys_per_chunk_);
@@ -124,6 +124,7 @@ Job::Turn ReadJob::run_turn(GraphStore::Impl& store) {
     slots = std::span(selection_).subspan(begin, cursor_ - begin);
   }
   store.call(on_chunk_, Chunk{soul_, *node, slots, last});
+  if (last) store.pin(soul_, -1);
   return last ? Turn::kDone : Turn::kMore;
 }
 

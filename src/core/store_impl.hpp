@@ -109,8 +109,13 @@ class GraphStore::Impl {
   Node* find(std::string_view soul) { return find(detail::SoulKey(soul)); }
   Node* find(const detail::SoulKey& soul) {
     auto it = nodes.find(soul);
-    return it == nodes.end() ? load(soul) : &it->second;
+    if (it == nodes.end()) return load(soul);
+    it->second.last_use = ++use_clock;
+    return &it->second.node;
   }
+
+  // A read job walks this node: it stays in memory until unpinned.
+  void pin(std::string_view soul, int delta);
 
   // The store's "now" for HAM: never below a state it issued, so local
   // writes are never from the future to their own store.
@@ -142,16 +147,26 @@ class GraphStore::Impl {
   Options options;
   StateClock state_clock;
   Stats stats;
-  std::unordered_map<std::string, Node, detail::SoulHash, detail::SoulEqual>
+  // A node in memory, with what the cache needs to pick what to evict.
+  struct CachedNode {
+    Node node;
+    std::uint64_t last_use = 0;  // use_clock at the last find()
+    std::uint32_t pins = 0;      // read jobs walking it
+  };
+  std::unordered_map<std::string, CachedNode, detail::SoulHash,
+                     detail::SoulEqual>
       nodes;
+  // With a cache budget: approximate bytes of the nodes in memory (exact
+  // after each eviction pass, estimated per field in between).
+  std::size_t cached_bytes = 0;
+  std::uint64_t use_clock = 0;
   const Scheduler::OwnerId owner;
   detail::DeferredFields deferred;
   detail::Subscribers subscribers;
 
-  // Changes whenever a node may move or be freed. The in-memory table never
-  // moves a node, so only detail::StoreAccess changes it today; a node cache
-  // will on eviction. A job keeps a Node* from one turn to the next only
-  // while this stays the same (detail::NodeRef).
+  // Changes whenever a node may move or be freed: on eviction (and through
+  // detail::StoreAccess in tests). A job keeps a Node* from one turn to the
+  // next only while this stays the same (detail::NodeRef).
   std::uint64_t node_epoch = 0;
 
   // With storage: writes not committed yet, the puts that wait for them, and
@@ -176,6 +191,7 @@ class GraphStore::Impl {
   Status enqueue(std::unique_ptr<detail::Job> job);
   void run_job_turn();
   Node* load(const detail::SoulKey& soul);
+  void evict_cold_nodes();
   void restore_parked();
   void retry_parked(std::uint64_t id, std::string_view soul, Field& field);
   void queue_flush();

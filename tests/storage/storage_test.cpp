@@ -1,6 +1,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -480,6 +481,62 @@ TEST_CASE("destroying the store commits what converged and acks it") {
   auto db = open_db(path);
   Peer peer(*db);
   CHECK(peer.store.get("s", "k2"));
+}
+
+TEST_CASE("a tiny cache budget evicts cold nodes and reloads them on demand") {
+  TempDir dir;
+  auto db = open_db(dir.file("graph.db"));
+  Options options;
+  options.cache_bytes = 64 * 1024;
+  options.commit_every_turns = 8;
+  Peer peer(*db, options);
+  std::size_t peak = 0;
+  for (int i = 0; i < 200; ++i) {
+    REQUIRE(peer.store.put(fields("s" + std::to_string(i), 40)).is_ok());
+    peer.scheduler.run_until_idle();
+    peak = std::max(peak, peer.store.memory_bytes());
+  }
+  // 200 nodes of about 40 * 70 bytes each: far more than the budget.
+  CHECK(peer.store.stats().evictions > 100);
+  CHECK(peer.store.node_count() < 200);
+  CHECK(peak <= options.cache_bytes + 16 * 1024);
+  // Every node is still there, loaded again when asked for.
+  const auto loads = peer.store.stats().node_loads;
+  for (int i = 0; i < 200; ++i) {
+    const auto entry = peer.store.get("s" + std::to_string(i), "k39");
+    REQUIRE(entry);
+    CHECK(entry->value == Value("v39"));
+  }
+  CHECK(peer.store.stats().node_loads > loads);
+  // HAM against an evicted node sees its stored state.
+  Done done;
+  REQUIRE(peer.store.put(fields("s0", 2, 500), done.callback()).is_ok());
+  peer.scheduler.run_until_idle();
+  CHECK(done.summary == PutSummary{0, 2, 0});
+}
+
+TEST_CASE("a node that a chunked read walks is not evicted under it") {
+  TempDir dir;
+  auto db = open_db(dir.file("graph.db"));
+  Options options;
+  options.cache_bytes = 4 * 1024;
+  options.commit_every_turns = 1;
+  Peer peer(*db, options);
+  REQUIRE(peer.store.put(fields("big", 100)).is_ok());
+  peer.scheduler.run_until_idle();
+  std::vector<std::string> keys;
+  REQUIRE(peer.store.read("big", [&](const Chunk& c) {
+    for (std::size_t slot : c.slots) keys.push_back(c.node.key(slot));
+  }));
+  // Writes to other souls commit (and evict) between the read's turns.
+  for (int i = 0; i < 20; ++i) {
+    REQUIRE(peer.store.put(fields("other" + std::to_string(i), 10)).is_ok());
+  }
+  peer.scheduler.run_until_idle();
+  CHECK(peer.store.stats().evictions > 0);
+  REQUIRE(keys.size() == 100);
+  std::sort(keys.begin(), keys.end());
+  CHECK(std::adjacent_find(keys.begin(), keys.end()) == keys.end());
 }
 
 }  // namespace
