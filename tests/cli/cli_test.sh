@@ -84,11 +84,36 @@ check "agent with a bad URL exits 1" 1 $?
 "$gunpp" agent < /dev/null > /dev/null 2>&1
 check "agent without --peer exits 2" 2 $?
 
+# --db: the graph persists between runs; export prints it node by node.
+db="$tmp/graph.db"
+printf '%s' "$put" | "$gunpp" apply --now 4000 --db "$db" > /dev/null
+check "apply --db exits 0" 0 $?
+two='{"#":"m3","put":{"b":{"_":{"#":"b",">":{"z":7}},"z":"zed"}}}'
+out=$(printf '%s' "$two" | "$gunpp" apply --now 4000 --db "$db")
+check "apply --db merges with what is stored" '{"graph":{"a":{"_":{"#":"a",">":{"x":1000}},"x":1},"b":{"_":{"#":"b",">":{"z":7}},"z":"zed"}},"errors":[null],"deferred":[{"soul":"a","key":"f","state":5000}]}' "$out"
+check "export" '{"a":{"_":{"#":"a",">":{"x":1000}},"x":1},"b":{"_":{"#":"b",">":{"z":7}},"z":"zed"}}' "$("$gunpp" export --db "$db")"
+check "export --soul" '{"b":{"_":{"#":"b",">":{"z":7}},"z":"zed"}}' "$("$gunpp" export --db "$db" --soul b)"
+check "export --soul of a missing soul" '{}' "$("$gunpp" export --db "$db" --soul nope)"
+# The parked field comes due once the clock passes its state.
+out=$(printf '%s' '{"put":{"c":{"_":{"#":"c",">":{"w":1}},"w":0}}}' | "$gunpp" apply --now 6000 --db "$db")
+check "a parked field applies after a reopen" '"f":"later"' "$(grep -o '"f":"later"' <<< "$out")"
+# Bad files: one line naming the file, exit 1.
+printf 'not a database, not at all%.0s' $(seq 10) > "$tmp/text.db"
+"$gunpp" export --db "$tmp/text.db" > "$tmp/out" 2> "$tmp/err"
+check "export of a file that is not SQLite exits 1" 1 $?
+check "and says which file and why" "gunpp: $tmp/text.db: cannot open: file is not a database" "$(cat "$tmp/err")"
+printf '%s' "$put" | "$gunpp" apply --db "$tmp/no/such/dir/graph.db" > "$tmp/out" 2> "$tmp/err"
+check "apply --db in a missing directory exits 1" "1 0 1" "$? $(wc -c < "$tmp/out") $(wc -l < "$tmp/err")"
+"$gunpp" relay --port 0 --db "$tmp/text.db" > /dev/null 2> "$tmp/err"
+check "relay --db on a bad file exits 1" "1 1" "$? $(wc -l < "$tmp/err")"
+"$gunpp" export > /dev/null 2>&1; check "export without --db exits 2" 2 $?
+
 # Help.
 "$gunpp" --help | grep -q 'gunpp apply'; check "--help" 0 $?
 "$gunpp" apply --help | grep -q -- '--now MS'; check "apply --help" 0 $?
 "$gunpp" relay --help | grep -q -- '--peer'; check "relay --help" 0 $?
 "$gunpp" agent --help | grep -q -- '--peer'; check "agent --help" 0 $?
+"$gunpp" export --help | grep -q -- '--soul'; check "export --help" 0 $?
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

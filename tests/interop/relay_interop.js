@@ -76,8 +76,8 @@ function startListener(command, args, stream) {
 }
 
 // `gunpp relay` on `port` (0: a free one), dialling `peers`.
-function startRelay(port, peers = []) {
-  const args = ['relay', '--host', '127.0.0.1', '--port', String(port)];
+function startRelay(port, peers = [], extra = []) {
+  const args = ['relay', '--host', '127.0.0.1', '--port', String(port), ...extra];
   for (const p of peers) args.push('--peer', p);
   return startListener(GUNPP, args, 'stderr');
 }
@@ -408,6 +408,32 @@ scenario('after a relay restart clients reconnect and subscriptions resume', asy
   await sleep(3000);  // GUN.js clients retry after about 2 s
   A.get('restart').put({ n: 2 });
   await until(() => view.n === 2, 10000, 'the value after the restart');
+});
+
+scenario('with --db, an acked put survives a SIGKILL of the relay', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gunpp-interop-db-'));
+  const db = path.join(dir, 'relay.db');
+  let durable;
+  try {
+    durable = await startRelay(0, [], ['--db', db]);
+    const C = gunClient(durable.url);
+    const ack = await new Promise((resolve) => {
+      C.get('durable').put({ a: 1, b: 'two' }, resolve);
+      setTimeout(() => resolve({ err: 'no ack within 5 s' }), 5000);
+    });
+    if (ack.err) throw new Error(String(ack.err));
+    durable.child.kill('SIGKILL');
+    await new Promise((r) => durable.child.once('exit', r));
+    // A new relay on another port: only the file can answer.
+    durable = await startRelay(0, [], ['--db', db]);
+    const D = gunClient(durable.url);
+    const view = watch(D, 'durable');
+    await until(() => view.a === 1 && view.b === 'two', 10000,
+                'the restarted relay to serve the acked fields from its file');
+  } finally {
+    if (durable) durable.child.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 (async () => {

@@ -2,7 +2,7 @@
 //
 //   gunpp apply [--now MS] [--db DB] [FILE]
 //   gunpp export --db DB [--soul SOUL]
-//   gunpp relay [--host ADDR] [--port N] [--peer URL]...
+//   gunpp relay [--host ADDR] [--port N] [--peer URL]... [--db DB]
 //   gunpp agent --peer URL [--peer URL]...
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -21,7 +21,7 @@ constexpr char kUsage[] = R"(Usage:
                                   apply GUN wire messages, print the graph
   gunpp export --db DB [--soul SOUL]
                                   print a stored graph
-  gunpp relay [--host ADDR] [--port N] [--peer URL]...
+  gunpp relay [--host ADDR] [--port N] [--peer URL]... [--db DB]
                                   a GUN relay on ws://ADDR:N/gun
   gunpp agent --peer URL...       a GUN client driven by JSON lines
   gunpp --help                    this text

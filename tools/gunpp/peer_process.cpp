@@ -21,13 +21,20 @@ NetOptions net_options_for(std::ostream& err, const std::string& ca_file) {
   return options;
 }
 
+Options store_options(Storage* storage) {
+  Options options;
+  options.storage = storage;
+  return options;
+}
+
 }  // namespace
 
-PeerProcess::PeerProcess(std::ostream& err_stream, const std::string& ca_file)
+PeerProcess::PeerProcess(std::ostream& err_stream, const std::string& ca_file,
+                         Storage* storage)
     : err(&err_stream),
       net_options(net_options_for(err_stream, ca_file)),
       scheduler(SystemClock::instance()),
-      store(scheduler),
+      store(scheduler, store_options(storage)),
       mesh(store, mesh_options(err_stream)),
       loop(scheduler),
       client(loop, mesh, net_options) {}

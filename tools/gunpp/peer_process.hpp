@@ -6,6 +6,7 @@
 
 #include <boost/asio.hpp>
 #include <gunpp/net.hpp>
+#include <gunpp/storage.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -13,8 +14,11 @@
 namespace gunpp::cli {
 
 struct PeerProcess {
-  // `ca_file`: PEM roots trusted for wss://, else the system's.
-  explicit PeerProcess(std::ostream& err, const std::string& ca_file = {});
+  // `ca_file`: PEM roots trusted for wss://, else the system's. `storage`
+  // (not owned; it must outlive this): where the store keeps its graph, or
+  // nullptr for memory only.
+  explicit PeerProcess(std::ostream& err, const std::string& ca_file = {},
+                       Storage* storage = nullptr);
 
   // Dials every URL; false, with a line on the log, when one is unusable.
   bool dial(const std::vector<std::string>& urls);

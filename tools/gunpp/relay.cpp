@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <gunpp/sqlite_storage.hpp>
+#include <memory>
 
 #include "exit_codes.hpp"
 #include "peer_process.hpp"
@@ -28,11 +30,23 @@ CLI::App& add_relay_command(CLI::App& app, RelayArgs& args) {
                   ->type_name("FILE");
   cert->needs(key);
   key->needs(cert);
+  relay
+      .add_option("--db", args.db,
+                  "keep the graph in this SQLite file (created if absent); "
+                  "puts are acked once committed")
+      ->type_name("DB");
   return relay;
 }
 
 int run_relay(const RelayArgs& args, std::ostream& err) {
-  PeerProcess peer(err);
+  std::unique_ptr<SqliteStorage> db;
+  if (!args.db.empty()) {
+    if (Status s = SqliteStorage::open(args.db, {}, &db); !s) {
+      err << "gunpp: " << s.message() << '\n';
+      return kExitFailure;
+    }
+  }
+  PeerProcess peer(err, {}, db.get());
   NetOptions server_options = peer.net_options;
   server_options.web_root = args.web;
   server_options.tls_cert_file = args.cert;

@@ -20,6 +20,7 @@ struct RelayArgs {
   std::string web;                 // a folder served over plain HTTP
   std::string cert;                // with key: serve wss:// (PEM files)
   std::string key;
+  std::string db;  // a SQLite file to keep the graph in; "" memory only
 };
 
 CLI::App& add_relay_command(CLI::App& app, RelayArgs& args);
@@ -27,8 +28,9 @@ CLI::App& add_relay_command(CLI::App& app, RelayArgs& args);
 // Serves until SIGINT or SIGTERM, then closes its connections and returns 0.
 // Prints "gunpp relay listening on ws://HOST:PORT/gun" on `err` once it
 // accepts connections, and one line per connect, disconnect and error.
-// Returns 1, with one line on `err`, when it cannot listen or a peer URL is
-// unusable.
+// Returns 1, with one line on `err`, when it cannot listen, a peer URL is
+// unusable, or the database cannot be opened. With a database, puts are
+// acked after their commit, and a storage error is sent as "err".
 int run_relay(const RelayArgs& args, std::ostream& err);
 
 }  // namespace gunpp::cli
