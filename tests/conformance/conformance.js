@@ -4,6 +4,7 @@
 // be identical.
 //
 // Usage: node conformance.js --gunpp PATH [--count N] [--seed S] [--only ID]
+//                              [--storage]
 //
 // Each scenario is a small world of its own: several peers writing the same
 // souls and keys with equal, higher and lower states, every kind of value,
@@ -19,6 +20,9 @@
 //  3. gunpp reports an error for exactly the invalid messages;
 //  4. GUN.js, given the invalid messages too, reports an error for them or
 //     drops them in one of its documented silent ways.
+// With --storage, check 1 uses the graph gunpp stored in a SQLite file:
+// half the messages in one `gunpp apply --db` process, the rest in a second
+// one on the same file, the graph read back by `gunpp export`.
 // On failure the seed and scenario are printed with the command that runs
 // that scenario alone.
 'use strict';
@@ -29,7 +33,8 @@ const os = require('os');
 const path = require('path');
 
 // ------------------------------------------------------------- arguments
-const args = { count: 10000, seed: Date.now() % 2147483647, only: null, gunpp: null };
+const args = { count: 10000, seed: Date.now() % 2147483647, only: null, gunpp: null,
+               storage: false };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
   const next = () => process.argv[++i];
@@ -37,13 +42,14 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--seed') args.seed = Number(next());
   else if (a === '--only') args.only = Number(next());
   else if (a === '--gunpp') args.gunpp = next();
+  else if (a === '--storage') args.storage = true;
   else {
     console.error(`conformance: unexpected argument ${a}`);
     process.exit(2);
   }
 }
 if (!args.gunpp) {
-  console.error('usage: node conformance.js --gunpp PATH [--count N] [--seed S] [--only ID]');
+  console.error('usage: node conformance.js --gunpp PATH [--count N] [--seed S] [--only ID] [--storage]');
   process.exit(2);
 }
 
@@ -190,6 +196,24 @@ function gunpp(file) {
   return run(args.gunpp, ['apply', '--now', String(NOW), file]);
 }
 
+// With --storage: the messages go through a SQLite file in two processes
+// (half each, the second reopening what the first stored), and the graph is
+// what `gunpp export` reads back from the file after that.
+function gunppStored(file) {
+  const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+  const half = Math.floor(lines.length / 2);
+  const first = path.join(work, 'first-half.ndjson');
+  const second = path.join(work, 'second-half.ndjson');
+  fs.writeFileSync(first, lines.slice(0, half).join('\n') + '\n');
+  fs.writeFileSync(second, lines.slice(half).join('\n') + '\n');
+  const db = path.join(work, 'stored.db');
+  const apply = (part) => run(args.gunpp, ['apply', '--now', String(NOW), '--db', db, part]);
+  const one = apply(first);
+  const two = apply(second);  // its deferred fields include the first's
+  return { errors: one.errors.concat(two.errors), deferred: two.deferred,
+           graph: run(args.gunpp, ['export', '--db', db]) };
+}
+
 // The graph split by scenario: id -> {soul: canonical node text}.
 function byScenario(graph) {
   const out = new Map();
@@ -228,7 +252,7 @@ function main() {
 
   const gunValid = gun(writeNdjson('valid.ndjson', valid.map((x) => x.m)));
   const gunAll = gun(writeNdjson('all.ndjson', all.map((x) => x.m)));
-  const ours = gunpp(path.join(work, 'all.ndjson'));
+  const ours = (args.storage ? gunppStored : gunpp)(path.join(work, 'all.ndjson'));
   const oursShuffled = gunpp(writeNdjson('shuffled.ndjson', reordered.map((x) => x.m)));
 
   const failures = [];
