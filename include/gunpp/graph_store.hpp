@@ -113,6 +113,7 @@ struct Stats {
   std::uint64_t ignored = 0;
   std::uint64_t deferrals = 0;  // times a field was (re)deferred
   std::uint64_t callback_exceptions = 0;
+  std::uint64_t commits = 0;     // group commits that reached storage
   std::uint64_t node_loads = 0;  // nodes read from storage into memory
   std::uint64_t evictions = 0;   // nodes dropped from memory (still stored)
 };
@@ -167,7 +168,8 @@ class GraphStore {
   // not in memory is loaded (nullptr too when that load fails).
   const Node* get(std::string_view soul) const;
 
-  // The field `key` of `soul`, or nullopt when either is absent.
+  // The field `key` of `soul`, or nullopt when either is absent. With
+  // storage, a soul not in memory is not loaded: the one field is read.
   std::optional<Entry> get(std::string_view soul, std::string_view key) const;
 
   // Walks node `soul` in slot order, one chunk of at most keys_per_chunk

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -53,6 +54,8 @@ class SqliteStorage final : public Storage {
   ~SqliteStorage() override;
 
   Status load_node(std::string_view soul, Node& node) override;
+  Status load_field(std::string_view soul, std::string_view key,
+                    std::optional<Field>& field) override;
   Status load_parked(const ParkedFn& fn) override;
   Status for_each_node(const NodeFn& fn) override;
   Status commit(const WriteBatch& batch) override;

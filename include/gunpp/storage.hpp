@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -97,6 +98,11 @@ class Storage {
   // Replaces `node` with the committed fields of `soul` (none when the soul
   // was never stored). IOError or Corruption when the file cannot be read.
   virtual Status load_node(std::string_view soul, Node& node) = 0;
+
+  // Sets `field` to the committed field `key` of `soul`, or nullopt when
+  // there is none. Errors as load_node().
+  virtual Status load_field(std::string_view soul, std::string_view key,
+                            std::optional<Field>& field) = 0;
 
   // Calls `fn` for every parked field committed and not yet unparked.
   virtual Status load_parked(const ParkedFn& fn) = 0;

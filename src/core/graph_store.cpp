@@ -138,7 +138,11 @@ void GraphStore::Impl::flush() {
   turns_since_commit = 0;
   if (storage == nullptr) return;
   if (!batch.empty() && !storage_failed()) {
-    if (Status s = storage->commit(batch); !s) fail(std::move(s));
+    if (Status s = storage->commit(batch); !s) {
+      fail(std::move(s));
+    } else {
+      ++stats.commits;
+    }
   }
   batch.clear();
   evict_cold_nodes();
@@ -367,7 +371,18 @@ const Node* GraphStore::get(std::string_view soul) const {
 
 std::optional<Entry> GraphStore::get(std::string_view soul,
                                      std::string_view key) const {
-  const Node* node = impl_->find(soul);
+  Impl& impl = *impl_;
+  if (impl.storage != nullptr && !impl.nodes.contains(soul)) {
+    if (impl.storage_failed()) return std::nullopt;
+    std::optional<Field> field;
+    if (Status s = impl.storage->load_field(soul, key, field); !s) {
+      impl.fail(std::move(s));
+      return std::nullopt;
+    }
+    if (!field) return std::nullopt;
+    return Entry{std::move(field->value), field->state};
+  }
+  const Node* node = impl.find(soul);
   if (node == nullptr) return std::nullopt;
   const auto slot = node->find(key);
   if (!slot) return std::nullopt;

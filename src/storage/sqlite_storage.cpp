@@ -140,13 +140,15 @@ class SqliteStorage::Impl {
 
   Status open(const SqliteOptions& options);
   Status load_node(std::string_view soul, Node& node);
+  Status load_field(std::string_view soul, std::string_view key,
+                    std::optional<Field>& field);
   Status load_parked(const ParkedFn& fn);
   Status for_each_node(const NodeFn& fn);
   Status commit(const WriteBatch& batch);
 
  private:
   struct Statements {
-    Statement load_node, scan, load_parked, upsert, park, unpark;
+    Statement load_node, load_field, scan, load_parked, upsert, park, unpark;
   };
 
   // The status for SQLite result `rc`, naming the file and `what` failed.
@@ -259,6 +261,9 @@ Status SqliteStorage::Impl::prepare() {
   const std::pair<Statement*, const char*> all[] = {
       {&s.load_node,
        "SELECT key, kind, value, state FROM fields WHERE soul = ?1"},
+      {&s.load_field,
+       "SELECT key, kind, value, state FROM fields WHERE soul = ?1 AND "
+       "key = ?2"},
       {&s.scan,
        "SELECT soul, key, kind, value, state FROM fields ORDER BY soul, key"},
       {&s.load_parked, "SELECT id, soul, key, kind, value, state FROM parked"},
@@ -354,6 +359,23 @@ Status SqliteStorage::Impl::load_node(std::string_view soul, Node& node) {
   return rc == SQLITE_DONE ? Status::ok() : error(rc, "cannot read");
 }
 
+Status SqliteStorage::Impl::load_field(std::string_view soul,
+                                       std::string_view key,
+                                       std::optional<Field>& field) {
+  field.reset();
+  Statement& q = statements_->load_field;
+  Use use(q);
+  q.bind(1, soul);
+  q.bind(2, key);
+  const int rc = q.step();
+  if (rc == SQLITE_DONE) return Status::ok();
+  if (rc != SQLITE_ROW) return error(rc, "cannot read");
+  Field found;
+  if (Status s = read_field(q.get(), 0, soul, found); !s) return s;
+  field = std::move(found);
+  return Status::ok();
+}
+
 Status SqliteStorage::Impl::load_parked(const ParkedFn& fn) {
   Statement& q = statements_->load_parked;
   Use use(q);
@@ -446,6 +468,10 @@ Status SqliteStorage::open(const std::string& path,
 
 Status SqliteStorage::load_node(std::string_view soul, Node& node) {
   return impl_->load_node(soul, node);
+}
+Status SqliteStorage::load_field(std::string_view soul, std::string_view key,
+                                 std::optional<Field>& field) {
+  return impl_->load_field(soul, key, field);
 }
 Status SqliteStorage::load_parked(const ParkedFn& fn) {
   return impl_->load_parked(fn);
