@@ -2,10 +2,13 @@
 // scales. Names and arguments are stable so results compare across versions;
 // see docs/benchmarks.md for results and how to read them.
 #include <benchmark/benchmark.h>
+#include <stdlib.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <filesystem>
+#include <gunpp/sqlite_storage.hpp>
 #include <gunpp/wire.hpp>
 #include <memory>
 #include <string>
@@ -258,6 +261,71 @@ void BM_GetChunks(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
 }
 BENCHMARK(BM_GetChunks)->Arg(1000)->Arg(1000000)->Unit(benchmark::kMicrosecond);
+
+// Durable ingest through SQLite: n fields over n / 100 souls in puts of 100
+// fields, 64 in flight, until every ack (which follows the commit) has come.
+// range(0) is the durability: 0 none, 1 batched, 2 per put.
+void BM_PutDurable(benchmark::State& state) {
+  const auto durability = static_cast<gunpp::Durability>(state.range(0));
+  const auto n = static_cast<std::size_t>(state.range(1));
+  std::string dir =
+      (std::filesystem::temp_directory_path() / "gunpp-bench-XXXXXX").string();
+  if (mkdtemp(dir.data()) == nullptr) {
+    state.SkipWithError("mkdtemp failed");
+    return;
+  }
+  const std::string path = dir + "/bench.db";
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directory(dir);
+    std::unique_ptr<gunpp::SqliteStorage> db;
+    gunpp::SqliteOptions sqlite;
+    sqlite.durability = durability;
+    if (!gunpp::SqliteStorage::open(path, sqlite, &db)) {
+      state.SkipWithError("cannot open the database");
+      break;
+    }
+    gunpp::Options options;
+    options.storage = db.get();
+    auto bed = std::make_unique<Bed>(options);
+    std::vector<gunpp::Graph> puts;
+    for (std::size_t first = 0; first < n; first += 100) {
+      gunpp::Graph g;
+      const std::string soul = "soul" + std::to_string(first / 100);
+      for (std::size_t i = first; i < std::min(n, first + 100); ++i) {
+        g.add(soul, "k" + std::to_string(i), gunpp::Value("value"), 1000);
+      }
+      puts.push_back(std::move(g));
+    }
+    state.ResumeTiming();
+    std::size_t acked = 0;
+    std::size_t next = 0;
+    while (acked < puts.size()) {
+      while (next < puts.size() && bed->store.pending_jobs() < 64) {
+        (void)bed->store.put(
+            std::move(puts[next++]),
+            [&acked](const gunpp::Status& s, const gunpp::PutSummary&) {
+              if (s) ++acked;
+            });
+      }
+      if (bed->scheduler.poll() == 0 && acked < puts.size()) {
+        state.SkipWithError("a put failed");
+        break;
+      }
+    }
+    state.PauseTiming();
+    bed.reset();
+    db.reset();
+    state.ResumeTiming();
+  }
+  std::filesystem::remove_all(dir);
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+BENCHMARK(BM_PutDurable)
+    ->ArgsProduct({{0, 1, 2}, {1000, 100000}})
+    ->UseRealTime()  // fsync waits are the point
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -4,8 +4,9 @@
 //                      [--durability none|batched|per-put] [--cache-mib M]
 //                      [--in-flight K]
 //
-// Writes N fields spread over S souls, in puts of P fields (string values of
-// 16 bytes, states in the past), keeping K puts in flight; each put is timed
+// Writes N fields spread over S souls, in puts of P fields of one soul each
+// (as bench/storage/rad.js writes them to GUN.js; string values of 15
+// bytes, states in the past), keeping K puts in flight; each put is timed
 // from put() to its ack, which comes after the commit that holds it. Then
 // closes the store, opens the file again and times the first get of one
 // field. Prints one JSON line:
@@ -84,15 +85,19 @@ bool parse(int argc, char** argv, Args& args) {
          args.put_fields > 0 && args.in_flight > 0;
 }
 
-// Put number `p`: fields [p * P, (p + 1) * P) of the sequence, field i
-// going to soul i % S as key "k<i / S>".
+// Put number `p`: P fields of soul p % S, keys k<(p / S) * P + j>, value
+// "value-<100000000 + p * P + j>"; the last put may be shorter.
 gunpp::Graph put_number(const Args& args, std::size_t p) {
   gunpp::Graph g;
-  const std::size_t end = std::min(args.fields, (p + 1) * args.put_fields);
-  for (std::size_t i = p * args.put_fields; i < end; ++i) {
-    g.add("soul" + std::to_string(i % args.souls),
-          "k" + std::to_string(i / args.souls),
-          gunpp::Value("value-" + std::to_string(100000000 + i)), 1e12);
+  const std::string soul = "soul" + std::to_string(p % args.souls);
+  const std::size_t first_key = (p / args.souls) * args.put_fields;
+  const std::size_t n =
+      std::min(args.put_fields, args.fields - p * args.put_fields);
+  for (std::size_t j = 0; j < n; ++j) {
+    g.add(soul, "k" + std::to_string(first_key + j),
+          gunpp::Value("value-" +
+                       std::to_string(100000000 + p * args.put_fields + j)),
+          1e12);
   }
   return g;
 }
