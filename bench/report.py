@@ -2,7 +2,8 @@
 """Renders docs/benchmarks.md (and docs/scaling.png) from the results that
 scripts/bench wrote: docs/data/bench.json (gunpp_bench, Google Benchmark's
 JSON) and, when present, docs/data/compare.json (bench/compare_gunjs) and
-docs/data/relay.json (bench/relay/run)."""
+docs/data/relay.json (bench/relay/run) and docs/data/storage.json
+(bench/storage/run)."""
 
 import json
 import os
@@ -273,6 +274,60 @@ def relay_section(relay):
     return lines + [""]
 
 
+def storage_section(storage):
+    """docs/data/storage.json (bench/storage/run) as tables."""
+    ctx = storage["context"]
+    runs = {r["name"]: r for r in storage["runs"]}
+
+    def num(value, digits=0):
+        return "—" if value is None else f"{value:,.{digits}f}"
+
+    lines = [
+        "## Durable storage",
+        "",
+        f"`scripts/bench --storage` on {ctx['cpu']}, {ctx['cores']} cores, Linux {ctx['kernel']}; "
+        f"GUN.js 0.2020.1241 (RAD) on Node {ctx['node']}; gunpp {ctx['commit']}; {ctx['date']}. "
+        "Each row is a fresh process writing to a file in a temporary directory, puts of 100 "
+        "fields of one soul, 64 in flight; an ack comes after the commit that holds the put. "
+        "Reopen is a new process (gunpp: a new storage and store) up to the first field read.",
+        "",
+        "| run | fields | souls | acked fields/s | ack p50 | ack p99 | commits | evictions "
+        "| peak RSS | reopen to first get |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, r in runs.items():
+        souls = max(1, r["fields"] // 100)
+        lines.append(
+            f"| {name} | {num(r['fields'])} | {num(souls)} | {num(r['acked_fields_per_s'])} "
+            f"| {ms(r['ack_p50_ms'])} | {ms(r['ack_p99_ms'])} | {num(r.get('commits'))} "
+            f"| {num(r.get('evictions'))} | {r['peak_rss_mib']:.0f} MiB "
+            f"| {ms(r.get('reopen_first_get_ms'))} |")
+    ours, rad = runs.get("gunpp vs RAD"), runs.get("GUN.js RAD")
+    batched = runs.get("gunpp batched")
+    big = runs.get("gunpp 10M under 64 MiB")
+    lines += ["", "Against the targets:", ""]
+    if batched:
+        lines.append(f"- batched durable ingest: {num(batched['acked_fields_per_s'])} fields/s "
+                     f"(target ≥ 500,000: {'met' if batched['acked_fields_per_s'] >= 5e5 else 'not met'}).")
+    if ours and rad:
+        r = ours["acked_fields_per_s"] / rad["acked_fields_per_s"]
+        lines.append(f"- acked fields/s against RAD on the same puts: {fmt_ratio(r)} "
+                     f"(target ≥ 20×: {'met' if r >= 20 else 'not met'}); ack p50 "
+                     f"{ms(ours['ack_p50_ms'])} against {ms(rad['ack_p50_ms'])}; restart to "
+                     f"first read {ms(ours['reopen_first_get_ms'])} against "
+                     f"{ms(rad['reopen_first_get_ms'])}.")
+    if batched:
+        lines.append(f"- reopen to first get at {num(batched['fields'])} fields: "
+                     f"{ms(batched['reopen_first_get_ms'])} (target ≤ 50 ms: "
+                     f"{'met' if batched['reopen_first_get_ms'] <= 50 else 'not met'}).")
+    if big:
+        limit = big["cache_mib"] + 64
+        lines.append(f"- {num(big['fields'])} fields under a {big['cache_mib']} MiB cache budget: "
+                     f"peak RSS {big['peak_rss_mib']:.0f} MiB (target ≤ {limit} MiB: "
+                     f"{'met' if big['peak_rss_mib'] <= limit else 'not met'}).")
+    return lines + [""]
+
+
 def plot(compare):
     rows = [r for r in compare["rows"] if r["n"]]
     data = os.path.join(DATA, "scaling.dat")
@@ -318,6 +373,7 @@ def update_readme(section):
 
 def main():
     bench, compare, relay = load("bench.json"), load("compare.json"), load("relay.json")
+    storage = load("storage.json")
     if bench is None:
         sys.exit("report: run scripts/bench first (docs/data/bench.json is missing)")
     lines = [
@@ -336,6 +392,8 @@ def main():
         plot(compare)
     if relay:
         lines += relay_section(relay)
+    if storage:
+        lines += storage_section(storage)
     lines += bench_lines + [""]
     with open(os.path.join(ROOT, "docs/benchmarks.md"), "w") as f:
         f.write("\n".join(lines))
