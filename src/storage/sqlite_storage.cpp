@@ -161,6 +161,9 @@ class SqliteStorage::Impl {
   // Steps a statement that returns no rows.
   Status run(Statement& q);
   Status write(const WriteBatch& batch);
+  // Reads the soul in `column`; Corruption unless it is non-empty UTF-8
+  // text.
+  Status read_soul(sqlite3_stmt* stmt, int column, std::string& soul) const;
   // Reads the field in columns [first, first + 4) of `stmt` (key, kind,
   // value, state); Corruption when a column does not hold what gunpp wrote.
   Status read_field(sqlite3_stmt* stmt, int first, std::string_view soul,
@@ -283,6 +286,16 @@ Status SqliteStorage::Impl::prepare() {
   return Status::ok();
 }
 
+Status SqliteStorage::Impl::read_soul(sqlite3_stmt* stmt, int column,
+                                      std::string& soul) const {
+  const bool text = is_text(stmt, column);
+  soul = column_text(stmt, column);
+  if (!text || soul.empty() || !is_valid_utf8(soul)) {
+    return Status::corruption(path_ + ": a soul is not UTF-8 text");
+  }
+  return Status::ok();
+}
+
 Status SqliteStorage::Impl::read_field(sqlite3_stmt* stmt, int first,
                                        std::string_view soul,
                                        Field& field) const {
@@ -381,11 +394,17 @@ Status SqliteStorage::Impl::load_parked(const ParkedFn& fn) {
   Use use(q);
   int rc;
   Field field;
+  std::string soul;
   while ((rc = q.step()) == SQLITE_ROW) {
-    const std::string soul(column_text(q.get(), 1));
+    if (Status s = read_soul(q.get(), 1, soul); !s) return s;
     if (Status s = read_field(q.get(), 2, soul, field); !s) return s;
-    fn(static_cast<std::uint64_t>(sqlite3_column_int64(q.get(), 0)), soul,
-       std::move(field));
+    const std::int64_t id = sqlite3_column_int64(q.get(), 0);
+    if (id <= 0 || id > (std::int64_t{1} << 62)) {
+      return Status::corruption(path_ + ": a parked field of soul " +
+                                detail::quoted(soul) + " has the id " +
+                                std::to_string(id));
+    }
+    fn(static_cast<std::uint64_t>(id), soul, std::move(field));
   }
   return rc == SQLITE_DONE ? Status::ok() : error(rc, "cannot read");
 }
@@ -397,10 +416,12 @@ Status SqliteStorage::Impl::for_each_node(const NodeFn& fn) {
   Node node;
   int rc;
   Field field;
+  std::string next;
   while ((rc = q.step()) == SQLITE_ROW) {
-    if (column_text(q.get(), 0) != soul) {
+    if (Status s = read_soul(q.get(), 0, next); !s) return s;
+    if (next != soul) {
       if (!node.empty()) fn(soul, node);
-      soul = column_text(q.get(), 0);
+      soul.swap(next);
       node = Node();
     }
     if (Status s = read_field(q.get(), 1, soul, field); !s) return s;

@@ -108,12 +108,29 @@ check "apply --db in a missing directory exits 1" "1 0 1" "$? $(wc -c < "$tmp/ou
 check "relay --db on a bad file exits 1" "1 1" "$? $(wc -l < "$tmp/err")"
 "$gunpp" export > /dev/null 2>&1; check "export without --db exits 2" 2 $?
 
+# import: messages in, a graph in (export's output), the same graph out.
+printf '%s\n%s\n' "$put" "$two" | "$gunpp" import --db "$tmp/in.db" 2> "$tmp/err"
+check "import exits 0" 0 $?
+check "import says what it did" "gunpp: imported 2 of 2 messages into $tmp/in.db (3 fields applied, 0 ignored, 0 waiting for their state)" "$(cat "$tmp/err")"
+"$gunpp" export --db "$tmp/in.db" > "$tmp/graph.json"
+"$gunpp" import --db "$tmp/copy.db" "$tmp/graph.json" 2> /dev/null
+check "import of an exported graph exits 0" 0 $?
+check "export, import, export is the same graph" "$(cat "$tmp/graph.json")" "$("$gunpp" export --db "$tmp/copy.db")"
+printf '{\n "p": {"_": {"#": "p", ">": {"q": 9}},\n  "q": true}\n}\n' | "$gunpp" import --db "$tmp/pretty.db" 2> /dev/null
+check "import of a graph over several lines" '{"p":{"_":{"#":"p",">":{"q":9}},"q":true}}' "$("$gunpp" export --db "$tmp/pretty.db")"
+printf '%s\n%s\n' "$put" "$bad" | "$gunpp" import --db "$tmp/in.db" 2> "$tmp/err"
+check "import with a refused message exits 1" 1 $?
+check "and names it" 1 "$(grep -c "^gunpp: message 2: Invalid graph: soul 'a' key 'y'" "$tmp/err")"
+printf 'not json' | "$gunpp" import --db "$tmp/in.db" > /dev/null 2> "$tmp/err"
+check "import of input that is not JSON exits 2 with one line" "2 1" "$? $(wc -l < "$tmp/err")"
+
 # Help.
 "$gunpp" --help | grep -q 'gunpp apply'; check "--help" 0 $?
 "$gunpp" apply --help | grep -q -- '--now MS'; check "apply --help" 0 $?
 "$gunpp" relay --help | grep -q -- '--peer'; check "relay --help" 0 $?
 "$gunpp" agent --help | grep -q -- '--peer'; check "agent --help" 0 $?
 "$gunpp" export --help | grep -q -- '--soul'; check "export --help" 0 $?
+"$gunpp" import --help | grep -q -- '--db'; check "import --help" 0 $?
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

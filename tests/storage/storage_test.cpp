@@ -5,9 +5,11 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
+#include "fuzz/stored_rows_property.hpp"
 #include "gunpp/graph_json.hpp"
 #include "gunpp/graph_store.hpp"
 #include "gunpp/sqlite_storage.hpp"
@@ -452,6 +454,23 @@ TEST_CASE("bad files give a clear status") {
     const Status t = db->load_node("t", node);
     CHECK(t.message() == path + ": soul 't' key 'k': a number is not numeric");
   }
+}
+
+TEST_CASE("the fuzzer's corpus and findings keep the stored-rows property") {
+  std::size_t inputs = 0;
+  for (const char* dir : {GUNPP_FUZZ_DIR "/corpus/stored_rows",
+                          GUNPP_FUZZ_DIR "/regressions/stored_rows"}) {
+    if (!fs::exists(dir)) continue;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      std::ifstream in(entry.path(), std::ios::binary);
+      const std::string bytes{std::istreambuf_iterator<char>(in),
+                              std::istreambuf_iterator<char>()};
+      INFO(entry.path());
+      CHECK(testing::stored_rows_violation(bytes).empty());
+      ++inputs;
+    }
+  }
+  CHECK(inputs >= 8);
 }
 
 TEST_CASE("an empty SQLite file from another program is upgraded") {

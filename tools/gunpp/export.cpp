@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "exit_codes.hpp"
+#include "wire_input.hpp"
 
 namespace gunpp::cli {
 
@@ -34,11 +35,8 @@ opened or read.)");
 }
 
 int run_export(const ExportArgs& args, std::ostream& out, std::ostream& err) {
-  std::unique_ptr<SqliteStorage> db;
-  if (Status s = SqliteStorage::open(args.db, {}, &db); !s) {
-    err << "gunpp: " << s.message() << '\n';
-    return kExitFailure;
-  }
+  std::unique_ptr<SqliteStorage> db = open_database(args.db, err);
+  if (!db) return kExitFailure;
   std::string text;
   JsonWriter json(text);
   json.begin_object();

@@ -2,8 +2,11 @@
 //
 //   gunpp apply [--now MS] [--db DB] [FILE]
 //   gunpp export --db DB [--soul SOUL]
+//   gunpp import --db DB [FILE]
 //   gunpp relay [--host ADDR] [--port N] [--peer URL]... [--db DB]
 //   gunpp agent --peer URL [--peer URL]...
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <string>
@@ -12,6 +15,7 @@
 #include "apply.hpp"
 #include "exit_codes.hpp"
 #include "export.hpp"
+#include "import.hpp"
 #include "relay.hpp"
 
 namespace {
@@ -21,6 +25,7 @@ constexpr char kUsage[] = R"(Usage:
                                   apply GUN wire messages, print the graph
   gunpp export --db DB [--soul SOUL]
                                   print a stored graph
+  gunpp import --db DB [FILE]     merge wire messages or a graph into DB
   gunpp relay [--host ADDR] [--port N] [--peer URL]... [--db DB]
                                   a GUN relay on ws://ADDR:N/gun
   gunpp agent --peer URL...       a GUN client driven by JSON lines
@@ -46,6 +51,8 @@ int main(int argc, char** argv) {
   CLI::App& apply = gunpp::cli::add_apply_command(app, apply_args);
   gunpp::cli::ExportArgs export_args;
   CLI::App& export_command = gunpp::cli::add_export_command(app, export_args);
+  gunpp::cli::ImportArgs import_args;
+  CLI::App& import_command = gunpp::cli::add_import_command(app, import_args);
   gunpp::cli::RelayArgs relay_args;
   CLI::App& relay = gunpp::cli::add_relay_command(app, relay_args);
   gunpp::cli::AgentArgs agent_args;
@@ -64,6 +71,10 @@ int main(int argc, char** argv) {
   }
   if (export_command.parsed()) {
     return gunpp::cli::run_export(export_args, std::cout, std::cerr);
+  }
+  if (import_command.parsed()) {
+    return gunpp::cli::run_import(import_args, std::cin, std::cerr,
+                                  isatty(STDERR_FILENO) != 0);
   }
   if (relay.parsed()) return gunpp::cli::run_relay(relay_args, std::cerr);
   if (agent.parsed()) return gunpp::cli::run_agent(agent_args, std::cerr);

@@ -7,6 +7,7 @@
 
 #include "exit_codes.hpp"
 #include "peer_process.hpp"
+#include "wire_input.hpp"
 
 namespace gunpp::cli {
 
@@ -40,11 +41,8 @@ CLI::App& add_relay_command(CLI::App& app, RelayArgs& args) {
 
 int run_relay(const RelayArgs& args, std::ostream& err) {
   std::unique_ptr<SqliteStorage> db;
-  if (!args.db.empty()) {
-    if (Status s = SqliteStorage::open(args.db, {}, &db); !s) {
-      err << "gunpp: " << s.message() << '\n';
-      return kExitFailure;
-    }
+  if (!args.db.empty() && !(db = open_database(args.db, err))) {
+    return kExitFailure;
   }
   PeerProcess peer(err, {}, db.get());
   NetOptions server_options = peer.net_options;
