@@ -17,17 +17,9 @@
 #include <string_view>
 #include <vector>
 
-namespace {
+#include "peak_rss.hpp"
 
-// The process's peak resident memory (VmHWM), in MiB.
-double peak_rss_mib() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024;
-  }
-  return 0;
-}
+namespace {
 
 double ms_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(
@@ -92,6 +84,6 @@ int main(int argc, char** argv) {
     std::cout << ",\"get_ms\":" << ms_since(start)
               << ",\"get_replies\":" << replies;
   }
-  std::cout << ",\"peak_rss_mib\":" << peak_rss_mib() << "}\n";
+  std::cout << ",\"peak_rss_mib\":" << gunpp::bench::peak_rss_mib() << "}\n";
   return 0;
 }

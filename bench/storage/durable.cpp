@@ -16,7 +16,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <gunpp/gunpp.hpp>
 #include <gunpp/sqlite_storage.hpp>
 #include <iostream>
@@ -25,22 +24,14 @@
 #include <string_view>
 #include <vector>
 
+#include "peak_rss.hpp"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
 double ms_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
-}
-
-// The process's peak resident memory (VmHWM), in MiB.
-double peak_rss_mib() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024;
-  }
-  return 0;
 }
 
 struct Args {
@@ -102,6 +93,30 @@ gunpp::Graph put_number(const Args& args, std::size_t p) {
   return g;
 }
 
+// A store on the file at `path`: the storage, the pump and the store, in
+// the order they must be destroyed in reverse.
+struct Peer {
+  std::unique_ptr<gunpp::SqliteStorage> db;
+  gunpp::Scheduler scheduler{gunpp::SystemClock::instance()};
+  std::unique_ptr<gunpp::GraphStore> store;
+
+  // nullptr, with the reason on stderr, when the file cannot be opened.
+  static std::unique_ptr<Peer> open(const std::string& path,
+                                    const gunpp::SqliteOptions& sqlite,
+                                    std::size_t cache_bytes) {
+    auto peer = std::make_unique<Peer>();
+    if (auto s = gunpp::SqliteStorage::open(path, sqlite, &peer->db); !s) {
+      std::cerr << s.message() << "\n";
+      return nullptr;
+    }
+    gunpp::Options options;
+    options.storage = peer->db.get();
+    options.cache_bytes = cache_bytes;
+    peer->store = std::make_unique<gunpp::GraphStore>(peer->scheduler, options);
+    return peer;
+  }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -120,16 +135,9 @@ int main(int argc, char** argv) {
   double seconds = 0;
   gunpp::Stats stats;
   {
-    std::unique_ptr<gunpp::SqliteStorage> db;
-    if (auto s = gunpp::SqliteStorage::open(args.db, sqlite, &db); !s) {
-      std::cerr << s.message() << "\n";
-      return 1;
-    }
-    gunpp::Scheduler scheduler(gunpp::SystemClock::instance());
-    gunpp::Options options;
-    options.storage = db.get();
-    options.cache_bytes = args.cache_mib << 20;
-    gunpp::GraphStore store(scheduler, options);
+    const auto peer = Peer::open(args.db, sqlite, args.cache_mib << 20);
+    if (!peer) return 1;
+    gunpp::GraphStore& store = *peer->store;
     const std::size_t puts =
         (args.fields + args.put_fields - 1) / args.put_fields;
     latencies.reserve(puts);
@@ -155,23 +163,16 @@ int main(int argc, char** argv) {
           return 1;
         }
       }
-      scheduler.poll();
+      peer->scheduler.poll();
     }
     seconds = ms_between(start, Clock::now()) / 1000;
     stats = store.stats();
   }
   // Reopen: the file alone, a fresh store, one field.
   const auto reopen = Clock::now();
-  std::unique_ptr<gunpp::SqliteStorage> db;
-  if (auto s = gunpp::SqliteStorage::open(args.db, sqlite, &db); !s) {
-    std::cerr << s.message() << "\n";
-    return 1;
-  }
-  gunpp::Scheduler scheduler(gunpp::SystemClock::instance());
-  gunpp::Options options;
-  options.storage = db.get();
-  gunpp::GraphStore store(scheduler, options);
-  const auto first = store.get("soul0", "k0");
+  const auto peer = Peer::open(args.db, sqlite, 0);
+  if (!peer) return 1;
+  const auto first = peer->store->get("soul0", "k0");
   const double reopen_ms = ms_between(reopen, Clock::now());
   if (!first) {
     std::cerr << "the first field is missing after the reopen\n";
@@ -191,7 +192,7 @@ int main(int argc, char** argv) {
             << ",\"commits\":" << stats.commits
             << ",\"evictions\":" << stats.evictions
             << ",\"node_loads\":" << stats.node_loads
-            << ",\"peak_rss_mib\":" << peak_rss_mib()
+            << ",\"peak_rss_mib\":" << gunpp::bench::peak_rss_mib()
             << ",\"reopen_first_get_ms\":" << reopen_ms << "}\n";
   return 0;
 }
