@@ -115,6 +115,7 @@ struct Stats {
   std::uint64_t callback_exceptions = 0;
   std::uint64_t commits = 0;     // group commits that reached storage
   std::uint64_t node_loads = 0;  // nodes read from storage into memory
+  std::uint64_t load_turns = 0;  // turns spent loading nodes too large for one
   std::uint64_t evictions = 0;   // nodes dropped from memory (still stored)
 };
 
@@ -165,7 +166,8 @@ class GraphStore {
 
   // The node `soul`, or nullptr. Valid until the store runs its next turn
   // (see the lifetime note at the top of this file). With storage, a soul
-  // not in memory is loaded (nullptr too when that load fails).
+  // not in memory is loaded whole within this call, however large (nullptr
+  // too when that load fails); read() loads it across turns instead.
   const Node* get(std::string_view soul) const;
 
   // The field `key` of `soul`, or nullopt when either is absent. With
@@ -179,15 +181,22 @@ class GraphStore {
   // NotFound when the soul is absent, ResourceExhausted when
   // max_pending_jobs jobs are queued (no callback in either case).
   // `keys_per_chunk` 0 means Options::keys_per_chunk.
+  //
+  // With storage, a node not in memory is loaded first: at once when it has
+  // fewer than Options::load_fields_per_turn fields, else over the next
+  // turns, that many a turn; the read's chunks follow, from the fields the
+  // node has once loaded. Should such a read find nothing (a LEX read whose
+  // range matches no key, or a load that fails), `on_chunk` is called once
+  // with no slots and `last` set.
   Status read(std::string_view soul, ChunkCallback on_chunk,
               std::size_t keys_per_chunk = 0);
 
   // A LEX read: the fields of `soul` whose keys `range` matches, in UTF-16
-  // key order, selected when called and handed out in chunks as read()
-  // does. `byte_budget` is GUN's "%": fields are taken in key order until
-  // their size reaches it, counting a string value's length in bytes and 9
-  // for any other value (the field that reaches it is included); 0 takes
-  // them all. NotFound when the soul is absent or no key matches;
+  // key order, selected when called (or once loaded, see above) and handed
+  // out in chunks as read() does. `byte_budget` is GUN's "%": fields are taken
+  // in key order until their size reaches it, counting a string value's length
+  // in bytes and 9 for any other value (the field that reaches it is included);
+  // 0 takes them all. NotFound when the soul is absent or no key matches;
   // ResourceExhausted as read().
   Status read(std::string_view soul, const KeyRange& range,
               std::size_t byte_budget, ChunkCallback on_chunk,

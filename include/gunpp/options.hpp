@@ -54,6 +54,12 @@ struct Options {
   // >= 1.
   std::size_t commit_every_turns = 1024;
 
+  // With storage: the most fields loaded from storage in one turn when a
+  // put or read needs a node that is not in memory. A node with more loads
+  // over several turns, this many a turn, while the jobs that need it wait
+  // (other jobs go on). Must be >= 1.
+  std::size_t load_fields_per_turn = 1024;
+
   // With storage: the bytes of nodes kept in memory (about Node::
   // memory_bytes() each). Past it, each group commit evicts the least
   // recently used nodes (all clean then) down to half of it; nodes that a

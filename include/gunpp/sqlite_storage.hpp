@@ -19,6 +19,7 @@
 #ifndef GUNPP_SQLITE_STORAGE_HPP_
 #define GUNPP_SQLITE_STORAGE_HPP_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -53,7 +54,8 @@ class SqliteStorage final : public Storage {
   SqliteStorage& operator=(const SqliteStorage&) = delete;
   ~SqliteStorage() override;
 
-  Status load_node(std::string_view soul, Node& node) override;
+  Status load_fields(std::string_view soul, std::string_view after,
+                     std::size_t limit, Node& node) override;
   Status load_field(std::string_view soul, std::string_view key,
                     std::optional<Field>& field) override;
   Status load_parked(const ParkedFn& fn) override;

@@ -95,12 +95,24 @@ class Storage {
 
   virtual ~Storage() = default;
 
-  // Replaces `node` with the committed fields of `soul` (none when the soul
-  // was never stored). IOError or Corruption when the file cannot be read.
-  virtual Status load_node(std::string_view soul, Node& node) = 0;
+  // Appends to `node` the committed fields of `soul` whose keys sort after
+  // `after` in byte order (all of them when `after` is empty: no key is
+  // empty), in byte order of their keys, at most `limit` of them (0: no
+  // limit). Fewer than `limit` appended means none is left: a store loads a
+  // large node `limit` fields a turn, resuming after the last key it got.
+  // IOError or Corruption when the file cannot be read.
+  virtual Status load_fields(std::string_view soul, std::string_view after,
+                             std::size_t limit, Node& node) = 0;
+
+  // Replaces `node` with every committed field of `soul` (none when the soul
+  // was never stored). Errors as load_fields().
+  Status load_node(std::string_view soul, Node& node) {
+    node = Node();
+    return load_fields(soul, {}, 0, node);
+  }
 
   // Sets `field` to the committed field `key` of `soul`, or nullopt when
-  // there is none. Errors as load_node().
+  // there is none. Errors as load_fields().
   virtual Status load_field(std::string_view soul, std::string_view key,
                             std::optional<Field>& field) = 0;
 

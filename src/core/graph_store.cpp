@@ -26,6 +26,8 @@ GraphStore::Impl::Impl(Scheduler& scheduler_in, Options options_in)
   options.keys_per_chunk = std::max<std::size_t>(1, options.keys_per_chunk);
   options.commit_every_turns =
       std::max<std::size_t>(1, options.commit_every_turns);
+  options.load_fields_per_turn =
+      std::max<std::size_t>(1, options.load_fields_per_turn);
   restore_parked();
 }
 
@@ -60,19 +62,50 @@ void GraphStore::Impl::retry_parked(std::uint64_t id, std::string_view soul,
 
 Node* GraphStore::Impl::load(const detail::SoulKey& soul) {
   if (storage == nullptr || storage_failed()) return nullptr;
+  // A whole load supersedes a chunked one under way (its LoadJob stops).
+  if (auto it = loading.find(soul); it != loading.end()) loading.erase(it);
   Node node;
   if (Status s = storage->load_node(soul.soul, node); !s) {
     fail(std::move(s));
     return nullptr;
   }
-  if (node.empty()) return nullptr;
+  return node.empty() ? nullptr : keep(soul.soul, std::move(node));
+}
+
+Node* GraphStore::Impl::acquire(const detail::SoulKey& soul,
+                                bool* loading_now) {
+  *loading_now = false;
+  if (Node* node = cached(soul)) return node;
+  if (storage == nullptr || storage_failed()) return nullptr;
+  if (loading.find(soul) != loading.end()) {
+    *loading_now = true;
+    return nullptr;
+  }
+  const std::size_t limit = options.load_fields_per_turn;
+  Node node;
+  if (Status s = storage->load_fields(soul.soul, {}, limit, node); !s) {
+    fail(std::move(s));
+    return nullptr;
+  }
+  if (node.size() < limit) {
+    return node.empty() ? nullptr : keep(soul.soul, std::move(node));
+  }
+  std::string after(node.key(node.size() - 1));
+  std::string name(soul.soul);
+  loading.emplace(name, PendingLoad{std::move(node), std::move(after)});
+  enqueue(std::make_unique<detail::LoadJob>(std::move(name)));
+  *loading_now = true;
+  return nullptr;
+}
+
+Node* GraphStore::Impl::keep(std::string_view soul, Node node) {
   ++stats.node_loads;
   if (options.cache_bytes > 0) cached_bytes += node.memory_bytes();
-  CachedNode& cached =
-      nodes.emplace(std::string(soul.soul), CachedNode{std::move(node)})
+  CachedNode& entry =
+      nodes.emplace(std::string(soul), CachedNode{std::move(node)})
           .first->second;
-  cached.last_use = ++use_clock;
-  return &cached.node;
+  entry.last_use = ++use_clock;
+  return &entry.node;
 }
 
 void GraphStore::Impl::pin(std::string_view soul, int delta) {
@@ -185,8 +218,9 @@ Status GraphStore::Impl::put(Graph delta, PutCallback done) {
         std::to_string(options.max_deferred));
   }
   deferred.reserve(future);
-  return enqueue(std::make_unique<detail::IngestJob>(delta.take_nodes(), future,
-                                                     std::move(done)));
+  enqueue(std::make_unique<detail::IngestJob>(delta.take_nodes(), future,
+                                              std::move(done)));
+  return Status::ok();
 }
 
 Status GraphStore::Impl::write(
@@ -209,8 +243,22 @@ Status GraphStore::Impl::write(
 
 Status GraphStore::Impl::read(std::string_view soul, ChunkCallback on_chunk,
                               std::size_t keys_per_chunk) {
-  const Node* node = find(soul);
-  if (node == nullptr) {
+  return read(soul, detail::ReadQuery{}, std::move(on_chunk), keys_per_chunk);
+}
+
+Status GraphStore::Impl::read(std::string_view soul, const KeyRange& range,
+                              std::size_t byte_budget, ChunkCallback on_chunk,
+                              std::size_t keys_per_chunk) {
+  return read(soul, detail::ReadQuery{range, byte_budget}, std::move(on_chunk),
+              keys_per_chunk);
+}
+
+Status GraphStore::Impl::read(std::string_view soul, detail::ReadQuery query,
+                              ChunkCallback on_chunk,
+                              std::size_t keys_per_chunk) {
+  bool loading_now = false;
+  const Node* node = acquire(detail::SoulKey(soul), &loading_now);
+  if (node == nullptr && !loading_now) {
     return Status::not_found("soul " + detail::quoted(soul) +
                              " does not exist");
   }
@@ -218,45 +266,15 @@ Status GraphStore::Impl::read(std::string_view soul, ChunkCallback on_chunk,
     return detail::too_many_jobs(options.max_pending_jobs);
   }
   if (keys_per_chunk == 0) keys_per_chunk = options.keys_per_chunk;
-  pin(soul, +1);
-  return enqueue(std::make_unique<detail::ReadJob>(
-      std::string(soul), node->size(), keys_per_chunk, std::move(on_chunk)));
-}
-
-Status GraphStore::Impl::read(std::string_view soul, const KeyRange& range,
-                              std::size_t byte_budget, ChunkCallback on_chunk,
-                              std::size_t keys_per_chunk) {
-  const Node* node = find(soul);
-  std::vector<std::size_t> selection;
-  if (node != nullptr) {
-    for (std::size_t s = 0; s < node->size(); ++s) {
-      if (range.matches(node->key(s))) selection.push_back(s);
-    }
-  }
-  if (selection.empty()) {
+  auto job = std::make_unique<detail::ReadJob>(
+      std::string(soul), std::move(query), keys_per_chunk, std::move(on_chunk));
+  // A node in memory is read as it is now; one still loading, once loaded.
+  if (node != nullptr && !job->start(*this, *node)) {
     return Status::not_found("soul " + detail::quoted(soul) +
                              " has no key in the range");
   }
-  if (jobs_.size() >= options.max_pending_jobs) {
-    return detail::too_many_jobs(options.max_pending_jobs);
-  }
-  std::sort(selection.begin(), selection.end(),
-            [node](std::size_t a, std::size_t b) {
-              return utf16_compare(node->key(a), node->key(b)) < 0;
-            });
-  if (byte_budget > 0) {
-    std::size_t bytes = 0;
-    std::size_t taken = 0;
-    while (taken < selection.size() && bytes < byte_budget) {
-      const Value& value = node->value(selection[taken++]);
-      bytes += value.is_string() ? value.as_string().size() : 9;
-    }
-    selection.resize(taken);
-  }
-  if (keys_per_chunk == 0) keys_per_chunk = options.keys_per_chunk;
-  return enqueue(
-      std::make_unique<detail::ReadJob>(std::string(soul), std::move(selection),
-                                        keys_per_chunk, std::move(on_chunk)));
+  enqueue(std::move(job));
+  return Status::ok();
 }
 
 bool KeyRange::matches(std::string_view key) const {
@@ -266,10 +284,9 @@ bool KeyRange::matches(std::string_view key) const {
   return !to || utf16_compare(key, *to) <= 0;
 }
 
-Status GraphStore::Impl::enqueue(std::unique_ptr<detail::Job> job) {
+void GraphStore::Impl::enqueue(std::unique_ptr<detail::Job> job) {
   jobs_.push_back(std::move(job));
   scheduler.enqueue([this] { run_job_turn(); }, owner);
-  return Status::ok();
 }
 
 void GraphStore::Impl::run_job_turn() {

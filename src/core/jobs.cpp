@@ -25,7 +25,9 @@ Job::Turn IngestJob::run_turn(GraphStore::Impl& store) {
       if (!current_ || current_->soul().data() != delta.soul.data()) {
         current_.emplace(delta.soul);
       }
-      target = current_->get(store);
+      bool loading = false;
+      target = current_->get(store, &loading);
+      if (loading) return Turn::kMore;  // nothing else until it is in memory
       if (store.slice_baseline) reslice(store);
       prefetch(target, budget);
       reached = true;
@@ -107,25 +109,92 @@ void IngestJob::release_reservation(GraphStore::Impl& store) {
   reserved_ = 0;
 }
 
+bool ReadJob::start(GraphStore::Impl& store, const Node& node) {
+  started_ = true;
+  if (query_.range) {
+    const KeyRange& range = *query_.range;
+    for (std::size_t s = 0; s < node.size(); ++s) {
+      if (range.matches(node.key(s))) selection_.push_back(s);
+    }
+    std::sort(selection_.begin(), selection_.end(),
+              [&node](std::size_t a, std::size_t b) {
+                return utf16_compare(node.key(a), node.key(b)) < 0;
+              });
+    if (query_.byte_budget > 0) {
+      std::size_t bytes = 0;
+      std::size_t taken = 0;
+      while (taken < selection_.size() && bytes < query_.byte_budget) {
+        const Value& value = node.value(selection_[taken++]);
+        bytes += value.is_string() ? value.as_string().size() : 9;
+      }
+      selection_.resize(taken);
+    }
+    end_ = selection_.size();
+  } else {
+    end_ = node.size();
+  }
+  if (end_ == 0) return false;
+  store.pin(soul_, +1);
+  return true;
+}
+
 Job::Turn ReadJob::run_turn(GraphStore::Impl& store) {
   ++store.stats.read_turns;
-  const Node* node = node_.get(store);
+  bool loading = false;
+  const Node* node = node_.get(store, &loading);
+  if (loading) return Turn::kMore;
+  if (!started_ && (node == nullptr || !start(store, *node))) {
+    // Loaded over several turns with nothing to read (or its load failed):
+    // one empty last chunk ends the read.
+    static const Node kEmpty;
+    store.call(on_chunk_, Chunk{soul_, node != nullptr ? *node : kEmpty,
+                                std::span<const std::size_t>(), true});
+    return Turn::kDone;
+  }
   // The read pinned its node (GraphStore::Impl::pin): it is still there.
   if (node == nullptr) return Turn::kDone;
   const std::size_t begin = cursor_;
   cursor_ = std::min(end_, cursor_ + keys_per_chunk_);
   const bool last = cursor_ == end_;
   std::span<const std::size_t> slots;
-  if (selection_.empty()) {
+  if (query_.range) {
+    slots = std::span(selection_).subspan(begin, cursor_ - begin);
+  } else {
     chunk_.clear();
     for (std::size_t s = begin; s < cursor_; ++s) chunk_.push_back(s);
     slots = chunk_;
-  } else {
-    slots = std::span(selection_).subspan(begin, cursor_ - begin);
   }
   store.call(on_chunk_, Chunk{soul_, *node, slots, last});
   if (last) store.pin(soul_, -1);
   return last ? Turn::kDone : Turn::kMore;
+}
+
+Job::Turn LoadJob::run_turn(GraphStore::Impl& store) {
+  ++store.stats.load_turns;
+  auto it = store.loading.find(soul_);
+  if (it == store.loading.end()) return Turn::kDone;  // superseded
+  if (store.storage_failed()) {
+    store.loading.erase(it);
+    return Turn::kDone;
+  }
+  GraphStore::Impl::PendingLoad& load = it->second;
+  const std::size_t limit = store.options.load_fields_per_turn;
+  const std::size_t before = load.node.size();
+  if (Status s =
+          store.storage->load_fields(soul_, load.after, limit, load.node);
+      !s) {
+    store.fail(std::move(s));
+    store.loading.erase(it);
+    return Turn::kDone;
+  }
+  if (load.node.size() - before == limit) {
+    load.after = load.node.key(load.node.size() - 1);
+    return Turn::kMore;
+  }
+  Node node = std::move(load.node);
+  store.loading.erase(it);
+  store.keep(soul_, std::move(node));
+  return Turn::kDone;
 }
 
 }  // namespace gunpp::detail

@@ -1,5 +1,5 @@
-// The store's two kinds of turn-sliced work: ingesting a put, and walking a
-// node in chunks.
+// The store's kinds of turn-sliced work: ingesting a put, walking a node in
+// chunks, and loading a large node from storage.
 #ifndef GUNPP_SRC_CORE_JOBS_HPP_
 #define GUNPP_SRC_CORE_JOBS_HPP_
 
@@ -44,23 +44,23 @@ class IngestJob final : public Job {
   PutSummary summary_;
 };
 
-// Hands out a node's slots in chunks, one chunk a turn, looking the node up
-// by its soul every turn: either slots [0, end) or a given selection.
+// Hands out a node's fields in chunks, one chunk a turn, looking the node up
+// by its soul every turn. The slots are picked once, when the node is first
+// in memory: slots [0, size) for a whole read, the matching keys in UTF-16
+// order for a LEX read.
 class ReadJob final : public Job {
  public:
-  ReadJob(std::string soul, std::size_t end, std::size_t keys_per_chunk,
+  ReadJob(std::string soul, ReadQuery query, std::size_t keys_per_chunk,
           ChunkCallback on_chunk)
       : soul_(std::move(soul)),
         node_(soul_),
-        end_(end),
+        query_(std::move(query)),
         keys_per_chunk_(keys_per_chunk),
         on_chunk_(std::move(on_chunk)) {}
-  ReadJob(std::string soul, std::vector<std::size_t> selection,
-          std::size_t keys_per_chunk, ChunkCallback on_chunk)
-      : ReadJob(std::move(soul), selection.size(), keys_per_chunk,
-                std::move(on_chunk)) {
-    selection_ = std::move(selection);
-  }
+
+  // Picks the slots from `node` and pins it; false (and no pin) when none
+  // is picked.
+  bool start(GraphStore::Impl& store, const Node& node);
 
   Turn run_turn(GraphStore::Impl& store) override;
   void cancel(GraphStore::Impl&) override {}
@@ -68,12 +68,29 @@ class ReadJob final : public Job {
  private:
   std::string soul_;
   NodeRef node_;  // views soul_; the job never moves (it lives on the heap)
-  std::size_t end_;
+  ReadQuery query_;
+  bool started_ = false;
+  std::size_t end_ = 0;
   std::size_t keys_per_chunk_;
   std::size_t cursor_ = 0;
   ChunkCallback on_chunk_;
-  std::vector<std::size_t> selection_;  // empty: slots [0, end_)
+  std::vector<std::size_t> selection_;  // a LEX read's slots
   std::vector<std::size_t> chunk_;      // the slots of the current chunk
+};
+
+// Loads a node too large for one turn (GraphStore::Impl::acquire), at most
+// Options::load_fields_per_turn fields a turn, then keeps it in memory. It
+// stops early when its load is superseded (a whole load by the synchronous
+// API) or storage fails.
+class LoadJob final : public Job {
+ public:
+  explicit LoadJob(std::string soul) : soul_(std::move(soul)) {}
+
+  Turn run_turn(GraphStore::Impl& store) override;
+  void cancel(GraphStore::Impl&) override {}
+
+ private:
+  std::string soul_;
 };
 
 }  // namespace gunpp::detail

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -17,6 +18,7 @@
 #include "guarded_call.hpp"
 #include "gunpp/graph_store.hpp"
 #include "gunpp/ham.hpp"
+#include "gunpp/key_range.hpp"
 #include "gunpp/storage.hpp"
 #include "subscribers.hpp"
 
@@ -60,8 +62,10 @@ class NodeRef {
 
   std::string_view soul() const { return key_.soul; }
 
-  // The node, or nullptr while it does not exist.
-  Node* get(GraphStore::Impl& store);
+  // The node, or nullptr while it does not exist or, with `*loading` set,
+  // while it is being loaded from storage over several turns (the job
+  // waits: it asks again next turn).
+  Node* get(GraphStore::Impl& store, bool* loading);
   // The node the job created or found itself this turn.
   void set(Node* node, std::uint64_t epoch) {
     node_ = node;
@@ -72,6 +76,13 @@ class NodeRef {
   SoulKey key_;
   Node* node_ = nullptr;
   std::uint64_t epoch_ = 0;
+};
+
+// What a read hands out: the whole node, or the keys `range` matches, in
+// UTF-16 key order, up to `byte_budget` (see GraphStore::read).
+struct ReadQuery {
+  std::optional<KeyRange> range;
+  std::size_t byte_budget = 0;
 };
 
 // A unit of queued work that runs one turn at a time. A job keeps souls,
@@ -103,16 +114,27 @@ class GraphStore::Impl {
   Status read(std::string_view soul, const KeyRange& range,
               std::size_t byte_budget, ChunkCallback on_chunk,
               std::size_t keys_per_chunk);
+  Status read(std::string_view soul, detail::ReadQuery query,
+              ChunkCallback on_chunk, std::size_t keys_per_chunk);
 
-  // The node `soul`: from memory, else loaded from storage (and kept in
-  // memory); nullptr while it does not exist or storage failed.
+  // The node `soul`: from memory, else loaded whole from storage in this
+  // call (and kept in memory); nullptr while it does not exist or storage
+  // failed. For the synchronous API; jobs use acquire().
   Node* find(std::string_view soul) { return find(detail::SoulKey(soul)); }
   Node* find(const detail::SoulKey& soul) {
-    auto it = nodes.find(soul);
-    if (it == nodes.end()) return load(soul);
-    it->second.last_use = ++use_clock;
-    return &it->second.node;
+    Node* node = cached(soul);
+    return node != nullptr ? node : load(soul);
   }
+
+  // For jobs: the node `soul` when in memory, or loaded in this call when
+  // it has fewer than Options::load_fields_per_turn fields. A larger node is
+  // loaded by a LoadJob over the next turns: nullptr with `*loading` set
+  // until then. nullptr with `*loading` clear: the soul does not exist (or
+  // storage failed).
+  Node* acquire(const detail::SoulKey& soul, bool* loading);
+
+  // Keeps a node loaded from storage in memory.
+  Node* keep(std::string_view soul, Node node);
 
   // A read job walks this node: it stays in memory until unpinned.
   void pin(std::string_view soul, int delta);
@@ -156,6 +178,15 @@ class GraphStore::Impl {
   std::unordered_map<std::string, CachedNode, detail::SoulHash,
                      detail::SoulEqual>
       nodes;
+  // Nodes being loaded a chunk a turn (see acquire()), with the last key
+  // loaded so far; not in `nodes` until complete.
+  struct PendingLoad {
+    Node node;
+    std::string after;
+  };
+  std::unordered_map<std::string, PendingLoad, detail::SoulHash,
+                     detail::SoulEqual>
+      loading;
   // With a cache budget: approximate bytes of the nodes in memory (exact
   // after each eviction pass, estimated per field in between).
   std::size_t cached_bytes = 0;
@@ -188,8 +219,14 @@ class GraphStore::Impl {
   std::uint64_t keys_copied = 0;
 
  private:
-  Status enqueue(std::unique_ptr<detail::Job> job);
+  void enqueue(std::unique_ptr<detail::Job> job);
   void run_job_turn();
+  Node* cached(const detail::SoulKey& soul) {
+    auto it = nodes.find(soul);
+    if (it == nodes.end()) return nullptr;
+    it->second.last_use = ++use_clock;
+    return &it->second.node;
+  }
   Node* load(const detail::SoulKey& soul);
   void evict_cold_nodes();
   void restore_parked();
@@ -207,9 +244,10 @@ void GraphStore::Impl::call(const F& callback, Args&&... args) {
                        std::forward<Args>(args)...);
 }
 
-inline Node* detail::NodeRef::get(GraphStore::Impl& store) {
+inline Node* detail::NodeRef::get(GraphStore::Impl& store, bool* loading) {
+  *loading = false;
   if (node_ == nullptr || epoch_ != store.node_epoch) {
-    set(store.find(key_), store.node_epoch);
+    set(store.acquire(key_, loading), store.node_epoch);
   }
   return node_;
 }

@@ -59,8 +59,9 @@ class Statement {
   }
   sqlite3_stmt* get() const { return stmt_; }
   void bind(int i, std::string_view text) {
-    sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()),
-                      SQLITE_STATIC);
+    // A null pointer would bind SQL NULL, not the empty string.
+    sqlite3_bind_text(stmt_, i, text.data() == nullptr ? "" : text.data(),
+                      static_cast<int>(text.size()), SQLITE_STATIC);
   }
   void bind(int i, double number) { sqlite3_bind_double(stmt_, i, number); }
   void bind_int(int i, std::int64_t n) { sqlite3_bind_int64(stmt_, i, n); }
@@ -139,7 +140,8 @@ class SqliteStorage::Impl {
   }
 
   Status open(const SqliteOptions& options);
-  Status load_node(std::string_view soul, Node& node);
+  Status load_fields(std::string_view soul, std::string_view after,
+                     std::size_t limit, Node& node);
   Status load_field(std::string_view soul, std::string_view key,
                     std::optional<Field>& field);
   Status load_parked(const ParkedFn& fn);
@@ -148,7 +150,7 @@ class SqliteStorage::Impl {
 
  private:
   struct Statements {
-    Statement load_node, load_field, scan, load_parked, upsert, park, unpark;
+    Statement load_fields, load_field, scan, load_parked, upsert, park, unpark;
   };
 
   // The status for SQLite result `rc`, naming the file and `what` failed.
@@ -262,8 +264,9 @@ Status SqliteStorage::Impl::prepare() {
   statements_ = std::make_unique<Statements>();
   Statements& s = *statements_;
   const std::pair<Statement*, const char*> all[] = {
-      {&s.load_node,
-       "SELECT key, kind, value, state FROM fields WHERE soul = ?1"},
+      {&s.load_fields,
+       "SELECT key, kind, value, state FROM fields WHERE soul = ?1 AND "
+       "key > ?2 ORDER BY key LIMIT ?3"},
       {&s.load_field,
        "SELECT key, kind, value, state FROM fields WHERE soul = ?1 AND "
        "key = ?2"},
@@ -358,11 +361,14 @@ Status SqliteStorage::Impl::read_field(sqlite3_stmt* stmt, int first,
   return Status::ok();
 }
 
-Status SqliteStorage::Impl::load_node(std::string_view soul, Node& node) {
-  node = Node();
-  Statement& q = statements_->load_node;
+Status SqliteStorage::Impl::load_fields(std::string_view soul,
+                                        std::string_view after,
+                                        std::size_t limit, Node& node) {
+  Statement& q = statements_->load_fields;
   Use use(q);
   q.bind(1, soul);
+  q.bind(2, after);
+  q.bind_int(3, limit == 0 ? -1 : static_cast<std::int64_t>(limit));
   int rc;
   Field field;
   while ((rc = q.step()) == SQLITE_ROW) {
@@ -487,8 +493,9 @@ Status SqliteStorage::open(const std::string& path,
   return Status::ok();
 }
 
-Status SqliteStorage::load_node(std::string_view soul, Node& node) {
-  return impl_->load_node(soul, node);
+Status SqliteStorage::load_fields(std::string_view soul, std::string_view after,
+                                  std::size_t limit, Node& node) {
+  return impl_->load_fields(soul, after, limit, node);
 }
 Status SqliteStorage::load_field(std::string_view soul, std::string_view key,
                                  std::optional<Field>& field) {

@@ -118,20 +118,28 @@ void WireProtocol::answer_get(const Message& message, const Send& reply) {
     }
   };
   if (get.key) {
-    const Node* node = store_->get(get.soul);
-    const auto slot = node ? node->find(*get.key) : std::nullopt;
-    if (!slot) return not_found();
-    const std::size_t found[] = {*slot};
-    reply(put_reply(ids_->next(), message.id, get.soul, *node, found, ""));
+    // One field: with storage, read alone, not with its whole node.
+    std::optional<Entry> entry = store_->get(get.soul, *get.key);
+    if (!entry) return not_found();
+    Node node;
+    node.set(*get.key, std::move(entry->value), entry->state);
+    const std::size_t found[] = {0};
+    reply(put_reply(ids_->next(), message.id, get.soul, node, found, ""));
     return;
   }
-  // Each chunk names the id of the next one in "%".
-  ChunkCallback on_chunk = [reply, ids = ids_, to = message.id,
-                            id = ids_->next()](const Chunk& chunk) mutable {
-    std::string next = chunk.last ? std::string() : ids->next();
-    reply(put_reply(id, to, chunk.soul, chunk.node, chunk.slots, next));
-    id = std::move(next);
-  };
+  // Each chunk names the id of the next one in "%". A read whose node had to
+  // be loaded first may find nothing: one empty chunk then says so.
+  ChunkCallback on_chunk =
+      [reply, ids = ids_, to = message.id, id = ids_->next(),
+       say_empty = options_.reply_not_found](const Chunk& chunk) mutable {
+        if (chunk.slots.empty()) {
+          if (say_empty) reply(empty_reply(ids->next(), to));
+          return;
+        }
+        std::string next = chunk.last ? std::string() : ids->next();
+        reply(put_reply(id, to, chunk.soul, chunk.node, chunk.slots, next));
+        id = std::move(next);
+      };
   const Status status =
       get.lex ? store_->read(get.soul, *get.lex, get.byte_budget,
                              std::move(on_chunk), options_.fields_per_reply)

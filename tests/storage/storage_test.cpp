@@ -54,9 +54,14 @@ std::unique_ptr<SqliteStorage> open_db(const std::string& path,
 class RecordingStorage final : public Storage {
  public:
   explicit RecordingStorage(Storage& inner) : inner_(inner) {}
-  Status load_node(std::string_view soul, Node& node) override {
+  Status load_fields(std::string_view soul, std::string_view after,
+                     std::size_t limit, Node& node) override {
     ++loads;
-    return inner_.load_node(soul, node);
+    if (!fail_loads_with.is_ok()) return fail_loads_with;
+    const std::size_t before = node.size();
+    Status s = inner_.load_fields(soul, after, limit, node);
+    most_fields_loaded = std::max(most_fields_loaded, node.size() - before);
+    return s;
   }
   Status load_field(std::string_view soul, std::string_view key,
                     std::optional<Field>& field) override {
@@ -78,6 +83,8 @@ class RecordingStorage final : public Storage {
   Durability durability() const override { return durability_; }
 
   int loads = 0;
+  std::size_t most_fields_loaded = 0;  // by one load_fields() call
+  Status fail_loads_with;
   int field_loads = 0;
   int commits = 0;
   std::size_t committed_puts = 0;
@@ -587,6 +594,150 @@ TEST_CASE("a node that a chunked read walks is not evicted under it") {
   REQUIRE(keys.size() == 100);
   std::sort(keys.begin(), keys.end());
   CHECK(std::adjacent_find(keys.begin(), keys.end()) == keys.end());
+}
+
+TEST_CASE("load_fields resumes after a key, in byte order of keys") {
+  TempDir dir;
+  auto db = open_db(dir.file("graph.db"));
+  WriteBatch batch;
+  for (const char* key : {"b", "\xC3\xA9", "a", "z", "ab"}) {
+    batch.put("s", Field{key, Value(key), 1});
+  }
+  batch.put("t", Field{"other soul", Value(1.0), 1});
+  REQUIRE(db->commit(batch));
+  std::vector<std::string> keys;
+  Node node;
+  std::string after;
+  int calls = 0;
+  for (;;) {
+    const std::size_t before = node.size();
+    REQUIRE(db->load_fields("s", after, 2, node));
+    ++calls;
+    if (node.size() - before < 2) break;
+    after = node.key(node.size() - 1);
+  }
+  for (std::size_t i = 0; i < node.size(); ++i) keys.push_back(node.key(i));
+  CHECK(keys == std::vector<std::string>{"a", "ab", "b", "z", "\xC3\xA9"});
+  CHECK(calls == 3);
+  Node none;
+  REQUIRE(db->load_fields("absent", {}, 2, none));
+  CHECK(none.empty());
+}
+
+// A store reopened over a file holding one node of `n` fields ("big", each
+// at state 1000), loading `per_turn` fields a turn.
+struct BigNode {
+  BigNode(int n, std::size_t per_turn) : db(open_db(dir.file("graph.db"))) {
+    {
+      Peer writer(*db);
+      REQUIRE(writer.store.put(fields("big", n)));
+      writer.scheduler.run_until_idle();
+    }
+    Options options;
+    options.load_fields_per_turn = per_turn;
+    peer = std::make_unique<Peer>(recording, options);
+  }
+  TempDir dir;
+  std::unique_ptr<SqliteStorage> db;
+  RecordingStorage recording{*db};
+  std::unique_ptr<Peer> peer;
+};
+
+TEST_CASE("a node too large for one turn loads across turns; its jobs wait") {
+  BigNode big(1000, 64);
+  GraphStore& store = big.peer->store;
+  std::vector<std::string> events;
+  std::vector<std::string> keys;
+  REQUIRE(store.read("big", [&](const Chunk& c) {
+    if (keys.empty()) events.push_back("big");
+    for (std::size_t slot : c.slots) keys.push_back(c.node.key(slot));
+  }));
+  CHECK(store.node_count() == 0);  // not in memory until whole
+  // Queued behind it: a put to the same node, and one to another soul.
+  Done same;
+  REQUIRE(store.put(fields("big", 3, 500), same.callback()));
+  store.subscribe("small", [&](const Change&) { events.push_back("small"); });
+  REQUIRE(store.put(fields("small", 1)));
+  big.peer->scheduler.run_until_idle();
+
+  // No turn loaded more than its share, and the node came in ~1000/64 turns.
+  CHECK(big.recording.most_fields_loaded == 64);
+  CHECK(store.stats().load_turns == 1000 / 64);
+  CHECK(store.stats().node_loads == 1);
+  // The other soul's put went on while the node loaded.
+  CHECK(events == std::vector<std::string>{"small", "big"});
+  // The read saw the whole node once; the waiting put ran HAM against it.
+  REQUIRE(keys.size() == 1000);
+  std::sort(keys.begin(), keys.end());
+  CHECK(std::adjacent_find(keys.begin(), keys.end()) == keys.end());
+  CHECK(same.calls == 1);
+  CHECK(same.summary == PutSummary{0, 3, 0});
+  CHECK(store.get("big", "k999") == Entry{Value("v999"), 1000});
+}
+
+TEST_CASE("a LEX read of a node that loads across turns") {
+  BigNode big(300, 16);
+  GraphStore& store = big.peer->store;
+  KeyRange none;
+  none.prefix = "nope";
+  int empty_chunks = 0;
+  std::size_t other_slots = 0;
+  REQUIRE(store.read("big", none, 0, [&](const Chunk& c) {
+    CHECK(c.last);
+    if (c.slots.empty()) ++empty_chunks;
+    other_slots += c.slots.size();
+  }));
+  KeyRange k29;
+  k29.prefix = "k29";
+  std::vector<std::string> keys;
+  REQUIRE(store.read("big", k29, 0, [&](const Chunk& c) {
+    for (std::size_t slot : c.slots) keys.push_back(c.node.key(slot));
+  }));
+  big.peer->scheduler.run_until_idle();
+  // No key matches: one empty last chunk says so.
+  CHECK(empty_chunks == 1);
+  CHECK(other_slots == 0);
+  CHECK(keys == std::vector<std::string>{"k29", "k290", "k291", "k292", "k293",
+                                         "k294", "k295", "k296", "k297", "k298",
+                                         "k299"});
+  CHECK(store.stats().node_loads == 1);  // both reads waited on one load
+}
+
+TEST_CASE("get() of a node being loaded loads it whole and ends the load") {
+  BigNode big(500, 32);
+  GraphStore& store = big.peer->store;
+  std::size_t read = 0;
+  REQUIRE(store.read("big", [&](const Chunk& c) { read += c.slots.size(); }));
+  big.peer->scheduler.poll(3);  // the load is under way
+  const Node* node = store.get("big");
+  REQUIRE(node != nullptr);
+  CHECK(node->size() == 500);
+  big.peer->scheduler.run_until_idle();
+  CHECK(read == 500);
+  CHECK(store.stats().node_loads == 1);
+  CHECK(store.stats().load_turns < 500 / 32);
+}
+
+TEST_CASE("a load that fails across turns fails its reads and puts") {
+  BigNode big(200, 16);
+  GraphStore& store = big.peer->store;
+  int chunks = 0;
+  std::size_t slots = 0;
+  REQUIRE(store.read("big", [&](const Chunk& c) {
+    ++chunks;
+    slots += c.slots.size();
+    CHECK(c.last);
+  }));
+  Done put;
+  REQUIRE(store.put(fields("big", 1, 2000), put.callback()));
+  big.recording.fail_loads_with = Status::io_error("disk gone");
+  big.peer->scheduler.run_until_idle();
+  CHECK(chunks == 1);  // one empty last chunk
+  CHECK(slots == 0);
+  CHECK(put.calls == 1);
+  CHECK(put.status.code() == Status::Code::kIOError);
+  CHECK(store.storage_status().message() == "disk gone");
+  CHECK(store.node_count() == 0);
 }
 
 }  // namespace
