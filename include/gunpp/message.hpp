@@ -87,6 +87,14 @@ struct DecodedFrame {
 Result<DecodedFrame> decode_frame(std::string_view text,
                                   const WireLimits& limits = {});
 
+namespace detail {
+// The same decoding on nlohmann_json, slower: decode_frame() parses with
+// simdjson and hands this decoder the frames simdjson refuses. Exposed for
+// the tests and the fuzzer, which check that both agree.
+Result<DecodedFrame> decode_frame_reference(std::string_view text,
+                                            const WireLimits& limits = {});
+}  // namespace detail
+
 // The JSON text of each element of a frame that decode_frame() accepted:
 // the elements of an array frame, or the object of an object frame, as views
 // into `text`, so that a relay can pass a message on byte for byte

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <string_view>
 
 #include "fuzz/wire_protocol_property.hpp"
 #include "gunpp/message.hpp"
@@ -13,15 +14,23 @@
 namespace gunpp {
 namespace {
 
-// The decoder built on nlohmann_json's SAX interface.
-struct NlohmannDecoder {
+// decode_frame(): simdjson, with the reference decoder for what it refuses.
+struct SimdjsonDecoder {
   static Result<DecodedFrame> decode(std::string_view text,
                                      const WireLimits& limits = {}) {
     return decode_frame(text, limits);
   }
 };
 
-#define GUNPP_DECODERS NlohmannDecoder
+// The reference decoder, on nlohmann_json's SAX interface.
+struct ReferenceDecoder {
+  static Result<DecodedFrame> decode(std::string_view text,
+                                     const WireLimits& limits = {}) {
+    return detail::decode_frame_reference(text, limits);
+  }
+};
+
+#define GUNPP_DECODERS SimdjsonDecoder, ReferenceDecoder
 
 // Decodes a frame holding one message.
 template <typename Decoder>
@@ -422,6 +431,40 @@ TEST_CASE("every input the fuzzer found crashing keeps the fuzz property",
     ++inputs;
   }
   CHECK(inputs >= 2);
+}
+
+TEST_CASE("both decoders agree on every input of the fuzz corpora",
+          "[wire][differential]") {
+  // Wire frames, the mesh's frames and the agent's JSON lines: all bytes
+  // that reached a decoder. Lines are tried one by one as well.
+  std::size_t inputs = 0;
+  std::size_t simdjson_accepted = 0;
+  const auto check = [&](std::string_view text) {
+    const auto fast = decode_frame(text);
+    CHECK(testing::describe_decoded(fast) ==
+          testing::describe_decoded(detail::decode_frame_reference(text)));
+    if (fast) ++simdjson_accepted;
+    ++inputs;
+  };
+  for (const char* corpus : {"wire_protocol", "mesh", "agent"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(
+             std::filesystem::path(GUNPP_FUZZ_CORPUS_DIR) / corpus)) {
+      std::ifstream in(entry.path(), std::ios::binary);
+      const std::string text{std::istreambuf_iterator<char>(in),
+                             std::istreambuf_iterator<char>()};
+      INFO(entry.path());
+      check(text);
+      std::size_t start = 0;
+      while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        check(std::string_view(text).substr(start, end - start));
+        start = end + 1;
+      }
+    }
+  }
+  CHECK(inputs > 2000);
+  CHECK(simdjson_accepted > 500);
 }
 
 }  // namespace

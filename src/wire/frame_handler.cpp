@@ -1,0 +1,401 @@
+#include "frame_handler.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+#include "gunpp/detail/error_text.hpp"
+
+namespace gunpp::detail {
+
+namespace {
+
+constexpr double kNotANumber = std::numeric_limits<double>::quiet_NaN();
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+bool truthy(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kNull:
+      return false;
+    case Value::Kind::kBool:
+      return v.as_bool();
+    case Value::Kind::kNumber:
+      return v.as_number() != 0;
+    case Value::Kind::kString:
+      return !v.as_string().empty();
+    case Value::Kind::kLink:
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+FrameHandler::FrameHandler(const WireLimits& limits,
+                           std::vector<std::size_t> overflows)
+    : limits_(limits), overflows_(std::move(overflows)) {}
+
+// Keeps the first error of the current message.
+void FrameHandler::record(Status status) {
+  if (message_ == nullptr || status.is_ok() || !message_->error.is_ok()) {
+    return;
+  }
+  message_->error = std::move(status);
+}
+void FrameHandler::fail(std::string_view reason) {
+  record(invalid_graph(reason));
+}
+
+bool FrameHandler::begin_message() {
+  if (frame_.messages.size() >= limits_.max_messages_per_frame) {
+    limit_error_ = detail::too_many_messages(limits_.max_messages_per_frame);
+    return false;
+  }
+  message_ = &frame_.messages.emplace_back();
+  message_->element = element_;
+  return true;
+}
+
+// An element of the top-level array starts.
+void FrameHandler::next_element() {
+  if (!stack_.empty() && stack_.back() == Ctx::kFrame) ++elements_seen_;
+  element_ = elements_seen_ - 1;
+}
+
+bool FrameHandler::number(double n) {
+  const bool overflowed = next_overflow_ < overflows_.size() &&
+                          overflows_[next_overflow_] == numbers_seen_;
+  ++numbers_seen_;
+  if (!overflowed) return scalar(Value(n));
+  ++next_overflow_;
+  return overflowed_number();
+}
+
+// A number out of double range: a skipped element of an array frame, or
+// an error that fails its whole message.
+bool FrameHandler::overflowed_number() {
+  if (stack_.empty()) return true;  // a bare scalar frame; rejected later
+  if (stack_.back() == Ctx::kFrame) {
+    next_element();
+    ++frame_.skipped;
+    return true;
+  }
+  if (message_ == nullptr) return true;  // inside a skipped frame element
+  if (stack_.back() == Ctx::kStates) {
+    record(put_.bad_state(key_));
+  } else if (stack_.back() == Ctx::kNode) {
+    record(put_.bad_field(key_, "number out of range"));
+  }
+  fail("number out of range");
+  message_overflowed_ = true;
+  return true;
+}
+
+bool FrameHandler::scalar(Value v) {
+  if (stack_.empty()) return true;  // a bare scalar frame; rejected later
+  switch (stack_.back()) {
+    case Ctx::kFrame:
+      next_element();
+      return frame_element(std::move(v));
+    case Ctx::kMessage:
+      message_member(std::move(v));
+      break;
+    case Ctx::kPut:
+      record(put_.non_node(key_, truthy(v)));
+      break;
+    case Ctx::kNode:
+      if (key_ == "_") {
+        record(put_.meta_not_object());
+      } else {
+        put_.field(std::move(key_), std::move(v));
+      }
+      break;
+    case Ctx::kMeta:
+      if (key_ == "#" && v.is_string()) put_.meta_soul(v.as_string());
+      if (key_ == ">") record(put_.states_not_object());
+      break;
+    case Ctx::kStates:
+      put_.state(std::move(key_), v.is_number() ? v.as_number() : kNotANumber);
+      break;
+    case Ctx::kLink:
+      ++link_.members;
+      if (key_ == "#" && v.is_string() && !v.as_string().empty()) {
+        link_.soul = v.as_string();
+      } else {
+        link_.bad = true;
+      }
+      break;
+    case Ctx::kGet:
+      if (key_ == "#" && v.is_string()) get_->soul = v.as_string();
+      if (key_ == ".") {
+        // A later "." replaces an earlier one, as in JSON.parse.
+        get_->key.reset();
+        get_->lex.reset();
+        if (v.is_string() && !v.as_string().empty()) {
+          get_->key = v.as_string();
+        }
+      }
+      if (key_ == "%") {
+        get_->byte_budget =
+            v.is_number() && v.as_number() >= 1
+                ? static_cast<std::size_t>(std::min(v.as_number(), 1e15))
+                : 0;
+      }
+      break;
+    case Ctx::kLex:
+      if (v.is_string()) lex_member(v.as_string());
+      break;
+    case Ctx::kSkip:
+      break;
+  }
+  return true;
+}
+
+// A scalar element of an array frame: a string holding a message is
+// decoded as one (GUN.js does the same); anything else is skipped. The
+// nested text is an object, whose strings are never decoded again, so
+// this recurses at most once.
+bool FrameHandler::frame_element(Value v) {
+  if (v.is_string() && !v.as_string().empty() && v.as_string()[0] == '{') {
+    auto nested = decode_frame(v.as_string(), limits_);
+    if (nested && nested->messages.size() == 1) {
+      if (!begin_message()) return false;
+      *message_ = std::move(nested->messages[0]);
+      message_->element = element_;
+      message_->in_string = true;
+      message_ = nullptr;
+      return true;
+    }
+  }
+  ++frame_.skipped;
+  return true;
+}
+
+void FrameHandler::message_member(Value v) {
+  if (key_ == "#" && v.is_string()) message().id = v.as_string();
+  if (key_ == "@" && v.is_string()) message().reply_to = v.as_string();
+  if (key_ == "err" && v.is_string()) message().err = v.as_string();
+  if (key_ == "dam" && v.is_string()) message().dam = v.as_string();
+  if (key_ == "pid" && v.is_string()) message().pid = v.as_string();
+  if (key_ == "><" && v.is_string()) message().via = v.as_string();
+  if (key_ == "##" && v.is_number()) message().hash = v.as_number();
+  if (key_ == "ok") message().ok = truthy(v);
+  if (key_ == "put" && truthy(v)) {
+    message().has_put = true;
+    fail("put is not a graph");
+  }
+}
+
+bool FrameHandler::open(bool is_object) {
+  if (stack_.empty()) {
+    if (is_object) {
+      stack_.push_back(Ctx::kMessage);
+      return begin_message();
+    }
+    stack_.push_back(Ctx::kFrame);
+    return true;
+  }
+  Ctx next = Ctx::kSkip;
+  switch (stack_.back()) {
+    case Ctx::kFrame:
+      next_element();
+      if (is_object) {
+        next = Ctx::kMessage;
+        if (!begin_message()) return false;
+      } else {
+        ++frame_.skipped;
+      }
+      break;
+    case Ctx::kMessage:
+      if (key_ == "put") {
+        message().has_put = true;
+        if (is_object) {
+          next = Ctx::kPut;
+          put_ = GraphBuilder();
+        } else {
+          fail("put is not a graph");
+        }
+      } else if (key_ == "get" && is_object) {
+        next = Ctx::kGet;
+        get_ = &message().get.emplace();
+      } else if (key_ == "ok") {
+        message().ok = true;  // objects and arrays are truthy
+      }
+      break;
+    case Ctx::kPut:
+      if (is_object) {
+        next = Ctx::kNode;
+        put_.begin_node(key_);
+      } else {
+        record(put_.non_node(key_, /*truthy=*/true));
+      }
+      break;
+    case Ctx::kNode:
+      if (key_ == "_") {
+        if (is_object) {
+          next = Ctx::kMeta;
+          put_.begin_meta();
+        } else {
+          record(put_.meta_not_object());
+        }
+      } else if (is_object) {
+        next = Ctx::kLink;
+        link_ = LinkBuild{key_, {}, 0, false};
+      } else {
+        record(put_.bad_field(key_, "array"));
+      }
+      break;
+    case Ctx::kMeta:
+      if (key_ == ">") {
+        if (is_object) {
+          next = Ctx::kStates;
+          put_.begin_states();
+        } else {
+          record(put_.states_not_object());
+        }
+      }
+      break;
+    case Ctx::kStates:
+      put_.state(std::move(key_), kNotANumber);
+      break;
+    case Ctx::kLink:
+      ++link_.members;
+      link_.bad = true;
+      break;
+    case Ctx::kGet:
+      if (key_ == ".") {
+        get_->key.reset();
+        get_->lex.emplace();
+        next = Ctx::kLex;
+      }
+      break;
+    case Ctx::kLex:
+    case Ctx::kSkip:
+      break;
+  }
+  stack_.push_back(next);
+  return true;
+}
+
+bool FrameHandler::close() {
+  const Ctx done = stack_.back();
+  stack_.pop_back();
+  switch (done) {
+    case Ctx::kLink:
+      if (!link_.bad && link_.members == 1) {
+        put_.field(std::move(link_.key), Value(Link(std::move(link_.soul))));
+      } else {
+        record(put_.bad_field(link_.key, "object"));
+      }
+      break;
+    case Ctx::kNode:
+      record(put_.end_node());
+      break;
+    case Ctx::kPut:
+      finish_put();
+      break;
+    case Ctx::kMessage:
+      if (message_overflowed_) {
+        fail("number out of range");
+        message().put.reset();
+        message_overflowed_ = false;
+      }
+      message_ = nullptr;
+      break;
+    default:
+      break;
+  }
+  return true;
+}
+
+// One string member of a LEX object; other members are ignored.
+void FrameHandler::lex_member(const std::string& text) {
+  KeyRange& lex = *get_->lex;
+  if (key_ == "=") lex.exact = text;
+  if (key_ == "*") lex.prefix = text;
+  if (key_ == ">") lex.from = text;
+  if (key_ == "<") lex.to = text;
+}
+
+void FrameHandler::finish_put() {
+  if (put_.single_field_form()) {
+    // GUN's internal single-field form: ignored, as GUN.js ignores it.
+    message().error = Status();
+    message().has_put = false;
+    return;
+  }
+  Graph graph = put_.take_graph();
+  if (message().error.is_ok()) message().put = std::move(graph);
+}
+
+std::string_view trim_json_space(std::string_view text) {
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+Status check_frame_text(std::string_view text, const WireLimits& limits,
+                        std::string_view* trimmed) {
+  if (text.size() > limits.max_frame_bytes) {
+    return Status::resource_exhausted(
+        "frame of " + std::to_string(text.size()) + " bytes is larger than " +
+        std::to_string(limits.max_frame_bytes));
+  }
+  *trimmed = trim_json_space(text);
+  if (trimmed->empty() ||
+      (trimmed->front() != '{' && trimmed->front() != '[')) {
+    return Status::invalid_argument(
+        "frame is neither a JSON object nor a JSON array");
+  }
+  return Status::ok();
+}
+
+Status not_json() {
+  return Status::invalid_argument("frame is not valid JSON");
+}
+
+}  // namespace gunpp::detail
+
+namespace gunpp {
+
+std::vector<std::string_view> frame_elements(std::string_view text) {
+  text = detail::trim_json_space(text);
+  std::vector<std::string_view> elements;
+  if (text.empty()) return elements;
+  if (text.front() != '[') {
+    elements.push_back(text);
+    return elements;
+  }
+  // The text is valid JSON: track strings and depth, and cut at the commas
+  // and the closing bracket of the top level.
+  int depth = 0;
+  bool in_string = false;
+  std::size_t start = 1;
+  for (std::size_t i = 1; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    } else if (depth == 0 && (c == ',' || c == ']')) {
+      const std::string_view element =
+          detail::trim_json_space(text.substr(start, i - start));
+      if (!element.empty()) elements.push_back(element);
+      start = i + 1;
+    }
+  }
+  return elements;
+}
+
+}  // namespace gunpp

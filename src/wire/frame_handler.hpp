@@ -1,0 +1,114 @@
+// FrameHandler: decodes a GUN wire frame from a stream of JSON events, in
+// document order (start and end of objects and arrays, member keys,
+// scalars). Parser-free: each JSON parser's decoder walks its own reading of
+// the text and calls these events (decode_simdjson.cpp, decode_nlohmann.cpp);
+// GUN's graph rules live in GraphBuilder. Internal to the wire layer.
+#ifndef GUNPP_SRC_WIRE_FRAME_HANDLER_HPP_
+#define GUNPP_SRC_WIRE_FRAME_HANDLER_HPP_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gunpp/graph_builder.hpp"
+#include "gunpp/message.hpp"
+
+namespace gunpp::detail {
+
+class FrameHandler {
+ public:
+  // `overflows`: the ordinals, among all number events, of numbers that
+  // stand for values out of double range (1e999, which JSON.parse reads as
+  // Infinity); each fails its message instead of being a value.
+  FrameHandler(const WireLimits& limits, std::vector<std::size_t> overflows);
+
+  // The events. Each returns false to stop the parse: the frame has more
+  // messages than the limits allow (limit_error()).
+  bool null() { return scalar(Value()); }
+  bool boolean(bool b) { return scalar(Value(b)); }
+  bool number(double n);
+  bool string(std::string& s) { return scalar(Value(std::move(s))); }
+  bool key(std::string& k) {
+    key_ = std::move(k);
+    return true;
+  }
+  bool start_object() { return open(/*is_object=*/true); }
+  bool start_array() { return open(/*is_object=*/false); }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+
+  DecodedFrame& frame() { return frame_; }
+  const Status& limit_error() const { return limit_error_; }
+
+ private:
+  // Where the handler is: what the innermost open object or array means.
+  enum class Ctx : std::uint8_t {
+    kFrame,    // the top-level array of messages
+    kMessage,  // a message object
+    kPut,      // the graph under "put"
+    kNode,     // a node: "_" and fields
+    kMeta,     // the node's "_"
+    kStates,   // the meta's ">"
+    kLink,     // an object as a field value: must be {"#": soul}
+    kGet,      // the object under "get"
+    kLex,      // the get's "." when an object: a LEX query
+    kSkip,     // anything else, ignored to its end
+  };
+
+  // The object under a field, while deciding whether it is a link.
+  struct LinkBuild {
+    std::string key;
+    std::string soul;
+    int members = 0;
+    bool bad = false;
+  };
+
+  Message& message() { return *message_; }
+  void record(Status status);
+  void fail(std::string_view reason);
+  bool begin_message();
+  void next_element();
+  bool overflowed_number();
+  bool scalar(Value v);
+  bool frame_element(Value v);
+  void message_member(Value v);
+  bool open(bool is_object);
+  bool close();
+  void lex_member(const std::string& text);
+  void finish_put();
+
+  const WireLimits& limits_;
+  DecodedFrame frame_;
+  std::vector<Ctx> stack_;
+  std::string key_;
+  Message* message_ = nullptr;
+  GetRequest* get_ = nullptr;
+  GraphBuilder put_;
+  LinkBuild link_;
+  bool message_overflowed_ = false;
+  Status limit_error_;
+  const std::vector<std::size_t> overflows_;
+  std::size_t next_overflow_ = 0;
+  std::size_t numbers_seen_ = 0;
+  std::size_t elements_seen_ = 0;  // of the top-level array
+  std::size_t element_ = 0;        // the current one
+};
+
+// Leading and trailing JSON whitespace removed.
+std::string_view trim_json_space(std::string_view text);
+
+// The checks every decoder makes before parsing: ResourceExhausted when
+// `text` is longer than max_frame_bytes, InvalidArgument when, trimmed, it
+// does not start as an object or an array. `*trimmed` is the text without
+// its surrounding whitespace.
+Status check_frame_text(std::string_view text, const WireLimits& limits,
+                        std::string_view* trimmed);
+
+// The error of a frame that is not JSON.
+Status not_json();
+
+}  // namespace gunpp::detail
+
+#endif  // GUNPP_SRC_WIRE_FRAME_HANDLER_HPP_
