@@ -2,6 +2,7 @@
 // scales. Names and arguments are stable so results compare across versions;
 // see docs/benchmarks.md for results and how to read them.
 #include <benchmark/benchmark.h>
+#include <simdjson.h>
 #include <stdlib.h>
 
 #include <algorithm>
@@ -236,6 +237,78 @@ void BM_WireIngest(benchmark::State& state) {
                           static_cast<std::int64_t>(text.size()));
 }
 BENCHMARK(BM_WireIngest)
+    ->Arg(1000)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond);
+
+// Decoding alone, each decoder: decode_frame() (simdjson) and the reference
+// decoder (nlohmann_json's SAX interface), on the message BM_WireIngest
+// applies.
+template <auto Decode>
+void BM_Decode(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const std::string text = put_message(n);
+  for (auto _ : state) {
+    auto frame = Decode(text, gunpp::WireLimits{});
+    if (!frame || frame->messages.at(0).put->field_count() != n) {
+      state.SkipWithError("decode failed");
+    }
+    benchmark::DoNotOptimize(frame);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+  state.SetBytesProcessed(state.iterations() *
+                          static_cast<std::int64_t>(text.size()));
+}
+BENCHMARK(BM_Decode<gunpp::decode_frame>)
+    ->Name("BM_DecodeFrame")
+    ->Arg(1000)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Decode<gunpp::detail::decode_frame_reference>)
+    ->Name("BM_DecodeFrameReference")
+    ->Arg(1000)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond);
+
+// The physical floor of decoding: simdjson parses the same bytes and every
+// field's key, value and state is touched (strings by length), into nothing.
+void BM_DecodeFloor(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const std::string text = put_message(n);
+  simdjson::dom::parser parser;
+  for (auto _ : state) {
+    simdjson::dom::element root;
+    if (parser.parse(text).get(root) != simdjson::SUCCESS) {
+      state.SkipWithError("parse failed");
+      break;
+    }
+    std::size_t touched = 0;
+    double sum = 0;
+    const simdjson::dom::object node = root["put"]["node"];
+    const simdjson::dom::object states = node["_"][">"];
+    for (auto [key, value] : states) {
+      touched += key.size();
+      sum += value.get_double().value_unsafe();
+    }
+    for (auto [key, value] : node) {
+      touched += key.size();
+      if (value.is_string()) {
+        touched += value.get_string().value_unsafe().size();
+      } else if (value.is_number()) {
+        sum += value.get_double().value_unsafe();
+      }
+    }
+    benchmark::DoNotOptimize(touched);
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+  state.SetBytesProcessed(state.iterations() *
+                          static_cast<std::int64_t>(text.size()));
+}
+BENCHMARK(BM_DecodeFloor)
     ->Arg(1000)
     ->Arg(100000)
     ->Arg(1000000)

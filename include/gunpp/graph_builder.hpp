@@ -55,8 +55,9 @@ class GraphBuilder {
   Status non_node(std::string_view soul, bool truthy);
 
   // A member of "put" whose value is an object: the node `soul` starts. Its
-  // members follow, then end_node().
-  void begin_node(std::string soul);
+  // members follow, then end_node(). `members`, when the decoder knows it,
+  // is the object's member count: room for that many fields is made at once.
+  void begin_node(std::string soul, std::size_t members = 0);
 
   // The node's "_" is not an object ("no meta").
   Status meta_not_object();
@@ -66,8 +67,9 @@ class GraphBuilder {
   void meta_soul(std::string soul);
   // "_".">" is not an object ("no state").
   Status states_not_object();
-  // "_".">" is an object; its members follow as state() calls.
-  void begin_states();
+  // "_".">" is an object; its members follow as state() calls. `members`
+  // as in begin_node().
+  void begin_states(std::size_t members = 0);
   // One member of "_".">". Pass NaN for a value that is not a number: the
   // field it belongs to is then refused at end_node().
   void state(std::string key, double state);
@@ -97,6 +99,7 @@ class GraphBuilder {
   Status fail_node(std::string_view reason) const;
   Status fail_field(std::string_view key, std::string_view reason) const;
   Status join_states();
+  void drop_duplicates();
 
   Graph graph_;
   bool failed_ = false;  // an error was returned: build no more nodes
@@ -106,8 +109,15 @@ class GraphBuilder {
   // The node being built: fields and states arrive in any order and are
   // joined at end_node().
   std::string soul_;
+  // Fields are appended as they arrive; a duplicate key is found in batches
+  // (drop_duplicates), whose index probes are prefetched together so that
+  // their cache misses overlap. The first of a key keeps its place and takes
+  // the last one's value; the later ones are left with an empty key (no
+  // field has one) and removed at end_node().
   std::vector<Field> fields_;
   detail::SlotIndex field_index_;
+  std::size_t indexed_ = 0;     // fields_[0, indexed_) are in field_index_
+  std::size_t duplicates_ = 0;  // fields left with an empty key
   // In arrival order, duplicates included; indexed only when they do not
   // line up with the fields (GUN writes them in field order).
   std::vector<std::string> state_keys_;

@@ -17,9 +17,12 @@ namespace {
 
 namespace dom = simdjson::dom;
 
-// A parser keeps the memory of the largest document it has parsed; past
-// this, it is freed after the frame.
+// A parser keeps the memory of the largest document it has parsed (about
+// three times its size). Past kKeepParserBytes, that memory is kept while
+// large frames keep coming (a bulk import reuses it, warm) and freed after
+// kSmallFramesToShrink frames in a row that needed under a quarter of it.
 constexpr std::size_t kKeepParserBytes = 4 * 1024 * 1024;
+constexpr int kSmallFramesToShrink = 64;
 
 bool scalar(detail::FrameHandler& handler, dom::element e) {
   switch (e.type()) {
@@ -59,7 +62,7 @@ bool walk(detail::FrameHandler& handler, dom::element root) {
     if (e.type() == dom::element_type::OBJECT) {
       const dom::object object = e.get_object().value_unsafe();
       stack.push_back(Open{true, {}, {}, object.begin(), object.end()});
-      return handler.start_object();
+      return handler.start_object(object.size());
     }
     return scalar(handler, e);
   };
@@ -96,16 +99,22 @@ bool walk(detail::FrameHandler& handler, dom::element root) {
 // that decode gets a parser of its own.
 class ParserLease {
  public:
-  ParserLease() : shared_(!state().busy) {
+  explicit ParserLease(std::size_t frame_bytes)
+      : frame_bytes_(frame_bytes), shared_(!state().busy) {
     if (shared_) state().busy = true;
   }
   ParserLease(const ParserLease&) = delete;
   ParserLease& operator=(const ParserLease&) = delete;
   ~ParserLease() {
     if (!shared_) return;
-    state().busy = false;
-    if (state().parser.capacity() > kKeepParserBytes) {
-      state().parser = dom::parser();
+    State& s = state();
+    s.busy = false;
+    if (s.parser.capacity() <= kKeepParserBytes ||
+        4 * frame_bytes_ >= s.parser.capacity()) {
+      s.small_frames = 0;
+    } else if (++s.small_frames >= kSmallFramesToShrink) {
+      s.parser = dom::parser();
+      s.small_frames = 0;
     }
   }
   dom::parser& get() { return shared_ ? state().parser : own_; }
@@ -114,11 +123,13 @@ class ParserLease {
   struct State {
     dom::parser parser;
     bool busy = false;
+    int small_frames = 0;  // in a row, while the parser is large
   };
   static State& state() {
     thread_local State s;
     return s;
   }
+  std::size_t frame_bytes_;
   bool shared_;
   dom::parser own_{0};
 };
@@ -128,7 +139,7 @@ class ParserLease {
 Result<DecodedFrame> decode_frame(std::string_view text,
                                   const WireLimits& limits) {
   if (Status s = detail::check_frame_text(text, limits, &text); !s) return s;
-  ParserLease lease;
+  ParserLease lease(text.size());
   dom::element root;
   if (lease.get().parse(text.data(), text.size()).get(root) !=
       simdjson::SUCCESS) {

@@ -189,7 +189,7 @@ void FrameHandler::message_member(Value v) {
   }
 }
 
-bool FrameHandler::open(bool is_object) {
+bool FrameHandler::open(bool is_object, std::size_t members) {
   if (stack_.empty()) {
     if (is_object) {
       stack_.push_back(Ctx::kMessage);
@@ -228,7 +228,7 @@ bool FrameHandler::open(bool is_object) {
     case Ctx::kPut:
       if (is_object) {
         next = Ctx::kNode;
-        put_.begin_node(key_);
+        put_.begin_node(key_, members);
       } else {
         record(put_.non_node(key_, /*truthy=*/true));
       }
@@ -252,7 +252,7 @@ bool FrameHandler::open(bool is_object) {
       if (key_ == ">") {
         if (is_object) {
           next = Ctx::kStates;
-          put_.begin_states();
+          put_.begin_states(members);
         } else {
           record(put_.states_not_object());
         }

@@ -34,8 +34,11 @@ class FrameHandler {
     key_ = std::move(k);
     return true;
   }
-  bool start_object() { return open(/*is_object=*/true); }
-  bool start_array() { return open(/*is_object=*/false); }
+  // `members`: the object's member count when the parser knows it, else 0.
+  bool start_object(std::size_t members = 0) {
+    return open(/*is_object=*/true, members);
+  }
+  bool start_array() { return open(/*is_object=*/false, 0); }
   bool end_object() { return close(); }
   bool end_array() { return close(); }
 
@@ -74,7 +77,7 @@ class FrameHandler {
   bool scalar(Value v);
   bool frame_element(Value v);
   void message_member(Value v);
-  bool open(bool is_object);
+  bool open(bool is_object, std::size_t members);
   bool close();
   void lex_member(const std::string& text);
   void finish_put();

@@ -11,6 +11,8 @@ namespace gunpp {
 
 namespace {
 constexpr double kNotANumber = std::numeric_limits<double>::quiet_NaN();
+// Fields whose index probes are prefetched together.
+constexpr std::size_t kProbeBatch = 16;
 }  // namespace
 
 void GraphBuilder::note_member(std::string_view name) {
@@ -35,11 +37,15 @@ Status GraphBuilder::non_node(std::string_view soul, bool truthy) {
                                (truthy ? "no meta" : "no node"));
 }
 
-void GraphBuilder::begin_node(std::string soul) {
+void GraphBuilder::begin_node(std::string soul, std::size_t members) {
   note_member(soul);
   soul_ = std::move(soul);
   fields_.clear();
   field_index_ = detail::SlotIndex();
+  indexed_ = 0;
+  duplicates_ = 0;
+  fields_.reserve(members);
+  field_index_.reserve(members);
   state_keys_.clear();
   states_.clear();
   has_meta_ = false;
@@ -61,7 +67,11 @@ Status GraphBuilder::states_not_object() {
   return fail_node("no state");
 }
 
-void GraphBuilder::begin_states() { has_state_map_ = true; }
+void GraphBuilder::begin_states(std::size_t members) {
+  has_state_map_ = true;
+  state_keys_.reserve(members);
+  states_.reserve(members);
+}
 
 void GraphBuilder::state(std::string key, double state) {
   state_keys_.push_back(std::move(key));
@@ -75,14 +85,26 @@ Status GraphBuilder::bad_state(std::string_view key) {
 
 void GraphBuilder::field(std::string key, Value value) {
   if (key.empty()) return;  // GUN.js skips the "" key without checks
-  const auto next = static_cast<std::uint32_t>(fields_.size());
-  const std::uint32_t slot = field_index_.find_or_insert(
-      key, next,
-      [this](std::uint32_t s) -> const std::string& { return fields_[s].key; });
-  if (slot == next) {
-    fields_.push_back(Field{std::move(key), std::move(value), kNotANumber});
-  } else {
-    fields_[slot].value = std::move(value);
+  fields_.push_back(Field{std::move(key), std::move(value), kNotANumber});
+  if (fields_.size() - indexed_ == kProbeBatch) drop_duplicates();
+}
+
+void GraphBuilder::drop_duplicates() {
+  for (std::size_t i = indexed_; i < fields_.size(); ++i) {
+    field_index_.prefetch(fields_[i].key);
+  }
+  const auto key_at = [this](std::uint32_t s) -> const std::string& {
+    return fields_[s].key;
+  };
+  for (; indexed_ < fields_.size(); ++indexed_) {
+    Field& field = fields_[indexed_];
+    const auto slot = field_index_.find_or_insert(
+        field.key, static_cast<std::uint32_t>(indexed_), key_at);
+    if (slot != indexed_) {
+      fields_[slot].value = std::move(field.value);
+      field.key.clear();
+      ++duplicates_;
+    }
   }
 }
 
@@ -126,6 +148,10 @@ Status GraphBuilder::join_states() {
 }
 
 Status GraphBuilder::end_node() {
+  drop_duplicates();
+  if (duplicates_ > 0) {
+    std::erase_if(fields_, [](const Field& f) { return f.key.empty(); });
+  }
   Status status;
   if (!has_meta_) {
     status = fail_node("no meta");

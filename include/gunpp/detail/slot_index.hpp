@@ -49,6 +49,11 @@ class SlotIndex {
 
   std::size_t capacity() const { return buckets_.capacity(); }
 
+  // Makes room for `n` keys in all, so that inserting them grows nothing.
+  void reserve(std::size_t n) {
+    while (4 * n > 3 * buckets_.size()) grow();
+  }
+
  private:
   // A bucket holds the key's 32-bit hash tag above its slot. The tag picks
   // the home bucket (so growing never re-reads keys) and filters probes (so
