@@ -118,6 +118,47 @@ void BM_TurnCost(benchmark::State& state) {
 }
 BENCHMARK(BM_TurnCost)->Arg(1000)->Arg(1000000);
 
+// Every turn of one n-field put into an empty store, timed: how the worst
+// turn compares with the median one, and how large the node was then.
+void BM_TurnWorst(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  std::vector<double> turn_ns;
+  double worst_ns = 0;
+  std::size_t worst_node_size = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto bed = std::make_unique<Bed>();
+    (void)bed->store.put(node_delta("node", n));
+    turn_ns.clear();
+    turn_ns.reserve(n / 9 + 1);
+    state.ResumeTiming();
+    for (;;) {
+      const auto t0 = std::chrono::steady_clock::now();
+      if (bed->scheduler.poll(1) == 0) break;
+      const auto t1 = std::chrono::steady_clock::now();
+      const double ns =
+          std::chrono::duration<double, std::nano>(t1 - t0).count();
+      turn_ns.push_back(ns);
+      if (ns > worst_ns) {
+        worst_ns = ns;
+        worst_node_size = bed->store.get("node")->size();
+      }
+    }
+    state.PauseTiming();
+    bed.reset();
+    state.ResumeTiming();
+  }
+  std::sort(turn_ns.begin(), turn_ns.end());
+  const double p50 = turn_ns[turn_ns.size() / 2];
+  state.counters["p50_turn_ns"] = p50;
+  state.counters["p99_turn_ns"] = turn_ns[turn_ns.size() * 99 / 100];
+  state.counters["max_turn_ns"] = worst_ns;
+  state.counters["max_turn_node_size"] = static_cast<double>(worst_node_size);
+  state.counters["max_over_p50"] = worst_ns / p50;
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+BENCHMARK(BM_TurnWorst)->Arg(1000)->Arg(1000000)->Unit(benchmark::kMillisecond);
+
 // The floor: the same keys and values into a std::unordered_map.
 void BM_HashMapFloor(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
