@@ -106,9 +106,10 @@ struct Entry {
 
 // Counters for tests, benchmarks and observability.
 struct Stats {
-  std::uint64_t keys_visited = 0;  // fields fed to HAM (first try + retries)
-  std::uint64_t ingest_turns = 0;  // turns run by ingest jobs
-  std::uint64_t read_turns = 0;    // turns run by chunked reads
+  std::uint64_t keys_visited = 0;   // fields fed to HAM (first try + retries)
+  std::uint64_t ingest_turns = 0;   // turns run by ingest jobs
+  std::uint64_t read_turns = 0;     // turns run by chunked reads
+  std::uint64_t reclaim_turns = 0;  // turns freeing large finished puts
   std::uint64_t applied = 0;
   std::uint64_t ignored = 0;
   std::uint64_t deferrals = 0;  // times a field was (re)deferred

@@ -6,6 +6,12 @@
 // by slot is O(1) a step and survives appends, which is what the chunked read
 // relies on.
 //
+// No append costs O(size): the columns are cut into blocks of kBlockFields
+// slots that never move once full (only the first block grows, by doubling,
+// up to that size), and the index grows incrementally (SlotIndex). So a
+// turn that adds fields to a node of millions costs what it costs in a node
+// of thousands, plus cache misses.
+//
 // Thread safety: none. A Node handed out by GraphStore is read-only to the
 // caller and valid until the store next runs a turn.
 #ifndef GUNPP_NODE_HPP_
@@ -29,13 +35,22 @@ class Node {
  public:
   Node() = default;
 
-  std::size_t size() const { return keys_.size(); }
-  bool empty() const { return keys_.empty(); }
+  // Slots per block of the columns.
+  static constexpr std::size_t kBlockFields = 4096;
+
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
 
   // Column access by slot; require slot < size().
-  const std::string& key(std::size_t slot) const { return keys_[slot]; }
-  const Value& value(std::size_t slot) const { return values_[slot]; }
-  State state(std::size_t slot) const { return states_[slot]; }
+  const std::string& key(std::size_t slot) const {
+    return block(slot).keys[slot % kBlockFields];
+  }
+  const Value& value(std::size_t slot) const {
+    return block(slot).values[slot % kBlockFields];
+  }
+  State state(std::size_t slot) const {
+    return block(slot).states[slot % kBlockFields];
+  }
 
   // The slot holding `key`, or nullopt.
   std::optional<std::size_t> find(std::string_view key) const;
@@ -64,9 +79,18 @@ class Node {
   std::size_t memory_bytes() const;
 
  private:
-  std::vector<std::string> keys_;
-  std::vector<Value> values_;
-  std::vector<State> states_;
+  struct Block {
+    std::vector<std::string> keys;
+    std::vector<Value> values;
+    std::vector<State> states;
+  };
+  const Block& block(std::size_t slot) const {
+    return blocks_[slot / kBlockFields];
+  }
+  Block& block(std::size_t slot) { return blocks_[slot / kBlockFields]; }
+
+  std::vector<Block> blocks_;
+  std::size_t size_ = 0;
   detail::SlotIndex index_;  // key -> slot
 };
 

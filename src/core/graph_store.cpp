@@ -184,6 +184,34 @@ void GraphStore::Impl::flush() {
   for (Ack& ack : acks) call(ack.done, storage_error, ack.summary);
 }
 
+namespace {
+// Fields of a retired delta destroyed per turn.
+constexpr std::size_t kReclaimPerTurn = 512;
+}  // namespace
+
+void GraphStore::Impl::retire(std::vector<NodeDelta> delta) {
+  std::size_t fields = 0;
+  for (const NodeDelta& node : delta) fields += node.fields.size();
+  if (fields <= kReclaimPerTurn) return;  // freed here, at once
+  if (retired_.empty()) scheduler.enqueue([this] { reclaim_some(); }, owner);
+  retired_.push_back(std::move(delta));
+}
+
+void GraphStore::Impl::reclaim_some() {
+  ++stats.reclaim_turns;
+  std::size_t budget = kReclaimPerTurn;
+  while (budget > 0 && !retired_.empty()) {
+    std::vector<NodeDelta>& delta = retired_.back();
+    std::vector<Field>& fields = delta.back().fields;
+    const std::size_t n = std::min(budget, fields.size());
+    fields.erase(fields.end() - static_cast<std::ptrdiff_t>(n), fields.end());
+    budget -= n;
+    if (fields.empty()) delta.pop_back();
+    if (delta.empty()) retired_.pop_back();
+  }
+  if (!retired_.empty()) scheduler.enqueue([this] { reclaim_some(); }, owner);
+}
+
 void GraphStore::Impl::queue_flush() {
   if (flush_queued) return;
   flush_queued = true;

@@ -47,6 +47,7 @@ Job::Turn IngestJob::run_turn(GraphStore::Impl& store) {
   if (node_index_ < nodes_.size()) return Turn::kMore;
   release_reservation(store);
   store.finish_put(std::move(done_), summary_);
+  store.retire(std::move(nodes_));
   return Turn::kDone;
 }
 

@@ -157,6 +157,12 @@ class GraphStore::Impl {
   // else after the commit that holds its fields.
   void finish_put(PutCallback done, const PutSummary& summary);
 
+  // Takes the delta of a finished put. A large one is destroyed a few
+  // hundred fields a turn, by scheduler tasks of its own: freeing a million
+  // fields at once would make one turn thousands of times longer than the
+  // others.
+  void retire(std::vector<NodeDelta> delta);
+
   // Commits the write batch (when storage is healthy) and fires the
   // callbacks of the puts it completes, with the commit's status.
   void flush();
@@ -233,7 +239,10 @@ class GraphStore::Impl {
   void retry_parked(std::uint64_t id, std::string_view soul, Field& field);
   void queue_flush();
 
+  void reclaim_some();
+
   std::deque<std::unique_ptr<detail::Job>> jobs_;
+  std::vector<std::vector<NodeDelta>> retired_;  // see retire()
 
   friend class GraphStore;
 };

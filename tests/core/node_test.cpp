@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <string>
+#include <vector>
 
 namespace gunpp {
 namespace {
@@ -65,6 +66,80 @@ TEST_CASE("Node index survives growth", "[node]") {
   }
   CHECK_FALSE(node.find("k10000"));
   CHECK(node.memory_bytes() > kKeys * (sizeof(std::string) + sizeof(Value)));
+}
+
+TEST_CASE("Node: a key is found at every moment of the index's growth",
+          "[node]") {
+  // Each find runs right after an insert: many of them while the index
+  // moves its old table over.
+  Node node;
+  constexpr int kKeys = 3 * Node::kBlockFields + 5;
+  for (int i = 0; i < kKeys; ++i) {
+    const std::string key = "k" + std::to_string(i);
+    REQUIRE(node.set(key, Value(i), i) == static_cast<std::size_t>(i));
+    REQUIRE(node.find(key) == static_cast<std::size_t>(i));
+    const int earlier = i / 2;
+    REQUIRE(node.find("k" + std::to_string(earlier)) ==
+            static_cast<std::size_t>(earlier));
+    // Writing an existing key during a growth keeps its slot.
+    REQUIRE(node.set("k0", Value(-i), 1e9 + i) == 0);
+  }
+  CHECK(node.size() == kKeys);
+  CHECK_FALSE(node.find("k-1"));
+  // Fields in later blocks read and overwrite like the first ones.
+  const std::size_t last = kKeys - 1;
+  CHECK(node.key(last) == "k" + std::to_string(last));
+  node.assign(last, Value("late"), 7);
+  CHECK(node.value(last) == Value("late"));
+  CHECK(node.state(last) == 7);
+  CHECK(node.value(0) == Value(-(kKeys - 1)));
+  // A copy is a deep copy, its index included.
+  Node copy = node;
+  copy.set("only in the copy", Value(1), 1);
+  CHECK(copy.find("k" + std::to_string(last)) == last);
+  CHECK_FALSE(node.find("only in the copy"));
+}
+
+TEST_CASE("SlotIndex grows without moving everything in one insert", "[node]") {
+  std::vector<std::string> keys;
+  detail::SlotIndex index;
+  const auto key_at = [&keys](std::uint32_t s) -> const std::string& {
+    return keys[s];
+  };
+  const auto insert = [&] {
+    keys.push_back("key" + std::to_string(keys.size()));
+    const auto slot = static_cast<std::uint32_t>(keys.size() - 1);
+    REQUIRE(index.find_or_insert(keys.back(), slot, key_at) == slot);
+  };
+  // 8 buckets hold 6 keys; the 7th insert doubles the table.
+  for (int i = 0; i < 6; ++i) insert();
+  CHECK(index.capacity() == 8);
+  for (int i = 0; i < 200; ++i) insert();
+  // Past any growth under way: one table, whose size is a power of 2.
+  while ((index.capacity() & (index.capacity() - 1)) != 0) insert();
+  const std::size_t capacity = index.capacity();
+  // The next growth: the old table stays until its buckets have moved, a
+  // few per insert, and every key stays found meanwhile.
+  while (index.capacity() == capacity) insert();
+  const std::size_t grown = index.capacity();
+  const std::size_t new_buckets = 2 * capacity;
+  CHECK(grown == new_buckets + capacity);  // both tables are held
+  int inserts = 0;
+  while (index.capacity() == grown) {
+    insert();
+    ++inserts;
+    for (std::uint32_t s = 0; s < keys.size(); s += 17) {
+      REQUIRE(index.find(keys[s], key_at) == s);
+    }
+  }
+  CHECK(index.capacity() == new_buckets);  // the old table is gone
+  // The move took about capacity / 8 inserts: none did it all.
+  CHECK(inserts >= static_cast<int>(capacity / 8) - 1);
+  CHECK(inserts <= static_cast<int>(capacity / 8) + 1);
+  for (std::uint32_t s = 0; s < keys.size(); ++s) {
+    REQUIRE(index.find(keys[s], key_at) == s);
+  }
+  CHECK(index.find("absent", key_at) == detail::SlotIndex::kNone);
 }
 
 }  // namespace

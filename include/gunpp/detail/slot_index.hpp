@@ -2,15 +2,25 @@
 // numbers, for keys that live elsewhere (a column of strings). It stores a
 // 32-bit slot and a 32-bit hash tag per bucket, never the keys, at most 3/4
 // full: 11 to 21 bytes per key.
+//
+// Growing never costs one insert O(n): the doubled table comes from calloc
+// (for large tables, fresh zero pages from the kernel, so no fill), and the
+// old table's entries move over a few buckets per insert while lookups probe
+// both tables. The old table is freed once empty.
 // An implementation detail of Node and the wire decoder, not part of the API.
 #ifndef GUNPP_DETAIL_SLOT_INDEX_HPP_
 #define GUNPP_DETAIL_SLOT_INDEX_HPP_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <functional>
+#include <memory>
+#include <new>
 #include <string_view>
-#include <vector>
+#include <utility>
 
 namespace gunpp::detail {
 
@@ -18,11 +28,27 @@ class SlotIndex {
  public:
   static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
 
+  SlotIndex() = default;
+  SlotIndex(SlotIndex&&) noexcept = default;
+  SlotIndex& operator=(SlotIndex&&) noexcept = default;
+  SlotIndex(const SlotIndex& other) { *this = other; }
+  SlotIndex& operator=(const SlotIndex& other) {
+    if (this != &other) {
+      table_ = other.table_.copy();
+      old_ = other.old_.copy();
+      size_ = other.size_;
+      moved_ = other.moved_;
+    }
+    return *this;
+  }
+
   // The slot of `key`, or kNone. `key_at(slot)` returns the key of a slot.
   template <typename KeyAt>
   std::uint32_t find(std::string_view key, const KeyAt& key_at) const {
-    if (buckets_.empty()) return kNone;
-    return slot_of(buckets_[bucket_of(key, tag_of(key), key_at)]);
+    const std::uint32_t tag = tag_of(key);
+    const std::uint32_t slot = table_.find(key, tag, key_at).slot;
+    if (slot != kNone || old_.empty()) return slot;
+    return old_.find(key, tag, key_at).slot;
   }
 
   // Returns the slot of `key`; when absent, records `new_slot` for it (the
@@ -30,71 +56,153 @@ class SlotIndex {
   template <typename KeyAt>
   std::uint32_t find_or_insert(std::string_view key, std::uint32_t new_slot,
                                const KeyAt& key_at) {
-    if (4 * (size_ + 1) > 3 * buckets_.size()) grow();
+    if (4 * (size_ + 1) > 3 * table_.capacity) grow();
+    move_some();
     const std::uint32_t tag = tag_of(key);
-    const std::size_t b = bucket_of(key, tag, key_at);
-    if (buckets_[b] != kEmpty) return slot_of(buckets_[b]);
-    buckets_[b] = (std::uint64_t{tag} << 32) | new_slot;
+    const Probe probe = table_.find(key, tag, key_at);
+    if (probe.slot != kNone) return probe.slot;
+    if (!old_.empty()) {
+      const std::uint32_t slot = old_.find(key, tag, key_at).slot;
+      if (slot != kNone) return slot;
+    }
+    table_.buckets[probe.bucket] = entry(tag, new_slot);
     ++size_;
     return new_slot;
   }
 
-  // Starts fetching the bucket where a probe for `key` begins, so that
+  // Starts fetching the buckets where a probe for `key` begins, so that
   // several probes' cache misses overlap instead of queueing.
   void prefetch(std::string_view key) const {
-    if (!buckets_.empty()) {
-      __builtin_prefetch(&buckets_[tag_of(key) & (buckets_.size() - 1)]);
-    }
+    const std::uint32_t tag = tag_of(key);
+    table_.prefetch(tag);
+    old_.prefetch(tag);
   }
 
-  std::size_t capacity() const { return buckets_.capacity(); }
+  // Buckets allocated, in both tables.
+  std::size_t capacity() const { return table_.capacity + old_.capacity; }
 
   // Makes room for `n` keys in all, so that inserting them grows nothing.
+  // Unlike inserts, this may take O(size) at once.
   void reserve(std::size_t n) {
-    while (4 * n > 3 * buckets_.size()) grow();
+    if (n == 0) return;
+    while (!old_.empty()) move_some();
+    std::size_t capacity = table_.capacity == 0 ? 8 : table_.capacity;
+    while (4 * n > 3 * capacity) capacity *= 2;
+    if (capacity == table_.capacity) return;
+    Table bigger(capacity);
+    for (std::size_t b = 0; b < table_.capacity; ++b) {
+      if (is_live(table_.buckets[b])) bigger.place(table_.buckets[b]);
+    }
+    table_ = std::move(bigger);
   }
 
  private:
-  // A bucket holds the key's 32-bit hash tag above its slot. The tag picks
-  // the home bucket (so growing never re-reads keys) and filters probes (so
-  // a probe rarely touches a key that does not match).
-  static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};
+  // A bucket holds the key's 32-bit hash tag above its slot + 1: 0 is an
+  // empty bucket, kMoved one whose entry moved to the new table (probes go
+  // on past it). The tag picks the home bucket (so growing never re-reads
+  // keys) and filters probes (so a probe rarely touches a key that does not
+  // match).
+  static constexpr std::uint64_t kEmpty = 0;
+  static constexpr std::uint64_t kMoved = ~std::uint64_t{0};
+  // Old buckets moved per insert while a growth is under way: the move ends
+  // long before the new table is 3/4 full (it starts 3/8 full).
+  static constexpr std::size_t kMovesPerInsert = 8;
 
   static std::uint32_t tag_of(std::string_view key) {
     const std::size_t h = std::hash<std::string_view>{}(key);
     return static_cast<std::uint32_t>(h ^ (h >> 32));
   }
-  static std::uint32_t slot_of(std::uint64_t bucket) {
-    return static_cast<std::uint32_t>(bucket);
+  static std::uint64_t entry(std::uint32_t tag, std::uint32_t slot) {
+    return (std::uint64_t{tag} << 32) | (std::uint64_t{slot} + 1);
+  }
+  static bool is_live(std::uint64_t bucket) {
+    return bucket != kEmpty && bucket != kMoved;
   }
 
-  template <typename KeyAt>
-  std::size_t bucket_of(std::string_view key, std::uint32_t tag,
-                        const KeyAt& key_at) const {
-    const std::size_t mask = buckets_.size() - 1;
-    std::size_t b = tag & mask;
-    while (buckets_[b] != kEmpty && ((buckets_[b] >> 32) != tag ||
-                                     key_at(slot_of(buckets_[b])) != key)) {
-      b = (b + 1) & mask;
+  struct Probe {
+    std::uint32_t slot;  // kNone when absent
+    std::size_t bucket;  // where it is, or the empty bucket that ends the probe
+  };
+
+  struct Free {
+    void operator()(std::uint64_t* p) const { std::free(p); }
+  };
+
+  struct Table {
+    Table() = default;
+    explicit Table(std::size_t n)
+        : buckets(static_cast<std::uint64_t*>(
+              std::calloc(n, sizeof(std::uint64_t)))),
+          capacity(n) {
+      if (!buckets) throw std::bad_alloc();
     }
-    return b;
-  }
 
+    bool empty() const { return capacity == 0; }
+
+    Table copy() const {
+      Table out;
+      if (capacity == 0) return out;
+      out = Table(capacity);
+      std::memcpy(out.buckets.get(), buckets.get(),
+                  capacity * sizeof(std::uint64_t));
+      return out;
+    }
+
+    template <typename KeyAt>
+    Probe find(std::string_view key, std::uint32_t tag,
+               const KeyAt& key_at) const {
+      if (capacity == 0) return {kNone, 0};
+      const std::size_t mask = capacity - 1;
+      for (std::size_t b = tag & mask;; b = (b + 1) & mask) {
+        const std::uint64_t e = buckets[b];
+        if (e == kEmpty) return {kNone, b};
+        if (e == kMoved || static_cast<std::uint32_t>(e >> 32) != tag) {
+          continue;
+        }
+        const auto slot = static_cast<std::uint32_t>(e) - 1;
+        if (key_at(slot) == key) return {slot, b};
+      }
+    }
+
+    // Puts an entry whose key is in no bucket yet into its first free one.
+    void place(std::uint64_t e) {
+      const std::size_t mask = capacity - 1;
+      std::size_t b = (e >> 32) & mask;
+      while (buckets[b] != kEmpty) b = (b + 1) & mask;
+      buckets[b] = e;
+    }
+
+    void prefetch(std::uint32_t tag) const {
+      if (capacity != 0) __builtin_prefetch(&buckets[tag & (capacity - 1)]);
+    }
+
+    std::unique_ptr<std::uint64_t[], Free> buckets;
+    std::size_t capacity = 0;
+  };
+
+  // Doubles the table; the old one's entries move over later inserts.
   void grow() {
-    const std::size_t capacity = buckets_.empty() ? 8 : buckets_.size() * 2;
-    std::vector<std::uint64_t> old(capacity, kEmpty);
-    old.swap(buckets_);
-    const std::size_t mask = capacity - 1;
-    for (const std::uint64_t entry : old) {
-      if (entry == kEmpty) continue;
-      std::size_t b = (entry >> 32) & mask;
-      while (buckets_[b] != kEmpty) b = (b + 1) & mask;
-      buckets_[b] = entry;
-    }
+    while (!old_.empty()) move_some();  // never: a move ends long before
+    const std::size_t capacity = table_.empty() ? 8 : table_.capacity * 2;
+    old_ = std::exchange(table_, Table(capacity));
+    moved_ = 0;
   }
 
-  std::vector<std::uint64_t> buckets_;
+  void move_some() {
+    if (old_.empty()) return;
+    const std::size_t end = std::min(old_.capacity, moved_ + kMovesPerInsert);
+    for (; moved_ < end; ++moved_) {
+      std::uint64_t& e = old_.buckets[moved_];
+      if (is_live(e)) table_.place(e);
+      if (e != kEmpty) e = kMoved;
+    }
+    if (moved_ == old_.capacity) old_ = Table();
+  }
+
+  Table table_;
+  Table old_;  // while a growth is under way
   std::size_t size_ = 0;
+  std::size_t moved_ = 0;  // old buckets [0, moved_) have moved
 };
 
 }  // namespace gunpp::detail
