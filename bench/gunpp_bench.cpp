@@ -83,6 +83,55 @@ BENCHMARK(BM_PutOneNode)
     ->Arg(1000000)
     ->Unit(benchmark::kMillisecond);
 
+// Many small nodes, as GUN apps mostly write them: n souls of 10 fields
+// each, in puts of 500 souls (as a client batches them), all queued at once.
+void BM_PutManySouls(benchmark::State& state) {
+  const auto souls = static_cast<std::size_t>(state.range(0));
+  constexpr std::size_t kFields = 10;
+  constexpr std::size_t kSoulsPerPut = 500;
+  double bytes_per_key = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto bed = std::make_unique<Bed>();
+    std::vector<gunpp::Graph> puts((souls + kSoulsPerPut - 1) / kSoulsPerPut);
+    for (std::size_t s = 0; s < souls; ++s) {
+      const std::string soul = "user/" + std::to_string(s);
+      gunpp::Graph& g = puts[s / kSoulsPerPut];
+      g.reserve(soul, kFields);
+      for (std::size_t f = 0; f < kFields; ++f) {
+        g.add(soul, key_name(f),
+              f % 2 ? gunpp::Value("value" + std::to_string(s))
+                    : gunpp::Value(static_cast<double>(s)),
+              1000);
+      }
+    }
+    std::size_t done = 0;
+    state.ResumeTiming();
+    for (gunpp::Graph& g : puts) {
+      (void)bed->store.put(
+          std::move(g),
+          [&done](const gunpp::Status&, const gunpp::PutSummary&) { ++done; });
+    }
+    bed->scheduler.run_until_idle();
+    state.PauseTiming();
+    if (done != puts.size() || bed->store.node_count() != souls) {
+      state.SkipWithError("ingest failed");
+    }
+    bytes_per_key = static_cast<double>(bed->store.memory_bytes()) /
+                    static_cast<double>(souls * kFields);
+    bed.reset();
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() *
+                          static_cast<std::int64_t>(souls * kFields));
+  state.counters["bytes_per_key"] = bytes_per_key;
+}
+BENCHMARK(BM_PutManySouls)
+    ->Arg(10000)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMillisecond);
+
 // The same store resuming each node the GUN.js way (copying the remaining
 // key list every 9-key turn): the quadratic that the cursor removes.
 void BM_PutOneNodeSliceBaseline(benchmark::State& state) {
