@@ -131,7 +131,7 @@ class ParserLease {
   }
   std::size_t frame_bytes_;
   bool shared_;
-  dom::parser own_{0};
+  dom::parser own_;  // allocates only when used
 };
 
 }  // namespace
