@@ -172,6 +172,10 @@ Job::Turn ReadJob::run_turn(GraphStore::Impl& store) {
 
 Job::Turn LoadJob::run_turn(GraphStore::Impl& store) {
   ++store.stats.load_turns;
+  if (kept_) {  // every job that waited has had its turn
+    store.pin(soul_, -1);
+    return Turn::kDone;
+  }
   auto it = store.loading.find(soul_);
   if (it == store.loading.end()) return Turn::kDone;  // superseded
   if (store.storage_failed()) {
@@ -195,7 +199,12 @@ Job::Turn LoadJob::run_turn(GraphStore::Impl& store) {
   Node node = std::move(load.node);
   store.loading.erase(it);
   store.keep(soul_, std::move(node));
-  return Turn::kDone;
+  // Pinned for one round of the queue: a node larger than the cache budget
+  // would otherwise be evicted by the next commit, before the jobs that
+  // waited for it got a turn, and be loaded again, and again.
+  store.pin(soul_, +1);
+  kept_ = true;
+  return Turn::kMore;
 }
 
 }  // namespace gunpp::detail

@@ -79,9 +79,10 @@ class ReadJob final : public Job {
 };
 
 // Loads a node too large for one turn (GraphStore::Impl::acquire), at most
-// Options::load_fields_per_turn fields a turn, then keeps it in memory. It
-// stops early when its load is superseded (a whole load by the synchronous
-// API) or storage fails.
+// Options::load_fields_per_turn fields a turn, then keeps it in memory,
+// pinned until every job queued behind it has had a turn. It stops early
+// when its load is superseded (a whole load by the synchronous API) or
+// storage fails.
 class LoadJob final : public Job {
  public:
   explicit LoadJob(std::string soul) : soul_(std::move(soul)) {}
@@ -91,6 +92,7 @@ class LoadJob final : public Job {
 
  private:
   std::string soul_;
+  bool kept_ = false;  // loaded, in memory and pinned for one more round
 };
 
 }  // namespace gunpp::detail
