@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -43,6 +44,13 @@ std::int32_t gun_hash(std::string_view text);
 // JavaScript's UTF-16 order.
 void write_canonical_node(JsonWriter& json, std::string_view soul,
                           const Node& node);
+
+// Writes the whole store as encode_graph() does, as the next value of
+// `json`, and calls `after_node` (when set) after each node: a caller that
+// hands the text written so far to its output and clears it there never
+// holds more than one node's text (gunpp apply streams its output so).
+void write_canonical_graph(JsonWriter& json, const GraphStore& store,
+                           const std::function<void()>& after_node = {});
 
 // The whole store as canonical graph JSON: souls sorted, and in each node
 // "_" first and the keys sorted (both in JavaScript's UTF-16 order); numbers

@@ -129,7 +129,8 @@ void write_canonical_node(JsonWriter& json, std::string_view soul,
   write_node(json, soul, node, slots);
 }
 
-std::string encode_graph(const GraphStore& store) {
+void write_canonical_graph(JsonWriter& json, const GraphStore& store,
+                           const std::function<void()>& after_node) {
   // Souls first: a node walked from storage lives only during its callback.
   // No turn runs within this call, so the nodes got below stay valid.
   std::vector<std::string> souls;
@@ -140,16 +141,21 @@ std::string encode_graph(const GraphStore& store) {
   std::sort(souls.begin(), souls.end(), [](const auto& a, const auto& b) {
     return utf16_compare(a, b) < 0;
   });
-  std::string out;
-  JsonWriter json(out);
   json.begin_object();
   for (const std::string& soul : souls) {
     const Node* node = store.get(soul);
     if (node == nullptr) continue;  // storage failed meanwhile
     json.key(soul);
     write_canonical_node(json, soul, *node);
+    if (after_node) after_node();
   }
   json.end_object();
+}
+
+std::string encode_graph(const GraphStore& store) {
+  std::string out;
+  JsonWriter json(out);
+  write_canonical_graph(json, store);
   return out;
 }
 

@@ -43,9 +43,14 @@ not JSON, not messages, or the arguments are wrong.)";
 
 void write_result(const GraphStore& store, const std::vector<Status>& errors,
                   std::ostream& out) {
+  // Streamed: the graph goes out node by node, never whole in a string.
   std::string text;
   JsonWriter json(text);
-  json.begin_object().key("graph").raw(encode_graph(store));
+  json.begin_object().key("graph");
+  write_canonical_graph(json, store, [&] {
+    out << text;
+    text.clear();
+  });
   json.key("errors").begin_array();
   for (const Status& status : errors) {
     if (status.is_ok()) {
