@@ -150,6 +150,8 @@ class GraphStore {
   //    jobs already queued; its future-state fields would exceed
   //    max_deferred.
   //  - The storage error, once storage has failed (see storage_status()).
+  //  - Options::verifier's error (SEA: Unauthenticated, naming soul, key and
+  //    reason) when it refuses the delta.
   // A field with key "" is dropped and counted as ignored, as GUN.js drops
   // it. On OK, `done` (if any) fires exactly once, from the pump.
   Status put(Graph delta, PutCallback done = {});

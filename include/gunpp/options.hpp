@@ -6,6 +6,7 @@
 
 namespace gunpp {
 
+class PutVerifier;
 class Storage;
 
 struct Options {
@@ -66,6 +67,12 @@ struct Options {
   // chunked read is walking stay. A node evicted is loaded again when next
   // needed. 0: no bound. Without storage nothing is ever evicted.
   std::size_t cache_bytes = 0;
+
+  // Checks every put before any of it is queued (not owned; it must outlive
+  // the store). nullptr: no check, a plain graph. gunpp's peers and command
+  // line install SEA's (gunpp/sea_verifier.hpp) unless told not to; an app
+  // that keeps GUN user data should do the same. See gunpp/verifier.hpp.
+  PutVerifier* verifier = nullptr;
 };
 
 }  // namespace gunpp

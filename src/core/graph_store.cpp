@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "gunpp/detail/error_text.hpp"
+#include "gunpp/verifier.hpp"
 #include "jobs.hpp"
 #include "store_access.hpp"
 #include "store_impl.hpp"
@@ -237,6 +238,11 @@ Status GraphStore::Impl::put(Graph delta, PutCallback done) {
           detail::validate_delta(delta, options, machine_time(), &future);
       !s) {
     return s;
+  }
+  if (options.verifier != nullptr) {
+    if (Status s = options.verifier->verify(delta, machine_time()); !s) {
+      return s;
+    }
   }
   if (deferred.size() + deferred.reserved() + future > options.max_deferred) {
     return Status::resource_exhausted(

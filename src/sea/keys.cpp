@@ -1,0 +1,150 @@
+#include "keys.hpp"
+
+#include <cstdint>
+
+namespace gunpp::sea::detail {
+namespace {
+
+// The two halves of "x.y", decoded; nullopt when either is malformed.
+std::optional<std::pair<std::string, std::string>> point(std::string_view pub) {
+  const std::size_t dot = pub.find('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  auto x = base64url_decode(pub.substr(0, dot));
+  auto y = base64url_decode(pub.substr(dot + 1));
+  if (!x || !y || x->size() != 32 || y->size() != 32) return std::nullopt;
+  return std::pair{std::move(*x), std::move(*y)};
+}
+
+Result<EcKey> private_key(std::string_view pub, std::string_view priv,
+                          const char* what) {
+  const auto xy = point(pub);
+  const auto d = base64url_decode(priv);
+  if (!xy || !d || d->size() != 32) {
+    return Status::invalid_argument(std::string("malformed ") + what +
+                                    " key pair");
+  }
+  return EcKey::from_private(*d, xy->first, xy->second);
+}
+
+bool word_char(char32_t c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+         (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+}  // namespace
+
+Result<EcKey> public_key(std::string_view pub) {
+  const auto xy = point(pub);
+  if (!xy) return Status::invalid_argument("malformed pub");
+  return EcKey::from_public(xy->first, xy->second);
+}
+
+Result<EcKey> signing_key(const KeyPair& pair) {
+  return private_key(pair.pub, pair.priv, "signing");
+}
+
+Result<EcKey> ecdh_key(const KeyPair& pair) {
+  return private_key(pair.epub, pair.epriv, "encryption");
+}
+
+std::string pub_text(const EcKey& key) {
+  return base64url_encode(key.x()) + "." + base64url_encode(key.y());
+}
+
+std::optional<std::string> soul_pub(std::string_view soul) {
+  const std::size_t tilde = soul.find('~');
+  if (tilde == std::string_view::npos) return std::nullopt;
+  std::string_view rest = soul.substr(tilde + 1);
+  rest = rest.substr(0, rest.find('~'));
+  if (rest.empty()) return std::nullopt;
+  // Pieces between cuts; a character outside the BMP is two UTF-16 units,
+  // so two cuts with an empty piece between them.
+  std::string pieces[2];
+  int piece = 0;
+  for (std::size_t i = 0; i < rest.size() && piece < 2;) {
+    const auto b = static_cast<unsigned char>(rest[i]);
+    if (word_char(b)) {
+      pieces[piece] += static_cast<char>(b);
+      ++i;
+      continue;
+    }
+    const std::size_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    piece += len == 4 ? 2 : 1;
+    i += len;
+  }
+  if (piece == 0) return std::nullopt;
+  return pieces[0] + "." + pieces[1];
+}
+
+std::string utf8_lossy(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size());
+  int needed = 0;
+  int seen = 0;
+  char32_t cp = 0;
+  unsigned lower = 0x80;
+  unsigned upper = 0xBF;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    const auto b = static_cast<unsigned char>(bytes[i]);
+    if (needed == 0) {
+      if (b <= 0x7F) {
+        out += static_cast<char>(b);
+      } else if (b >= 0xC2 && b <= 0xDF) {
+        needed = 1;
+        cp = b & 0x1F;
+      } else if (b >= 0xE0 && b <= 0xEF) {
+        if (b == 0xE0) lower = 0xA0;
+        if (b == 0xED) upper = 0x9F;
+        needed = 2;
+        cp = b & 0x0F;
+      } else if (b >= 0xF0 && b <= 0xF4) {
+        if (b == 0xF0) lower = 0x90;
+        if (b == 0xF4) upper = 0x8F;
+        needed = 3;
+        cp = b & 0x07;
+      } else {
+        append_utf8(out, 0xFFFD);
+      }
+      continue;
+    }
+    if (b < lower || b > upper) {
+      needed = seen = 0;
+      cp = 0;
+      lower = 0x80;
+      upper = 0xBF;
+      append_utf8(out, 0xFFFD);
+      --i;  // the byte starts afresh
+      continue;
+    }
+    lower = 0x80;
+    upper = 0xBF;
+    cp = (cp << 6) | (b & 0x3F);
+    if (++seen == needed) {
+      append_utf8(out, cp);
+      needed = seen = 0;
+      cp = 0;
+    }
+  }
+  if (needed != 0) append_utf8(out, 0xFFFD);
+  return out;
+}
+
+}  // namespace gunpp::sea::detail

@@ -1,0 +1,251 @@
+#include "gunpp/sea_verifier.hpp"
+
+#include <algorithm>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "crypto.hpp"
+#include "gunpp/detail/error_text.hpp"
+#include "gunpp/json_writer.hpp"
+#include "keys.hpp"
+#include "sea_json.hpp"
+
+namespace gunpp::sea {
+namespace {
+
+using detail::Certificate;
+using detail::Pattern;
+using detail::WriteRule;
+
+Status refuse(std::string_view soul, std::string_view key,
+              std::string_view reason) {
+  return Status::unauthenticated("SEA refused " +
+                                 gunpp::detail::where(soul, key) +
+                                 std::string(reason));
+}
+
+bool truthy(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kNull:
+      return false;
+    case Value::Kind::kBool:
+      return v.as_bool();
+    case Value::Kind::kNumber:
+      return v.as_number() != 0;
+    case Value::Kind::kString:
+      return !v.as_string().empty();
+    case Value::Kind::kLink:
+      return true;
+  }
+  return false;
+}
+
+bool links_to(const Value& v, std::string_view soul) {
+  return v.is_link() && v.as_link().soul() == soul;
+}
+
+// String.match(t, o) of GUN.js, for a pattern o that was read.
+bool match(std::string_view t, const std::optional<Pattern>& o) {
+  if (!o) return false;
+  const auto truthy_text = [](const std::optional<std::string>& s) {
+    return s && !s->empty();
+  };
+  const std::optional<std::string>* first = nullptr;
+  for (const auto* m : {&o->eq, &o->prefix, &o->from, &o->to}) {
+    if (truthy_text(*m)) {
+      first = m;
+      break;
+    }
+  }
+  if (first != nullptr && t == **first) return true;
+  if (o->eq) return false;
+  const std::optional<std::string>& prefix =
+      truthy_text(o->prefix) ? o->prefix : o->from;
+  if (prefix && t.substr(0, prefix->size()) == *prefix) return true;
+  if (o->prefix) return false;
+  if (o->from && o->to) return t >= *o->from && t <= *o->to;
+  if (o->from && t >= *o->from) return true;
+  if (o->to && t <= *o->to) return true;
+  return false;
+}
+
+bool covers(const WriteRule& rule, std::string_view path,
+            std::string_view key) {
+  const std::string full =
+      path.empty() ? std::string(key) : std::string(path) + "/" + std::string(key);
+  if (rule.text) return full == *rule.text;
+  return (match(path, rule.soul) && match(key, rule.key)) ||
+         (!rule.key_truthy && match(path, rule.soul)) ||
+         (!rule.soul_truthy && match(key, rule.key)) ||
+         match(full, rule.soul_truthy ? rule.soul : rule.self);
+}
+
+// The value's text as SEA.work hashes it: a string as is, else its JSON.
+std::string hashed_text(const Value& v) {
+  return v.is_string() ? v.as_string() : lexical_form(v);
+}
+
+std::optional<std::string> hex_decode(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  const auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = nibble(hex[i]);
+    const int lo = nibble(hex[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += static_cast<char>(hi * 16 + lo);
+  }
+  return out;
+}
+
+}  // namespace
+
+class SeaVerifier::KeyCache {
+ public:
+  explicit KeyCache(std::size_t capacity) : capacity_(capacity) {}
+
+  // The decoded key of `pub`, or nullptr when it is not a P-256 pub.
+  const detail::EcKey* find(std::string_view pub) {
+    if (auto it = keys_.find(std::string(pub)); it != keys_.end()) {
+      return &it->second;
+    }
+    Result<detail::EcKey> key = detail::public_key(pub);
+    if (!key) return nullptr;
+    if (keys_.size() >= capacity_) keys_.clear();
+    return &keys_.emplace(std::string(pub), std::move(*key)).first->second;
+  }
+
+ private:
+  std::size_t capacity_;
+  std::unordered_map<std::string, detail::EcKey> keys_;
+};
+
+SeaVerifier::SeaVerifier(SeaVerifierOptions options)
+    : keys_(std::make_unique<KeyCache>(
+          std::max<std::size_t>(1, options.key_cache_entries))) {}
+
+SeaVerifier::~SeaVerifier() = default;
+
+Status SeaVerifier::verify(const Graph& delta, double now) {
+  for (const NodeDelta& node : delta.nodes()) {
+    for (const Field& field : node.fields) {
+      if (Status s = verify_field(node.soul, field, now); !s) {
+        ++counters_.puts_refused;
+        return s;
+      }
+    }
+  }
+  return Status::ok();
+}
+
+Status SeaVerifier::verify_field(std::string_view soul, const Field& field,
+                                 double now) {
+  const std::string_view key = field.key;
+  const Value& value = field.value;
+  const auto no = [&](std::string_view reason) {
+    ++counters_.fields_refused;
+    return refuse(soul, key, reason);
+  };
+  // Checks `signature` of `text` by `pub`.
+  const auto signed_by = [&](std::string_view text, std::string_view signature,
+                             std::string_view pub) {
+    const detail::EcKey* k = keys_->find(pub);
+    if (k == nullptr) return false;
+    const auto sig = detail::base64_decode(signature);
+    if (!sig) return false;
+    ++counters_.signatures_checked;
+    const detail::Digest d = detail::sha256(text);
+    return k->verify(std::string_view(reinterpret_cast<const char*>(d.data()),
+                                      d.size()),
+                     *sig);
+  };
+
+  if (key.empty()) return Status::ok();  // the store drops it
+  if (soul == "~@") {
+    if (!truthy(value) || !links_to(value, "~@" + std::string(key))) {
+      return no("an alias list entry links to \"~@\" + its key");
+    }
+    return Status::ok();
+  }
+  if (soul.substr(0, 2) == "~@") {
+    if (!truthy(value) || !links_to(value, key)) {
+      return no("an alias's entry links to the soul named by its key");
+    }
+    return Status::ok();
+  }
+  if (const std::optional<std::string> pub = detail::soul_pub(soul)) {
+    if (key == "pub" && soul == "~" + *pub) {
+      if (value != Value(*pub)) return no("\"pub\" must hold the soul's pub");
+      return Status::ok();
+    }
+    if (!value.is_string()) return no("unsigned value in user space");
+    Result<detail::Envelope> envelope =
+        detail::parse_envelope(value.as_string());
+    if (!envelope) return no(envelope.status().message());
+    const std::string& writer = envelope->writer.value_or(*pub);
+    std::string text;
+    JsonWriter json(text);
+    json.begin_object()
+        .key("#")
+        .string(soul)
+        .key(".")
+        .string(key)
+        .key(":")
+        .raw(envelope->value_json)
+        .key(">")
+        .number(field.state)
+        .end_object();
+    if (!signed_by(text, envelope->signature, writer)) {
+      return no("signature is not " + writer + "'s over this soul, key, "
+                "value and state");
+    }
+    if (writer == *pub) return Status::ok();
+    if (!envelope->certificate) {
+      return no("write by " + writer + " has no certificate from " + *pub);
+    }
+    const Certificate& cert = *envelope->certificate;
+    if (!signed_by(cert.signed_text, cert.signature, *pub)) {
+      return no("certificate is not signed by " + *pub);
+    }
+    if (cert.expiry && (field.state > *cert.expiry || now > *cert.expiry)) {
+      return no("certificate expired");
+    }
+    bool named = cert.anyone;
+    for (const std::string& c : cert.certificants) named |= c == writer;
+    if (!named) return no("certificate does not name " + writer);
+    if (cert.has_write_block) {
+      return no("certificates with a write block (\"wb\") are not supported");
+    }
+    const std::size_t slash = soul.find('/');
+    const std::string_view path =
+        slash == std::string_view::npos ? std::string_view() : soul.substr(slash + 1);
+    for (const WriteRule& rule : cert.write) {
+      if (!covers(rule, path, key)) continue;
+      if (rule.key_must_name_writer &&
+          path.find(writer) == std::string_view::npos &&
+          key.find(writer) == std::string_view::npos) {
+        return no("certificate requires the writer's pub in path or key");
+      }
+      return Status::ok();
+    }
+    return no("certificate does not cover this path and key");
+  }
+  if (soul.find('#') != std::string_view::npos) {
+    const std::string_view hash = key.substr(key.rfind('#') + 1);
+    const detail::Digest d = detail::sha256(hashed_text(value));
+    const std::string digest(reinterpret_cast<const char*>(d.data()), d.size());
+    if (hash == detail::base64_encode(digest) || hex_decode(hash) == digest) {
+      return Status::ok();
+    }
+    return no("key is not the SHA-256 of the value");
+  }
+  return Status::ok();
+}
+
+}  // namespace gunpp::sea
