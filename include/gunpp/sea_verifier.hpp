@@ -28,6 +28,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "gunpp/graph.hpp"
@@ -65,6 +66,17 @@ class SeaVerifier final : public PutVerifier {
   const SeaCounters& counters() const { return counters_; }
 
  private:
+  // The rule a soul's fields meet, found once per node.
+  struct SoulRule {
+    enum Kind { kPlain, kAliasList, kAlias, kUser, kContent } kind;
+    std::string pub;  // kUser
+  };
+  static SoulRule classify(std::string_view soul);
+  Status check(const SoulRule& rule, std::string_view soul, const Field& field,
+               double now);
+  bool signed_by(std::string_view text, std::string_view signature,
+                 std::string_view pub);
+
   class KeyCache;
   std::unique_ptr<KeyCache> keys_;
   SeaCounters counters_;

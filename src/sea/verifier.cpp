@@ -134,8 +134,10 @@ SeaVerifier::~SeaVerifier() = default;
 
 Status SeaVerifier::verify(const Graph& delta, double now) {
   for (const NodeDelta& node : delta.nodes()) {
+    const SoulRule rule = classify(node.soul);
+    if (rule.kind == SoulRule::kPlain) continue;
     for (const Field& field : node.fields) {
-      if (Status s = verify_field(node.soul, field, now); !s) {
+      if (Status s = check(rule, node.soul, field, now); !s) {
         ++counters_.puts_refused;
         return s;
       }
@@ -146,106 +148,125 @@ Status SeaVerifier::verify(const Graph& delta, double now) {
 
 Status SeaVerifier::verify_field(std::string_view soul, const Field& field,
                                  double now) {
+  return check(classify(soul), soul, field, now);
+}
+
+SeaVerifier::SoulRule SeaVerifier::classify(std::string_view soul) {
+  if (soul == "~@") return {SoulRule::kAliasList, {}};
+  if (soul.substr(0, 2) == "~@") return {SoulRule::kAlias, {}};
+  if (std::optional<std::string> pub = detail::soul_pub(soul)) {
+    return {SoulRule::kUser, std::move(*pub)};
+  }
+  if (soul.find('#') != std::string_view::npos) return {SoulRule::kContent, {}};
+  return {SoulRule::kPlain, {}};
+}
+
+bool SeaVerifier::signed_by(std::string_view text, std::string_view signature,
+                            std::string_view pub) {
+  const detail::EcKey* k = keys_->find(pub);
+  if (k == nullptr) return false;
+  const auto sig = detail::base64_decode(signature);
+  if (!sig) return false;
+  ++counters_.signatures_checked;
+  const detail::Digest d = detail::sha256(text);
+  return k->verify(
+      std::string_view(reinterpret_cast<const char*>(d.data()), d.size()),
+      *sig);
+}
+
+Status SeaVerifier::check(const SoulRule& rule, std::string_view soul,
+                          const Field& field, double now) {
   const std::string_view key = field.key;
   const Value& value = field.value;
   const auto no = [&](std::string_view reason) {
     ++counters_.fields_refused;
     return refuse(soul, key, reason);
   };
-  // Checks `signature` of `text` by `pub`.
-  const auto signed_by = [&](std::string_view text, std::string_view signature,
-                             std::string_view pub) {
-    const detail::EcKey* k = keys_->find(pub);
-    if (k == nullptr) return false;
-    const auto sig = detail::base64_decode(signature);
-    if (!sig) return false;
-    ++counters_.signatures_checked;
-    const detail::Digest d = detail::sha256(text);
-    return k->verify(std::string_view(reinterpret_cast<const char*>(d.data()),
-                                      d.size()),
-                     *sig);
-  };
-
   if (key.empty()) return Status::ok();  // the store drops it
-  if (soul == "~@") {
-    if (!truthy(value) || !links_to(value, "~@" + std::string(key))) {
-      return no("an alias list entry links to \"~@\" + its key");
-    }
-    return Status::ok();
-  }
-  if (soul.substr(0, 2) == "~@") {
-    if (!truthy(value) || !links_to(value, key)) {
-      return no("an alias's entry links to the soul named by its key");
-    }
-    return Status::ok();
-  }
-  if (const std::optional<std::string> pub = detail::soul_pub(soul)) {
-    if (key == "pub" && soul == "~" + *pub) {
-      if (value != Value(*pub)) return no("\"pub\" must hold the soul's pub");
+  switch (rule.kind) {
+    case SoulRule::kPlain:
       return Status::ok();
-    }
-    if (!value.is_string()) return no("unsigned value in user space");
-    Result<detail::Envelope> envelope =
-        detail::parse_envelope(value.as_string());
-    if (!envelope) return no(envelope.status().message());
-    const std::string& writer = envelope->writer.value_or(*pub);
-    std::string text;
-    JsonWriter json(text);
-    json.begin_object()
-        .key("#")
-        .string(soul)
-        .key(".")
-        .string(key)
-        .key(":")
-        .raw(envelope->value_json)
-        .key(">")
-        .number(field.state)
-        .end_object();
-    if (!signed_by(text, envelope->signature, writer)) {
-      return no("signature is not " + writer + "'s over this soul, key, "
-                "value and state");
-    }
-    if (writer == *pub) return Status::ok();
-    if (!envelope->certificate) {
-      return no("write by " + writer + " has no certificate from " + *pub);
-    }
-    const Certificate& cert = *envelope->certificate;
-    if (!signed_by(cert.signed_text, cert.signature, *pub)) {
-      return no("certificate is not signed by " + *pub);
-    }
-    if (cert.expiry && (field.state > *cert.expiry || now > *cert.expiry)) {
-      return no("certificate expired");
-    }
-    bool named = cert.anyone;
-    for (const std::string& c : cert.certificants) named |= c == writer;
-    if (!named) return no("certificate does not name " + writer);
-    if (cert.has_write_block) {
-      return no("certificates with a write block (\"wb\") are not supported");
-    }
-    const std::size_t slash = soul.find('/');
-    const std::string_view path =
-        slash == std::string_view::npos ? std::string_view() : soul.substr(slash + 1);
-    for (const WriteRule& rule : cert.write) {
-      if (!covers(rule, path, key)) continue;
-      if (rule.key_must_name_writer &&
-          path.find(writer) == std::string_view::npos &&
-          key.find(writer) == std::string_view::npos) {
-        return no("certificate requires the writer's pub in path or key");
+    case SoulRule::kAliasList:
+      if (!truthy(value) || !links_to(value, "~@" + std::string(key))) {
+        return no("an alias list entry links to \"~@\" + its key");
       }
       return Status::ok();
-    }
-    return no("certificate does not cover this path and key");
-  }
-  if (soul.find('#') != std::string_view::npos) {
-    const std::string_view hash = key.substr(key.rfind('#') + 1);
-    const detail::Digest d = detail::sha256(hashed_text(value));
-    const std::string digest(reinterpret_cast<const char*>(d.data()), d.size());
-    if (hash == detail::base64_encode(digest) || hex_decode(hash) == digest) {
+    case SoulRule::kAlias:
+      if (!truthy(value) || !links_to(value, key)) {
+        return no("an alias's entry links to the soul named by its key");
+      }
       return Status::ok();
+    case SoulRule::kContent: {
+      // The key's part after its last "#" (all of it when it has none).
+      const std::string_view hash = key.substr(key.rfind('#') + 1);
+      const detail::Digest d = detail::sha256(hashed_text(value));
+      const std::string digest(reinterpret_cast<const char*>(d.data()),
+                               d.size());
+      if (hash == detail::base64_encode(digest) ||
+          hex_decode(hash) == digest) {
+        return Status::ok();
+      }
+      return no("key is not the SHA-256 of the value");
     }
-    return no("key is not the SHA-256 of the value");
+    case SoulRule::kUser:
+      break;
   }
-  return Status::ok();
+  const std::string& pub = rule.pub;
+  if (key == "pub" && soul.size() == pub.size() + 1 && soul[0] == '~' &&
+      soul.substr(1) == pub) {
+    if (value != Value(pub)) return no("\"pub\" must hold the soul's pub");
+    return Status::ok();
+  }
+  if (!value.is_string()) return no("unsigned value in user space");
+  Result<detail::Envelope> envelope = detail::parse_envelope(value.as_string());
+  if (!envelope) return no(envelope.status().message());
+  const std::string& writer = envelope->writer.value_or(pub);
+  std::string text;
+  JsonWriter json(text);
+  json.begin_object()
+      .key("#")
+      .string(soul)
+      .key(".")
+      .string(key)
+      .key(":")
+      .raw(envelope->value_json)
+      .key(">")
+      .number(field.state)
+      .end_object();
+  if (!signed_by(text, envelope->signature, writer)) {
+    return no("signature is not " + writer +
+              "'s over this soul, key, value and state");
+  }
+  if (writer == pub) return Status::ok();
+  if (!envelope->certificate) {
+    return no("write by " + writer + " has no certificate from " + pub);
+  }
+  const Certificate& cert = *envelope->certificate;
+  if (!signed_by(cert.signed_text, cert.signature, pub)) {
+    return no("certificate is not signed by " + pub);
+  }
+  if (cert.expiry && (field.state > *cert.expiry || now > *cert.expiry)) {
+    return no("certificate expired");
+  }
+  bool named = cert.anyone;
+  for (const std::string& c : cert.certificants) named |= c == writer;
+  if (!named) return no("certificate does not name " + writer);
+  if (cert.has_write_block) {
+    return no("certificates with a write block (\"wb\") are not supported");
+  }
+  const std::size_t slash = soul.find('/');
+  const std::string_view path = slash == std::string_view::npos
+                                    ? std::string_view()
+                                    : soul.substr(slash + 1);
+  for (const WriteRule& w : cert.write) {
+    if (!covers(w, path, key)) continue;
+    if (w.key_must_name_writer && path.find(writer) == std::string_view::npos &&
+        key.find(writer) == std::string_view::npos) {
+      return no("certificate requires the writer's pub in path or key");
+    }
+    return Status::ok();
+  }
+  return no("certificate does not cover this path and key");
 }
 
 }  // namespace gunpp::sea

@@ -51,7 +51,7 @@ for (const id of cases) {
   const nowFile = path.join(dir, `${id}.now`);
   const now = fs.existsSync(nowFile) ? ['--now', fs.readFileSync(nowFile, 'utf8').trim()] : [];
   const gun = run(process.execPath, [path.join(__dirname, 'gun_driver.js'), ...now, file]);
-  const ours = run(gunppPath, ['apply', ...now, file]);
+  const ours = run(gunppPath, ['apply', '--no-sea', ...now, file]);  // GUN.js runs without SEA
   const expectedGun = fs.readFileSync(path.join(dir, `${id}.expected.json`), 'utf8');
   const expectedOurs = JSON.parse(fs.readFileSync(path.join(dir, `${id}.gunpp.json`), 'utf8'));
 

@@ -192,8 +192,9 @@ function gun(file) {
   return run(process.execPath, [path.join(here, 'gun_driver.js'), '--now', String(NOW), file]);
 }
 
+// gun_driver.js runs GUN.js without SEA, so gunpp runs without it too.
 function gunpp(file) {
-  return run(args.gunpp, ['apply', '--now', String(NOW), file]);
+  return run(args.gunpp, ['apply', '--no-sea', '--now', String(NOW), file]);
 }
 
 // With --storage: the messages go through a SQLite file in two processes
@@ -207,7 +208,7 @@ function gunppStored(file) {
   fs.writeFileSync(first, lines.slice(0, half).join('\n') + '\n');
   fs.writeFileSync(second, lines.slice(half).join('\n') + '\n');
   const db = path.join(work, 'stored.db');
-  const apply = (part) => run(args.gunpp, ['apply', '--now', String(NOW), '--db', db, part]);
+  const apply = (part) => run(args.gunpp, ['apply', '--no-sea', '--now', String(NOW), '--db', db, part]);
   const one = apply(first);
   const two = apply(second);  // its deferred fields include the first's
   return { errors: one.errors.concat(two.errors), deferred: two.deferred,

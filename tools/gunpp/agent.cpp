@@ -8,6 +8,7 @@
 #include "agent_session.hpp"
 #include "exit_codes.hpp"
 #include "peer_process.hpp"
+#include "sea_flag.hpp"
 
 namespace gunpp::cli {
 
@@ -20,6 +21,7 @@ CLI::App& add_agent_command(CLI::App& app, AgentArgs& args) {
   agent.add_option("--ca", args.ca, "trust these PEM roots for wss:// peers")
       ->type_name("FILE")
       ->check(CLI::ExistingFile);
+  add_no_sea_flag(agent, args.no_sea);
   agent.footer(
       "Commands, one JSON object per line: put, get, graph, on, peers, exit "
       "(docs/network.md).");
@@ -27,7 +29,7 @@ CLI::App& add_agent_command(CLI::App& app, AgentArgs& args) {
 }
 
 int run_agent(const AgentArgs& args, std::ostream& err) {
-  PeerProcess peer(err, args.ca);
+  PeerProcess peer(err, args.ca, nullptr, !args.no_sea);
   if (!peer.dial(args.peers)) return kExitFailure;
   AgentSession session(peer.mesh, args.peers, [](std::string line) {
     std::cout << line << '\n' << std::flush;

@@ -16,6 +16,7 @@ namespace gunpp::cli {
 struct AgentArgs {
   std::vector<std::string> peers;  // relays to dial, at least one
   std::string ca;                  // PEM roots to trust for wss://
+  bool no_sea = false;             // accept writes SEA would refuse
 };
 
 CLI::App& add_agent_command(CLI::App& app, AgentArgs& args);

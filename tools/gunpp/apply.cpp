@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "exit_codes.hpp"
+#include "sea_flag.hpp"
 #include "wire_input.hpp"
 
 namespace gunpp::cli {
@@ -96,6 +97,7 @@ CLI::App& add_apply_command(CLI::App& app, ApplyArgs& args) {
                   "the output is then the whole stored graph")
       ->type_name("DB");
   apply.add_option("FILE", args.file, "messages to read; - is standard input");
+  add_no_sea_flag(apply, args.no_sea);
   return apply;
 }
 
@@ -113,6 +115,8 @@ int run_apply(const ApplyArgs& args, std::istream& in, std::ostream& out,
   // An array frame queues up to max_messages_per_frame puts at once.
   Options options;
   options.max_pending_jobs = WireLimits().max_messages_per_frame;
+  sea::SeaVerifier sea;
+  options.verifier = verifier_for(args.no_sea, sea);
   std::unique_ptr<SqliteStorage> db;
   if (!args.db.empty()) {
     if (!(db = open_database(args.db, err))) return kExitFailure;

@@ -16,6 +16,7 @@ struct ApplyArgs {
   std::optional<double> now;  // fixed machine time in ms; else the real clock
   std::string file = "-";     // "-" is standard input
   std::string db;             // a SQLite file to keep the store in; "" none
+  bool no_sea = false;        // accept writes SEA would refuse
 };
 
 // Declares the `apply` subcommand and its options on `app`; parsing fills

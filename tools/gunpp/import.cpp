@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "exit_codes.hpp"
+#include "sea_flag.hpp"
 #include "wire_input.hpp"
 
 namespace gunpp::cli {
@@ -54,6 +55,7 @@ CLI::App& add_import_command(CLI::App& app, ImportArgs& args) {
       ->required();
   command.add_option("FILE", args.file,
                      "messages or a graph to read; - is standard input");
+  add_no_sea_flag(command, args.no_sea);
   return command;
 }
 
@@ -76,6 +78,8 @@ int run_import(const ImportArgs& args, std::istream& in, std::ostream& err,
   Options options;
   options.storage = db.get();
   options.max_pending_jobs = WireLimits().max_messages_per_frame;
+  sea::SeaVerifier sea;
+  options.verifier = verifier_for(args.no_sea, sea);
   GraphStore store(scheduler, options);
   WireProtocol protocol(store);
   auto progress = [&] {

@@ -14,6 +14,7 @@ namespace gunpp::cli {
 struct ImportArgs {
   std::string db;          // the SQLite file to write (created if absent)
   std::string file = "-";  // "-" is standard input
+  bool no_sea = false;     // accept writes SEA would refuse
 };
 
 // Declares the `import` subcommand and its options on `app`; parsing fills

@@ -5,6 +5,7 @@
 //   gunpp import --db DB [FILE]
 //   gunpp relay [--host ADDR] [--port N] [--peer URL]... [--db DB]
 //   gunpp agent --peer URL [--peer URL]...
+//   gunpp sea pair|user|put|certify ...
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -17,6 +18,7 @@
 #include "export.hpp"
 #include "import.hpp"
 #include "relay.hpp"
+#include "sea.hpp"
 
 namespace {
 
@@ -29,6 +31,7 @@ constexpr char kUsage[] = R"(Usage:
   gunpp relay [--host ADDR] [--port N] [--peer URL]... [--db DB]
                                   a GUN relay on ws://ADDR:N/gun
   gunpp agent --peer URL...       a GUN client driven by JSON lines
+  gunpp sea pair|user|put|certify SEA keys, users, signed puts, certificates
   gunpp --help                    this text
   gunpp COMMAND --help            details of a command)";
 
@@ -57,6 +60,8 @@ int main(int argc, char** argv) {
   CLI::App& relay = gunpp::cli::add_relay_command(app, relay_args);
   gunpp::cli::AgentArgs agent_args;
   CLI::App& agent = gunpp::cli::add_agent_command(app, agent_args);
+  gunpp::cli::SeaArgs sea_args;
+  CLI::App& sea = gunpp::cli::add_sea_command(app, sea_args);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -78,5 +83,6 @@ int main(int argc, char** argv) {
   }
   if (relay.parsed()) return gunpp::cli::run_relay(relay_args, std::cerr);
   if (agent.parsed()) return gunpp::cli::run_agent(agent_args, std::cerr);
+  if (sea.parsed()) return gunpp::cli::run_sea(sea_args, std::cout, std::cerr);
   return gunpp::cli::kExitUsage;
 }

@@ -21,20 +21,22 @@ NetOptions net_options_for(std::ostream& err, const std::string& ca_file) {
   return options;
 }
 
-Options store_options(Storage* storage) {
+Options store_options(Storage* storage, PutVerifier* verifier) {
   Options options;
   options.storage = storage;
+  options.verifier = verifier;
   return options;
 }
 
 }  // namespace
 
 PeerProcess::PeerProcess(std::ostream& err_stream, const std::string& ca_file,
-                         Storage* storage)
+                         Storage* storage, bool verify_sea)
     : err(&err_stream),
       net_options(net_options_for(err_stream, ca_file)),
       scheduler(SystemClock::instance()),
-      store(scheduler, store_options(storage)),
+      store(scheduler,
+            store_options(storage, verify_sea ? &sea : nullptr)),
       mesh(store, mesh_options(err_stream)),
       loop(scheduler),
       client(loop, mesh, net_options) {}

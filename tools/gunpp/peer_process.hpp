@@ -6,6 +6,7 @@
 
 #include <boost/asio.hpp>
 #include <gunpp/net.hpp>
+#include <gunpp/sea_verifier.hpp>
 #include <gunpp/storage.hpp>
 #include <ostream>
 #include <string>
@@ -17,8 +18,9 @@ struct PeerProcess {
   // `ca_file`: PEM roots trusted for wss://, else the system's. `storage`
   // (not owned; it must outlive this): where the store keeps its graph, or
   // nullptr for memory only.
+  // `verify_sea`: the store checks SEA (gunpp/sea_verifier.hpp).
   explicit PeerProcess(std::ostream& err, const std::string& ca_file = {},
-                       Storage* storage = nullptr);
+                       Storage* storage = nullptr, bool verify_sea = true);
 
   // Dials every URL; false, with a line on the log, when one is unusable.
   bool dial(const std::vector<std::string>& urls);
@@ -26,6 +28,7 @@ struct PeerProcess {
   std::ostream* err;
   NetOptions net_options;
   Scheduler scheduler;
+  sea::SeaVerifier sea;
   GraphStore store;
   Mesh mesh;
   NetLoop loop;

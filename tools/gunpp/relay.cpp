@@ -7,6 +7,7 @@
 
 #include "exit_codes.hpp"
 #include "peer_process.hpp"
+#include "sea_flag.hpp"
 #include "wire_input.hpp"
 
 namespace gunpp::cli {
@@ -36,6 +37,7 @@ CLI::App& add_relay_command(CLI::App& app, RelayArgs& args) {
                   "keep the graph in this SQLite file (created if absent); "
                   "puts are acked once committed")
       ->type_name("DB");
+  add_no_sea_flag(relay, args.no_sea);
   return relay;
 }
 
@@ -44,7 +46,7 @@ int run_relay(const RelayArgs& args, std::ostream& err) {
   if (!args.db.empty() && !(db = open_database(args.db, err))) {
     return kExitFailure;
   }
-  PeerProcess peer(err, {}, db.get());
+  PeerProcess peer(err, {}, db.get(), !args.no_sea);
   NetOptions server_options = peer.net_options;
   server_options.web_root = args.web;
   server_options.tls_cert_file = args.cert;

@@ -21,6 +21,7 @@ struct RelayArgs {
   std::string cert;                // with key: serve wss:// (PEM files)
   std::string key;
   std::string db;  // a SQLite file to keep the graph in; "" memory only
+  bool no_sea = false;  // accept writes SEA would refuse
 };
 
 CLI::App& add_relay_command(CLI::App& app, RelayArgs& args);
