@@ -3,7 +3,8 @@
 //
 //   gunpp::sea::KeyPair alice = gunpp::sea::generate_pair();
 //   auto delta = gunpp::sea::sign_graph(alice, gunpp::sea::user_soul(alice),
-//                                       {{"name", "Alice"}}, store.next_state());
+//                                       {{"name", "Alice"}},
+//                                       store.next_state());
 //   store.put(std::move(*delta));   // a GUN.js peer accepts it as Alice's
 //
 // Formats (docs/sea.md): a pub or epub is "x.y", the JWK coordinates of a
@@ -82,9 +83,10 @@ std::string user_soul(const KeyPair& pair);
 // then carries with the writer's pub. Errors: as sign(), and
 // InvalidArgument for a soul outside the space with no certificate, a
 // malformed certificate or an empty key.
-Result<Graph> sign_graph(const KeyPair& pair, std::string_view soul,
-                         const std::vector<std::pair<std::string, Value>>& fields,
-                         State state, std::string_view certificate = {});
+Result<Graph> sign_graph(
+    const KeyPair& pair, std::string_view soul,
+    const std::vector<std::pair<std::string, Value>>& fields, State state,
+    std::string_view certificate = {});
 
 // SEA.certify(certificants, policy, authority, {expiry}): a certificate
 // letting `certificants` (pubs; "*" for anyone) write where
@@ -115,8 +117,8 @@ Result<std::string> decrypt(std::string_view sealed, std::string_view secret);
 // password), so that GUN.js's user.auth(alias, password) logs in.
 // InvalidArgument for an empty alias or a password shorter than 8 bytes.
 Result<Graph> create_user_graph(std::string_view alias,
-                                std::string_view password,
-                                const KeyPair& pair, State state);
+                                std::string_view password, const KeyPair& pair,
+                                State state);
 
 // user.auth(alias, password) against a "~pub" node's auth field: the pair
 // its private keys open to. Unauthenticated for a wrong password.

@@ -36,7 +36,8 @@ using CipherCtxPtr =
                     Deleter<EVP_CIPHER_CTX, EVP_CIPHER_CTX_free>>;
 
 void openssl_free(unsigned char* p) { OPENSSL_free(p); }
-using DerPtr = std::unique_ptr<unsigned char, Deleter<unsigned char, openssl_free>>;
+using DerPtr =
+    std::unique_ptr<unsigned char, Deleter<unsigned char, openssl_free>>;
 
 const unsigned char* bytes(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
@@ -66,8 +67,8 @@ PkeyPtr make_pkey(std::string_view x, std::string_view y, std::string_view d) {
   point.append(x).append(y);
   BldPtr bld(OSSL_PARAM_BLD_new());
   require(bld != nullptr);
-  require(OSSL_PARAM_BLD_push_utf8_string(
-              bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) == 1);
+  require(OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME,
+                                          "prime256v1", 0) == 1);
   require(OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY,
                                            point.data(), point.size()) == 1);
   BnPtr priv;
@@ -130,8 +131,8 @@ std::optional<std::string> decode(std::string_view text, bool url) {
   for (const char c : digits) {
     const int v = base64_digit(c, url);
     if (v < 0) return std::nullopt;
-    standard += "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-        [v];
+    standard +=
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[v];
   }
   while (standard.size() % 4 != 0) standard += '=';
   std::string out(standard.size() / 4 * 3, '\0');
@@ -247,8 +248,7 @@ std::string EcKey::sign(std::string_view message) const {
          bn_bytes(ECDSA_SIG_get0_s(sig.get()));
 }
 
-bool EcKey::verify(std::string_view message,
-                   std::string_view signature) const {
+bool EcKey::verify(std::string_view message, std::string_view signature) const {
   if (signature.size() != 64) return false;
   SigPtr sig(ECDSA_SIG_new());
   require(sig != nullptr);

@@ -94,56 +94,10 @@ std::optional<std::string> soul_pub(std::string_view soul) {
   return pieces[0] + "." + pieces[1];
 }
 
-std::string utf8_lossy(std::string_view bytes) {
+std::string latin1_to_utf8(std::string_view bytes) {
   std::string out;
-  out.reserve(bytes.size());
-  int needed = 0;
-  int seen = 0;
-  char32_t cp = 0;
-  unsigned lower = 0x80;
-  unsigned upper = 0xBF;
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    const auto b = static_cast<unsigned char>(bytes[i]);
-    if (needed == 0) {
-      if (b <= 0x7F) {
-        out += static_cast<char>(b);
-      } else if (b >= 0xC2 && b <= 0xDF) {
-        needed = 1;
-        cp = b & 0x1F;
-      } else if (b >= 0xE0 && b <= 0xEF) {
-        if (b == 0xE0) lower = 0xA0;
-        if (b == 0xED) upper = 0x9F;
-        needed = 2;
-        cp = b & 0x0F;
-      } else if (b >= 0xF0 && b <= 0xF4) {
-        if (b == 0xF0) lower = 0x90;
-        if (b == 0xF4) upper = 0x8F;
-        needed = 3;
-        cp = b & 0x07;
-      } else {
-        append_utf8(out, 0xFFFD);
-      }
-      continue;
-    }
-    if (b < lower || b > upper) {
-      needed = seen = 0;
-      cp = 0;
-      lower = 0x80;
-      upper = 0xBF;
-      append_utf8(out, 0xFFFD);
-      --i;  // the byte starts afresh
-      continue;
-    }
-    lower = 0x80;
-    upper = 0xBF;
-    cp = (cp << 6) | (b & 0x3F);
-    if (++seen == needed) {
-      append_utf8(out, cp);
-      needed = seen = 0;
-      cp = 0;
-    }
-  }
-  if (needed != 0) append_utf8(out, 0xFFFD);
+  out.reserve(bytes.size() * 2);
+  for (const char c : bytes) append_utf8(out, static_cast<unsigned char>(c));
   return out;
 }
 

@@ -30,9 +30,9 @@ std::string pub_text(const EcKey& key);
 // when there are not two pieces.
 std::optional<std::string> soul_pub(std::string_view soul);
 
-// Bytes decoded as UTF-8 the way Node's Buffer#toString does: each maximal
-// ill-formed subsequence becomes U+FFFD.
-std::string utf8_lossy(std::string_view bytes);
+// Bytes read one character each (SEA's Buffer#toString('utf8') is
+// String.fromCharCode per byte, Latin-1), then written as UTF-8.
+std::string latin1_to_utf8(std::string_view bytes);
 
 }  // namespace gunpp::sea::detail
 

@@ -23,10 +23,10 @@ std::string digest_bytes(const detail::Digest& d) {
   return std::string(reinterpret_cast<const char*>(d.data()), d.size());
 }
 
-// The AES key SEA derives from a secret and a salt: SHA-256 of the secret
-// followed by the salt bytes read as UTF-8 (Node's lossy decoding).
+// The AES key SEA derives from a secret and a salt: SHA-256 of the UTF-8 of
+// the secret followed by the salt's bytes as characters.
 detail::Digest aes_key(std::string_view secret, std::string_view salt) {
-  return detail::sha256(std::string(secret) + detail::utf8_lossy(salt));
+  return detail::sha256(std::string(secret) + detail::latin1_to_utf8(salt));
 }
 
 std::string random_text(std::size_t n) {
@@ -128,8 +128,7 @@ std::string pair_to_json(const KeyPair& pair) {
 Result<std::string> sign(std::string_view text, const KeyPair& pair) {
   Result<detail::EcKey> key = detail::signing_key(pair);
   if (!key) return key.status();
-  return detail::base64_encode(
-      key->sign(digest_bytes(detail::sha256(text))));
+  return detail::base64_encode(key->sign(digest_bytes(detail::sha256(text))));
 }
 
 Status verify(std::string_view text, std::string_view signature,
@@ -182,9 +181,10 @@ Result<Value> open_field(std::string_view envelope) {
 
 std::string user_soul(const KeyPair& pair) { return "~" + pair.pub; }
 
-Result<Graph> sign_graph(const KeyPair& pair, std::string_view soul,
-                         const std::vector<std::pair<std::string, Value>>& fields,
-                         State state, std::string_view certificate) {
+Result<Graph> sign_graph(
+    const KeyPair& pair, std::string_view soul,
+    const std::vector<std::pair<std::string, Value>>& fields, State state,
+    std::string_view certificate) {
   const std::optional<std::string> owner = detail::soul_pub(soul);
   if (!owner) {
     return Status::invalid_argument("soul " + gunpp::detail::quoted(soul) +
@@ -220,8 +220,8 @@ Result<Graph> sign_graph(const KeyPair& pair, std::string_view soul,
       continue;
     }
     const std::string text = signed_text(soul, name, value, state);
-    const std::string sig = detail::base64_encode(
-        key->sign(digest_bytes(detail::sha256(text))));
+    const std::string sig =
+        detail::base64_encode(key->sign(digest_bytes(detail::sha256(text))));
     std::string envelope;
     JsonWriter json(envelope);
     json.begin_object().key(":").value(value).key("~").string(sig);
@@ -256,7 +256,13 @@ Result<std::string> certify(const std::vector<std::string>& certificants,
   Result<std::string> sig = sign(m, authority);
   if (!sig) return sig;
   std::string out;
-  JsonWriter(out).begin_object().key("m").raw(m).key("s").string(*sig).end_object();
+  JsonWriter(out)
+      .begin_object()
+      .key("m")
+      .raw(m)
+      .key("s")
+      .string(*sig)
+      .end_object();
   return out;
 }
 
@@ -275,8 +281,8 @@ Result<std::string> decrypt(std::string_view sealed, std::string_view secret) {
 }
 
 Result<Graph> create_user_graph(std::string_view alias,
-                                std::string_view password,
-                                const KeyPair& pair, State state) {
+                                std::string_view password, const KeyPair& pair,
+                                State state) {
   if (alias.empty()) return Status::invalid_argument("no alias");
   if (password.size() < 8) {
     return Status::invalid_argument("password shorter than 8 bytes");

@@ -101,10 +101,9 @@ std::vector<std::pair<std::string_view, dom::element>> members(dom::object o) {
   std::stable_partition(out.begin(), out.end(), [](const auto& m) {
     return array_index(m.first).has_value();
   });
-  const auto indexes =
-      std::find_if_not(out.begin(), out.end(), [](const auto& m) {
-        return array_index(m.first).has_value();
-      });
+  const auto indexes = std::find_if_not(
+      out.begin(), out.end(),
+      [](const auto& m) { return array_index(m.first).has_value(); });
   std::sort(out.begin(), indexes, [](const auto& a, const auto& b) {
     return *array_index(a.first) < *array_index(b.first);
   });
@@ -183,7 +182,8 @@ bool truthy(dom::element e) {
 
 // A pattern; nullopt when a member String.match reads is not a string.
 std::optional<Pattern> pattern(dom::element e) {
-  if (e.is_string()) return Pattern{std::string(std::string_view(e)), {}, {}, {}};
+  if (e.is_string())
+    return Pattern{std::string(std::string_view(e)), {}, {}, {}};
   if (!e.is_object()) return std::nullopt;
   Pattern p;
   for (const auto& [name, slot] :
@@ -258,7 +258,8 @@ Result<Certificate> certificate(dom::element cert) {
   if (m->is_string()) {
     out.signed_text = std::string(std::string_view(*m));
     inner.emplace(out.signed_text);
-    if (!inner->ok()) return Status::invalid_argument("certificate is not JSON");
+    if (!inner->ok())
+      return Status::invalid_argument("certificate is not JSON");
     policy = inner->root();
   } else {
     out.signed_text = stringify(*m);
@@ -373,9 +374,8 @@ Result<std::pair<Sealed, std::string>> parse_auth(std::string_view text) {
   const auto ek = member(doc.root(), "ek");
   auto salt = string_member(doc.root(), "s");
   if (!ek || !salt) return Status::invalid_argument("auth lacks ek or s");
-  Result<Sealed> sealed = parse_sealed(ek->is_string()
-                                           ? std::string(std::string_view(*ek))
-                                           : stringify(*ek));
+  Result<Sealed> sealed = parse_sealed(
+      ek->is_string() ? std::string(std::string_view(*ek)) : stringify(*ek));
   if (!sealed) return sealed.status();
   return std::pair{std::move(*sealed), std::move(*salt)};
 }

@@ -24,12 +24,12 @@ struct Pattern {
 
 // One rule of a certificate's write policy (SEA.certify's "w").
 struct WriteRule {
-  std::optional<std::string> text;  // the rule is a bare string
-  std::optional<Pattern> self;      // the rule object read as a pattern
-  std::optional<Pattern> soul;      // '#'
-  std::optional<Pattern> key;       // '.'
-  bool soul_truthy = false;         // '#' present and truthy in JavaScript
-  bool key_truthy = false;          // '.' present and truthy
+  std::optional<std::string> text;    // the rule is a bare string
+  std::optional<Pattern> self;        // the rule object read as a pattern
+  std::optional<Pattern> soul;        // '#'
+  std::optional<Pattern> key;         // '.'
+  bool soul_truthy = false;           // '#' present and truthy in JavaScript
+  bool key_truthy = false;            // '.' present and truthy
   bool key_must_name_writer = false;  // '+' holds "*"
 };
 
@@ -46,8 +46,8 @@ struct Certificate {
 // A signed field's value: {":":value,"~":signature} with, for a write by
 // another key, "*" (the writer's pub) and "+" (the owner's certificate).
 struct Envelope {
-  std::string value_json;  // ':' as JSON.stringify writes it
-  std::string signature;   // '~'
+  std::string value_json;                  // ':' as JSON.stringify writes it
+  std::string signature;                   // '~'
   std::optional<std::string> writer;       // '*'
   std::optional<Certificate> certificate;  // '+' with "m" and "s"
 };

@@ -1,5 +1,3 @@
-#include "gunpp/sea_verifier.hpp"
-
 #include <algorithm>
 #include <string>
 #include <unordered_map>
@@ -8,6 +6,7 @@
 #include "crypto.hpp"
 #include "gunpp/detail/error_text.hpp"
 #include "gunpp/json_writer.hpp"
+#include "gunpp/sea_verifier.hpp"
 #include "keys.hpp"
 #include "sea_json.hpp"
 
@@ -20,9 +19,8 @@ using detail::WriteRule;
 
 Status refuse(std::string_view soul, std::string_view key,
               std::string_view reason) {
-  return Status::unauthenticated("SEA refused " +
-                                 gunpp::detail::where(soul, key) +
-                                 std::string(reason));
+  return Status::unauthenticated(
+      "SEA refused " + gunpp::detail::where(soul, key) + std::string(reason));
 }
 
 bool truthy(const Value& v) {
@@ -72,8 +70,9 @@ bool match(std::string_view t, const std::optional<Pattern>& o) {
 
 bool covers(const WriteRule& rule, std::string_view path,
             std::string_view key) {
-  const std::string full =
-      path.empty() ? std::string(key) : std::string(path) + "/" + std::string(key);
+  const std::string full = path.empty()
+                               ? std::string(key)
+                               : std::string(path) + "/" + std::string(key);
   if (rule.text) return full == *rule.text;
   return (match(path, rule.soul) && match(key, rule.key)) ||
          (!rule.key_truthy && match(path, rule.soul)) ||
@@ -202,8 +201,7 @@ Status SeaVerifier::check(const SoulRule& rule, std::string_view soul,
       const detail::Digest d = detail::sha256(hashed_text(value));
       const std::string digest(reinterpret_cast<const char*>(d.data()),
                                d.size());
-      if (hash == detail::base64_encode(digest) ||
-          hex_decode(hash) == digest) {
+      if (hash == detail::base64_encode(digest) || hex_decode(hash) == digest) {
         return Status::ok();
       }
       return no("key is not the SHA-256 of the value");

@@ -1,12 +1,12 @@
 // SEA through the public API: keys, envelopes, users and the verifier in a
 // store, with the forgeries it must refuse.
-#include <catch2/catch.hpp>
+#include "gunpp/sea.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <utility>
 
 #include "gunpp/graph_store.hpp"
-#include "gunpp/sea.hpp"
 #include "gunpp/sea_verifier.hpp"
 
 namespace gunpp::sea {
@@ -18,7 +18,8 @@ constexpr double kNow = 1'700'000'000'000;
 constexpr const char* kGunPair =
     R"({"pub":"EboW9tGslQIJE9yH01pqBmtGACl_JPVOdfS-ssSsLNk.TTy7O-8UfVye-irdv_v-H0GHKN7mwBVYh5KNMwY1BnY","priv":"2IJqTmhr15_UK9DUDjON5CU3H5iHBXr4dGvwP9YRe_I","epub":"YwOR5StavI9tIxF9TfPsfJvGrjDPsMu8ff_U4HUlZUA.KjQ2kPFHqg2NQBETsSLiIKXq3-G3Y2DnfIl7xnO2DmQ","epriv":"Gb6Fi25-4lG87IjdiGuTUDfoQOGB1naIfv-J-qXMGwU"})";
 constexpr const char* kGunPub =
-    "EboW9tGslQIJE9yH01pqBmtGACl_JPVOdfS-ssSsLNk.TTy7O-8UfVye-irdv_v-H0GHKN7mwBVYh5KNMwY1BnY";
+    "EboW9tGslQIJE9yH01pqBmtGACl_JPVOdfS-ssSsLNk.TTy7O-8UfVye-irdv_v-"
+    "H0GHKN7mwBVYh5KNMwY1BnY";
 constexpr const char* kGunName =
     R"({":":"alice","~":"kTDXvF0I6wSzbLZ5BI5UN2InDlNcV1+1PHfU2fpFBT+SSiUxjjynBvlsntPXGOklwuN+KV8SreKBy+89cz+7Ng=="})";
 constexpr State kGunNameState = 1796185491920;
@@ -75,9 +76,10 @@ void require_refused(SeaStore& s, Graph g, const std::string& reason) {
   INFO(status.message());
   REQUIRE(status.code() == Status::Code::kUnauthenticated);
   // Error texts quote souls and keys, cut after 40 bytes.
-  CHECK_THAT(status.message(), Catch::Contains("soul '" + soul.substr(0, 40)) &&
-                                   Catch::Contains("key '" + key.substr(0, 40)) &&
-                                   Catch::Contains(reason));
+  CHECK_THAT(status.message(),
+             Catch::Contains("soul '" + soul.substr(0, 40)) &&
+                 Catch::Contains("key '" + key.substr(0, 40)) &&
+                 Catch::Contains(reason));
   CHECK_FALSE(s.store.get(soul, key));
 }
 
@@ -145,15 +147,15 @@ TEST_CASE("signed writes into a user's own space are accepted", "[sea]") {
   SeaStore s;
   const KeyPair alice = generate_pair();
   const std::string soul = user_soul(alice);
-  REQUIRE(s.put(signed_fields(
-      alice, soul,
-      {{"pub", Value(alice.pub)},
-       {"name", Value("Alice")},
-       {"age", Value(42)},
-       {"ok", Value(true)},
-       {"gone", Value(nullptr)},
-       {"profile", Value(Link(soul + "/profile"))},
-       {"quote", Value("say \"hi\"\n\u00e9\U0001F600")}})));
+  REQUIRE(
+      s.put(signed_fields(alice, soul,
+                          {{"pub", Value(alice.pub)},
+                           {"name", Value("Alice")},
+                           {"age", Value(42)},
+                           {"ok", Value(true)},
+                           {"gone", Value(nullptr)},
+                           {"profile", Value(Link(soul + "/profile"))},
+                           {"quote", Value("say \"hi\"\n\u00e9\U0001F600")}})));
   REQUIRE(s.put(signed_fields(alice, soul + "/profile", {{"bio", "x"}})));
   CHECK(*open_field(s.store.get(soul, "age")->value.as_string()) == Value(42));
   CHECK(s.store.get(soul, "pub")->value == Value(alice.pub));
@@ -161,8 +163,7 @@ TEST_CASE("signed writes into a user's own space are accepted", "[sea]") {
   CHECK(s.sea.counters().fields_refused == 0);
 }
 
-TEST_CASE("forgeries are refused whole, naming soul, key and reason",
-          "[sea]") {
+TEST_CASE("forgeries are refused whole, naming soul, key and reason", "[sea]") {
   SeaStore s;
   const KeyPair alice = generate_pair();
   const KeyPair bob = generate_pair();
@@ -193,8 +194,7 @@ TEST_CASE("forgeries are refused whole, naming soul, key and reason",
   SECTION("an unsigned value in user space") {
     require_refused(s, single(soul, "name", Value("Alice"), state),
                     "not a SEA envelope");
-    require_refused(s, single(soul, "age", Value(42), state),
-                    "unsigned value");
+    require_refused(s, single(soul, "age", Value(42), state), "unsigned value");
   }
   SECTION("a tampered value under the original signature") {
     std::string tampered = envelope;
@@ -205,10 +205,10 @@ TEST_CASE("forgeries are refused whole, naming soul, key and reason",
   SECTION("SEA's legacy signature over the text [object Object]") {
     Result<std::string> sig = sign("[object Object]", alice);
     REQUIRE(sig);
-    require_refused(
-        s, single(soul, "name", Value(R"({":":"any","~":")" + *sig + "\"}"),
-                  state),
-        "signature is not");
+    require_refused(s,
+                    single(soul, "name",
+                           Value(R"({":":"any","~":")" + *sig + "\"}"), state),
+                    "signature is not");
   }
   SECTION("another pub under the account's own key \"pub\"") {
     require_refused(s, single(soul, "pub", Value(bob.pub), state),
@@ -220,18 +220,20 @@ TEST_CASE("forgeries are refused whole, naming soul, key and reason",
     REQUIRE(sig);
     require_refused(s,
                     single(soul, "name",
-                           Value(R"({":":"Bob","~":")" + *sig +
-                                 R"(","*":")" + bob.pub + "\"}"),
+                           Value(R"({":":"Bob","~":")" + *sig + R"(","*":")" +
+                                 bob.pub + "\"}"),
                            state),
                     "has no certificate");
   }
   SECTION("alias squatting") {
     require_refused(s, single("~@", "alice", Value(Link("~@mallory")), state),
                     "alias list entry");
-    require_refused(s, single("~@alice", "~" + alice.pub,
-                              Value(Link("~" + bob.pub)), state),
-                    "alias's entry");
-    require_refused(s, single("~@alice", "~" + alice.pub, Value(nullptr), state),
+    require_refused(
+        s,
+        single("~@alice", "~" + alice.pub, Value(Link("~" + bob.pub)), state),
+        "alias's entry");
+    require_refused(s,
+                    single("~@alice", "~" + alice.pub, Value(nullptr), state),
                     "alias's entry");
   }
   SECTION("a content-addressed key that is not the value's hash") {
@@ -249,9 +251,10 @@ TEST_CASE("forgeries are refused whole, naming soul, key and reason",
   }
 }
 
-TEST_CASE("a certificate lets another key write where it says, until it "
-          "expires",
-          "[sea]") {
+TEST_CASE(
+    "a certificate lets another key write where it says, until it "
+    "expires",
+    "[sea]") {
   SeaStore s;
   const KeyPair alice = generate_pair();
   const KeyPair bob = generate_pair();
@@ -270,14 +273,16 @@ TEST_CASE("a certificate lets another key write where it says, until it "
     REQUIRE(g);
     return std::move(*g);
   };
-  const std::string for_bob = cert({bob.pub}, R"({"#":{"*":"inbox"}})", 0, alice);
+  const std::string for_bob =
+      cert({bob.pub}, R"({"#":{"*":"inbox"}})", 0, alice);
 
   SECTION("accepted within its policy") {
     CHECK(s.put(write(bob, inbox, "m1", for_bob)));
     CHECK(s.put(write(carol, inbox, "m1",
                       cert({"*"}, R"({"#":{"*":"inbox"}})", 0, alice))));
-    CHECK(s.put(write(bob, inbox, "m2",
-                      cert({carol.pub, bob.pub}, R"(["inbox/m2"])", 0, alice))));
+    CHECK(
+        s.put(write(bob, inbox, "m2",
+                    cert({carol.pub, bob.pub}, R"(["inbox/m2"])", 0, alice))));
     CHECK(s.sea.counters().signatures_checked == 6);
   }
   SECTION("another writer") {
@@ -291,8 +296,9 @@ TEST_CASE("a certificate lets another key write where it says, until it "
                     "does not cover");
   }
   SECTION("signed by someone other than the owner") {
-    require_refused(s, write(bob, inbox, "m1",
-                             cert({bob.pub}, R"({"#":{"*":"inbox"}})", 0, bob)),
+    require_refused(s,
+                    write(bob, inbox, "m1",
+                          cert({bob.pub}, R"({"#":{"*":"inbox"}})", 0, bob)),
                     "not signed by " + alice.pub);
   }
   SECTION("expired by the field's state or by the clock") {
@@ -311,8 +317,8 @@ TEST_CASE("a certificate lets another key write where it says, until it "
     CHECK(s.put(write(bob, inbox, bob.pub + "-m1", own_key)));
   }
   SECTION("a certificate with a write block") {
-    Result<std::string> sig = sign(
-        R"({"c":"*","w":{"#":{"*":"inbox"}},"wb":"blocked"})", alice);
+    Result<std::string> sig =
+        sign(R"({"c":"*","w":{"#":{"*":"inbox"}},"wb":"blocked"})", alice);
     REQUIRE(sig);
     const std::string blocked =
         R"({"m":{"c":"*","w":{"#":{"*":"inbox"}},"wb":"blocked"},"s":")" +
@@ -346,12 +352,39 @@ TEST_CASE("encryption round-trips and refuses the wrong secret", "[sea]") {
         Status::Code::kInvalidArgument);
 }
 
+TEST_CASE("sealed data and a user's auth made by GUN.js open in gunpp",
+          "[sea]") {
+  // SEA.encrypt("hello", "secret") and user.create("alice", "correct
+  // horse") in GUN.js 0.2020.1241; their salts hold bytes above 0x7F.
+  CHECK(
+      *decrypt(
+          R"(SEA{"ct":"2qbJf3XlT1652kVcvR5ZNWZ2WJ5f","iv":"ruzXg23U3ekpyES3lNq3","s":"U8TGc/zyCcp6"})",
+          "secret") == "hello");
+  constexpr const char* kAuth =
+      R"({"ek":{"ct":"TIkOLMo/kBe5vPQPkfnhmGUutuFMVatBoXol8G1pZnmjZAuFXkpKT5NJUGF49W3AOHjBe0azM7QSGlITv7sof1yw8l2eYheTIbG7cFMm71zmXJQfgrwP8/Q5pRfu6E6HkcpDEESxKFNU+88ellU4VYCg4UgBisOgNQyDDw==","iv":"/aa4JWerVfFYkUyOM5/W","s":"P1eNHqgQfOP5"},"s":"bPkGyvtwm2tmzFzpded5h9mbSDBgRBeylD8ChUjaVbCGBpJN8TODaXALjwUw7lcw"})";
+  constexpr const char* kPub =
+      "dk0uDj0ekcBeJuTutz7s5sDDCKbPa2_ewrQtKBPqYuU.XA_gjEa33TmYl-"
+      "uFSEv0I5D6Av9wiDPRmrLDMsIlhAA";
+  constexpr const char* kEpub =
+      "9KEoK0oukP9DcAxXQo9ANFfwtZ_LWdS6DoiXANYbjpk.v_r1B0LSbVqYzBRC-"
+      "r5EGamSODNQ9kO2ArzRnzE3Ptc";
+  Result<KeyPair> alice = open_auth(kAuth, kPub, kEpub, "correct horse");
+  REQUIRE(alice);  // open_auth checks that priv is pub's
+  Result<std::string> sig = sign("x", *alice);
+  REQUIRE(sig);
+  CHECK(verify("x", *sig, kPub));
+  CHECK(open_auth(kAuth, kPub, kEpub, "correct horsE").status().code() ==
+        Status::Code::kUnauthenticated);
+  CHECK(open_auth(kAuth, kEpub, kPub, "correct horse").status().code() ==
+        Status::Code::kInvalidArgument);
+}
+
 TEST_CASE("a user made as user.create makes it passes SEA and logs in",
           "[sea]") {
   SeaStore s;
   const KeyPair alice = generate_pair();
-  Result<Graph> user = create_user_graph("alice", "correct horse", alice,
-                                         kNow - 5);
+  Result<Graph> user =
+      create_user_graph("alice", "correct horse", alice, kNow - 5);
   REQUIRE(user);
   REQUIRE(s.put(std::move(*user)));
   const std::string soul = user_soul(alice);

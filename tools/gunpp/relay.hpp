@@ -20,7 +20,7 @@ struct RelayArgs {
   std::string web;                 // a folder served over plain HTTP
   std::string cert;                // with key: serve wss:// (PEM files)
   std::string key;
-  std::string db;  // a SQLite file to keep the graph in; "" memory only
+  std::string db;       // a SQLite file to keep the graph in; "" memory only
   bool no_sea = false;  // accept writes SEA would refuse
 };
 

@@ -77,8 +77,9 @@ CLI::App& add_sea_command(CLI::App& app, SeaArgs& args) {
             "stamp fields with this state (ms since the epoch)")
         ->type_name("MS");
   };
-  sea.add_subcommand("pair", "print a new key pair")
-      ->callback([&args] { args.action = "pair"; });
+  sea.add_subcommand("pair", "print a new key pair")->callback([&args] {
+    args.action = "pair";
+  });
   CLI::App& user = *sea.add_subcommand("user", "user.create's put message");
   with_pair(user);
   user.add_option("ALIAS", args.alias)->required();
@@ -112,14 +113,18 @@ int run_sea(const SeaArgs& args, std::ostream& out, std::ostream& err) {
     out << sea::pair_to_json(sea::generate_pair()) << '\n';
     return kExitOk;
   }
-  const std::optional<std::string> pair_text = read_input(args.pair_file, std::cin);
-  if (!pair_text) return fail(kExitFailure, "cannot open '" + args.pair_file + "'");
+  const std::optional<std::string> pair_text =
+      read_input(args.pair_file, std::cin);
+  if (!pair_text)
+    return fail(kExitFailure, "cannot open '" + args.pair_file + "'");
   Result<sea::KeyPair> pair = sea::pair_from_json(*pair_text);
-  if (!pair) return fail(kExitUsage, args.pair_file + ": " + pair.status().message());
+  if (!pair)
+    return fail(kExitUsage, args.pair_file + ": " + pair.status().message());
   const State state = args.now.value_or(SystemClock::instance().now_ms());
 
   if (args.action == "certify") {
-    Result<std::string> cert = sea::certify(args.who, args.policy, args.expiry, *pair);
+    Result<std::string> cert =
+        sea::certify(args.who, args.policy, args.expiry, *pair);
     if (!cert) return fail(kExitUsage, cert.status().message());
     out << *cert << '\n';
     return kExitOk;
@@ -128,7 +133,8 @@ int run_sea(const SeaArgs& args, std::ostream& out, std::ostream& err) {
   if (args.action == "user") {
     graph = sea::create_user_graph(args.alias, args.password, *pair, state);
   } else {
-    const nlohmann::json fields = nlohmann::json::parse(args.fields, nullptr, false);
+    const nlohmann::json fields =
+        nlohmann::json::parse(args.fields, nullptr, false);
     if (!fields.is_object() || fields.empty()) {
       return fail(kExitUsage, "FIELDS is not a JSON object with members");
     }
