@@ -211,6 +211,45 @@ scenario('a client that joins later reads everything from the relay', async () =
               'the late client to read every field');
 });
 
+scenario('SEA: a GUN.js user writes through the relay, another client verifies it, a forgery is refused', async () => {
+  const C = gunClient(relay.url);
+  const user = C.user();
+  const alias = 'sea-' + Date.now();
+  const created = await new Promise((r) => user.create(alias, 'correct horse', r));
+  if (created.err) throw new Error('user.create: ' + created.err);
+  const authed = await new Promise((r) => user.auth(alias, 'correct horse', r));
+  if (authed.err) throw new Error('user.auth: ' + authed.err);
+  const soul = '~' + user.is.pub;
+  const acked = await new Promise((r) => user.get('name').put('Alice', r));
+  if (acked.err) throw new Error('the signed put was refused: ' + acked.err);
+  // Another client reads it through the relay and its own SEA check.
+  const D = gunClient(relay.url);
+  const seen = [];
+  D.get(soul).get('name').on((v) => seen.push(v));
+  await until(() => seen.includes('Alice'), 10000, 'the other client to read the signed name');
+  // A raw subscriber, then a forged write (a signature that is not the
+  // owner's) straight to the relay.
+  const watcher = await rawPeer(relay.url);
+  watcher.ws.send(JSON.stringify({ '#': 'sea-sub', get: { '#': soul } }));
+  const forger = await rawPeer(relay.url);
+  const forged = JSON.stringify({ ':': 'Mallory', '~': 'A'.repeat(86) + '==' });
+  forger.ws.send(JSON.stringify({ '#': 'sea-forge', put: { [soul]: {
+    _: { '#': soul, '>': { name: Date.now() } }, name: forged } } }));
+  await until(() => forger.heard.some((m) => m['@'] === 'sea-forge'), 5000,
+              'the relay to answer the forgery');
+  const answer = forger.heard.find((m) => m['@'] === 'sea-forge');
+  if (!answer.err || !/SEA refused/.test(answer.err)) {
+    throw new Error('the relay did not refuse the forgery: ' + JSON.stringify(answer));
+  }
+  await sleep(500);
+  if (JSON.stringify(watcher.heard).includes('Mallory')) throw new Error('the relay relayed the forgery');
+  if (seen.includes('Mallory')) throw new Error('the other client saw the forgery');
+  // A client that joins afterwards reads the signed name from the relay.
+  const later = [];
+  gunClient(relay.url).get(soul).get('name').on((v) => later.push(v));
+  await until(() => later.includes('Alice'), 10000, 'a later client to read the signed name');
+});
+
 scenario('bad frames are answered or ignored, and sync goes on', async () => {
   const raw = await rawPeer(relay.url);
   raw.ws.send('{not json');

@@ -3,9 +3,13 @@
 #include "gunpp/sea.hpp"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <utility>
 
+#include "fuzz/sea_envelope_property.hpp"
 #include "gunpp/graph_store.hpp"
 #include "gunpp/sea_verifier.hpp"
 
@@ -402,6 +406,29 @@ TEST_CASE("a user made as user.create makes it passes SEA and logs in",
             .code() == Status::Code::kUnauthenticated);
   CHECK(create_user_graph("alice", "short", alice, kNow).status().code() ==
         Status::Code::kInvalidArgument);
+}
+
+TEST_CASE("the envelope fuzz property holds on its corpus and findings",
+          "[sea][fuzz]") {
+  int inputs = 0;
+  for (const char* dir : {GUNPP_SEA_CORPUS_DIR, GUNPP_SEA_REGRESSIONS_DIR}) {
+    if (!std::filesystem::exists(dir)) continue;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      std::ifstream in(entry.path(), std::ios::binary);
+      std::stringstream bytes;
+      bytes << in.rdbuf();
+      INFO(entry.path().string());
+      CHECK(testing::sea_envelope_property_violation(bytes.str()).empty());
+      ++inputs;
+    }
+  }
+  CHECK(inputs >= 7);
+  // The seed signed for the property's pair verifies.
+  const std::string soul = user_soul(testing::fuzz_pair());
+  std::ifstream seed(std::string(GUNPP_SEA_CORPUS_DIR) + "/signed_k");
+  std::string envelope((std::istreambuf_iterator<char>(seed)), {});
+  SeaVerifier verifier;
+  CHECK(verifier.verify_field(soul, Field{"k", Value(envelope), 1000}, 2000));
 }
 
 }  // namespace
