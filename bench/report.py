@@ -328,6 +328,45 @@ def storage_section(storage):
     return lines + [""]
 
 
+def sea_section(sea):
+    """docs/data/sea.json (bench/sea/run) as a table."""
+    ctx = sea["context"]
+    gun = max(sea["gun_sequential_per_s"], sea["gun_concurrent_per_s"])
+    ours = sea["gunpp_per_s"]
+    floor = sea.get("openssl_verify_per_s")
+    lines = [
+        "## SEA signature checks",
+        "",
+        f"`scripts/bench --sea` on {ctx['cpu']}, {ctx['cores']} cores; GUN.js 0.2020.1241 on "
+        f"Node {ctx['node']}; gunpp {ctx['commit']}. {sea['fields']:,} fields of one user, "
+        "signed with `gunpp sea put`, each checked as a relay checks a put: GUN.js through its "
+        "SEA put hook (`SEA.opt.pack`, `SEA.verify`; best of awaiting each and of all at once), "
+        "gunpp through `SeaVerifier` (BM_SeaVerify/1000, median of 3). One core each.",
+        "",
+        "| checker | signatures/s | against GUN.js |",
+        "|---|---:|---:|",
+        f"| GUN.js SEA, one at a time | {sea['gun_sequential_per_s']:,.0f} | |",
+        f"| GUN.js SEA, all at once | {sea['gun_concurrent_per_s']:,.0f} | |",
+        f"| gunpp SeaVerifier | {ours:,.0f} | {fmt_ratio(ours / gun)} |",
+    ]
+    if floor:
+        lines.append(f"| OpenSSL `speed ecdsap256` verify (the floor) | {floor:,.0f} "
+                     f"| {fmt_ratio(floor / gun)} |")
+    lines += [
+        "",
+        f"- Target ≥ 10× GUN.js: {'met' if ours >= 10 * gun else 'not met'} "
+        f"({fmt_ratio(ours / gun)}). "
+        + (f"gunpp runs at {100 * ours / floor:.0f}% of OpenSSL's own verify rate; 10× GUN.js "
+           f"would be {10 * gun:,.0f}/s, {fmt_ratio(10 * gun / floor)} the floor."
+           if floor else ""),
+        f"- On a relay's put path, a 1,000-field signed put, JSON in to acked: "
+        f"{ms(sea['ingest_unchecked_ms'])} unchecked, {ms(sea['ingest_checked_ms'])} with SEA "
+        f"({fmt_ratio(sea['ingest_checked_ms'] / sea['ingest_unchecked_ms'])}).",
+        "",
+    ]
+    return lines
+
+
 def plot(compare):
     rows = [r for r in compare["rows"] if r["n"]]
     data = os.path.join(DATA, "scaling.dat")
@@ -374,6 +413,7 @@ def update_readme(section):
 def main():
     bench, compare, relay = load("bench.json"), load("compare.json"), load("relay.json")
     storage = load("storage.json")
+    sea = load("sea.json")
     if bench is None:
         sys.exit("report: run scripts/bench first (docs/data/bench.json is missing)")
     lines = [
@@ -394,6 +434,8 @@ def main():
         lines += relay_section(relay)
     if storage:
         lines += storage_section(storage)
+    if sea:
+        lines += sea_section(sea)
     lines += bench_lines + [""]
     with open(os.path.join(ROOT, "docs/benchmarks.md"), "w") as f:
         f.write("\n".join(lines))

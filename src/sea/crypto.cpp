@@ -190,6 +190,7 @@ std::string random_bytes(std::size_t n) {
 
 struct EcKey::Pkey {
   PkeyPtr pkey;
+  PkeyCtxPtr verify_ctx;  // set up at the first verify, then reused
 };
 
 EcKey::EcKey(std::unique_ptr<Pkey> pkey) : pkey_(std::move(pkey)) {}
@@ -200,7 +201,7 @@ EcKey& EcKey::operator=(EcKey&&) noexcept = default;
 Result<EcKey> EcKey::from_public(std::string_view x, std::string_view y) {
   PkeyPtr pkey = make_pkey(x, y, {});
   if (!pkey) return Status::invalid_argument("not a P-256 public key");
-  return EcKey(std::make_unique<Pkey>(Pkey{std::move(pkey)}));
+  return EcKey(std::make_unique<Pkey>(Pkey{std::move(pkey), nullptr}));
 }
 
 Result<EcKey> EcKey::from_private(std::string_view d, std::string_view x,
@@ -211,13 +212,13 @@ Result<EcKey> EcKey::from_private(std::string_view d, std::string_view x,
     return Status::invalid_argument(
         "private key does not match its public key");
   }
-  return EcKey(std::make_unique<Pkey>(Pkey{std::move(pkey)}));
+  return EcKey(std::make_unique<Pkey>(Pkey{std::move(pkey), nullptr}));
 }
 
 EcKey EcKey::generate() {
   PkeyPtr pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
   require(pkey != nullptr);
-  return EcKey(std::make_unique<Pkey>(Pkey{std::move(pkey)}));
+  return EcKey(std::make_unique<Pkey>(Pkey{std::move(pkey), nullptr}));
 }
 
 std::string EcKey::x() const {
@@ -264,11 +265,15 @@ bool EcKey::verify(std::string_view message, std::string_view signature) const {
   require(der_len > 0);
   DerPtr owned(der);
   const Digest digest = sha256(message);
-  PkeyCtxPtr ctx = pkey_ctx(pkey_->pkey.get());
-  require(EVP_PKEY_verify_init(ctx.get()) == 1);
-  require(EVP_PKEY_CTX_set_signature_md(ctx.get(), EVP_sha256()) == 1);
-  return EVP_PKEY_verify(ctx.get(), der, static_cast<std::size_t>(der_len),
-                         digest.data(), digest.size()) == 1;
+  if (!pkey_->verify_ctx) {
+    PkeyCtxPtr ctx = pkey_ctx(pkey_->pkey.get());
+    require(EVP_PKEY_verify_init(ctx.get()) == 1);
+    require(EVP_PKEY_CTX_set_signature_md(ctx.get(), EVP_sha256()) == 1);
+    pkey_->verify_ctx = std::move(ctx);
+  }
+  return EVP_PKEY_verify(pkey_->verify_ctx.get(), der,
+                         static_cast<std::size_t>(der_len), digest.data(),
+                         digest.size()) == 1;
 }
 
 std::string EcKey::derive(const EcKey& peer) const {

@@ -51,6 +51,7 @@ class EcKey {
   // ECDSA with SHA-256 over `message`, as WebCrypto's sign/verify with
   // {name: ECDSA, hash: SHA-256}: the signature is r||s, 64 bytes.
   std::string sign(std::string_view message) const;
+  // verify() keeps its OpenSSL context in the key: one thread per key.
   bool verify(std::string_view message, std::string_view signature) const;
 
   // ECDH: the 32-byte x coordinate of d * peer.
