@@ -68,6 +68,11 @@ class Node {
   std::pair<std::size_t, bool> try_emplace(std::string&& key, Value&& value,
                                            State state);
 
+  // Sizes an empty node's first block (up to kBlockFields slots) and its
+  // index for `fields` fields, so that a node put whole allocates each
+  // column once and never doubles. No effect on a node with fields.
+  void reserve(std::size_t fields);
+
   // Overwrites the field at `slot` (< size()).
   void assign(std::size_t slot, Value value, State state);
 

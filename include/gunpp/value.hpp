@@ -97,6 +97,9 @@ int utf16_compare(std::string_view a, std::string_view b);
 // utf16_compare(lexical_form(a), lexical_form(b)).
 int lexical_compare(const Value& a, const Value& b);
 
+// JavaScript's truthiness: false for null, false, 0 and "", true otherwise.
+bool is_truthy(const Value& v);
+
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates, <=
 // U+10FFFF).
 bool is_valid_utf8(std::string_view s);

@@ -340,7 +340,8 @@ void GraphStore::Impl::run_job_turn() {
 }
 
 HamDecision GraphStore::Impl::resolve(std::string_view soul, Node*& node,
-                                      Field& field, double now) {
+                                      Field& field, double now,
+                                      std::size_t fields_hint) {
   ++stats.keys_visited;
   if (storage_failed()) {
     // Without its stored node, HAM would decide against nothing.
@@ -364,6 +365,7 @@ HamDecision GraphStore::Impl::resolve(std::string_view soul, Node*& node,
     CachedNode& cached = nodes[std::string(soul)];
     cached.last_use = ++use_clock;
     node = &cached.node;
+    node->reserve(fields_hint);
   }
   const auto [slot, inserted] = node->try_emplace(
       std::move(field.key), std::move(field.value), field.state);

@@ -63,7 +63,10 @@ void IngestJob::resolve_field(GraphStore::Impl& store, Node*& target,
     ++store.stats.ignored;
     return;
   }
-  switch (store.resolve(nodes_[node_index_].soul, target, field, now)) {
+  // A node this put creates is sized for the rest of its delta.
+  const NodeDelta& delta = nodes_[node_index_];
+  switch (store.resolve(delta.soul, target, field, now,
+                        delta.fields.size() - field_index_ + 1)) {
     case HamDecision::kConverge:
       ++summary_.applied;
       break;

@@ -1,5 +1,7 @@
 #include "gunpp/node.hpp"
 
+#include <algorithm>
+
 namespace gunpp {
 
 std::optional<std::size_t> Node::find(std::string_view key) const {
@@ -29,7 +31,7 @@ std::pair<std::size_t, bool> Node::try_emplace(std::string&& key, Value&& value,
       key, next,
       [this](std::uint32_t s) -> const std::string& { return this->key(s); });
   if (slot != next) return {slot, false};
-  if (size_ % kBlockFields == 0) {
+  if (size_ % kBlockFields == 0 && blocks_.size() == size_ / kBlockFields) {
     Block& fresh = blocks_.emplace_back();
     if (size_ > 0) {  // a full-size block from the start: it never grows
       fresh.keys.reserve(kBlockFields);
@@ -43,6 +45,17 @@ std::pair<std::size_t, bool> Node::try_emplace(std::string&& key, Value&& value,
   last.states.push_back(state);
   ++size_;
   return {slot, true};
+}
+
+void Node::reserve(std::size_t fields) {
+  if (size_ != 0 || fields == 0) return;
+  const std::size_t first = std::min(fields, kBlockFields);
+  if (blocks_.empty()) blocks_.emplace_back();
+  Block& b = blocks_.front();
+  b.keys.reserve(first);
+  b.values.reserve(first);
+  b.states.reserve(first);
+  index_.reserve(fields);
 }
 
 void Node::assign(std::size_t slot, Value value, State state) {

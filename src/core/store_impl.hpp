@@ -144,11 +144,11 @@ class GraphStore::Impl {
   double machine_time() const;
 
   // Runs HAM for one field and applies the outcome: converges it into the
-  // node (creating the node on first use; `node` caches it for this turn
-  // only, nullptr until it exists), parks it when from the future, or
-  // ignores it.
+  // node (creating the node on first use, sized for `fields_hint` fields;
+  // `node` caches it for this turn only, nullptr until it exists), parks it
+  // when from the future, or ignores it.
   HamDecision resolve(std::string_view soul, Node*& node, Field& field,
-                      double now);
+                      double now, std::size_t fields_hint = 1);
 
   template <typename F, typename... Args>
   void call(const F& callback, Args&&... args);

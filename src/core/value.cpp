@@ -193,6 +193,22 @@ int utf16_compare(std::string_view a, std::string_view b) {
   return ca < cb ? -1 : 1;
 }
 
+bool is_truthy(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kNull:
+      return false;
+    case Value::Kind::kBool:
+      return v.as_bool();
+    case Value::Kind::kNumber:
+      return v.as_number() != 0;
+    case Value::Kind::kString:
+      return !v.as_string().empty();
+    case Value::Kind::kLink:
+      return true;
+  }
+  return false;
+}
+
 int lexical_compare(const Value& a, const Value& b) {
   return utf16_compare(lexical_form(a), lexical_form(b));
 }

@@ -147,19 +147,7 @@ Status verify(std::string_view text, std::string_view signature,
 
 std::string signed_text(std::string_view soul, std::string_view key,
                         const Value& value, State state) {
-  std::string out;
-  JsonWriter json(out);
-  json.begin_object()
-      .key("#")
-      .string(soul)
-      .key(".")
-      .string(key)
-      .key(":")
-      .value(value)
-      .key(">")
-      .number(state)
-      .end_object();
-  return out;
+  return detail::field_text(soul, key, lexical_form(value), state);
 }
 
 Result<std::string> sign_field(std::string_view soul, std::string_view key,

@@ -297,6 +297,23 @@ Result<Certificate> certificate(dom::element cert) {
 
 }  // namespace
 
+std::string field_text(std::string_view soul, std::string_view key,
+                       std::string_view value_json, double state) {
+  std::string out;
+  JsonWriter json(out);
+  json.begin_object()
+      .key("#")
+      .string(soul)
+      .key(".")
+      .string(key)
+      .key(":")
+      .raw(value_json)
+      .key(">")
+      .number(state)
+      .end_object();
+  return out;
+}
+
 Result<Envelope> parse_envelope(std::string_view text) {
   ParsedJson doc(text);
   if (!doc.ok() || !doc.root().is_object()) {

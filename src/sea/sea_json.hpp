@@ -52,6 +52,11 @@ struct Envelope {
   std::optional<Certificate> certificate;  // '+' with "m" and "s"
 };
 
+// The text SEA signs for a field whose value is `value_json`:
+// {"#":soul,".":key,":":value,">":state} as JSON.stringify writes it.
+std::string field_text(std::string_view soul, std::string_view key,
+                       std::string_view value_json, double state);
+
 // InvalidArgument with the reason when `text` is not an envelope: not
 // JSON, not an object, no ':' or no string '~', a '*' that is not a string,
 // a '+' that is not a certificate.

@@ -5,7 +5,6 @@
 
 #include "crypto.hpp"
 #include "gunpp/detail/error_text.hpp"
-#include "gunpp/json_writer.hpp"
 #include "gunpp/sea_verifier.hpp"
 #include "keys.hpp"
 #include "sea_json.hpp"
@@ -21,22 +20,6 @@ Status refuse(std::string_view soul, std::string_view key,
               std::string_view reason) {
   return Status::unauthenticated(
       "SEA refused " + gunpp::detail::where(soul, key) + std::string(reason));
-}
-
-bool truthy(const Value& v) {
-  switch (v.kind()) {
-    case Value::Kind::kNull:
-      return false;
-    case Value::Kind::kBool:
-      return v.as_bool();
-    case Value::Kind::kNumber:
-      return v.as_number() != 0;
-    case Value::Kind::kString:
-      return !v.as_string().empty();
-    case Value::Kind::kLink:
-      return true;
-  }
-  return false;
 }
 
 bool links_to(const Value& v, std::string_view soul) {
@@ -186,12 +169,12 @@ Status SeaVerifier::check(const SoulRule& rule, std::string_view soul,
     case SoulRule::kPlain:
       return Status::ok();
     case SoulRule::kAliasList:
-      if (!truthy(value) || !links_to(value, "~@" + std::string(key))) {
+      if (!is_truthy(value) || !links_to(value, "~@" + std::string(key))) {
         return no("an alias list entry links to \"~@\" + its key");
       }
       return Status::ok();
     case SoulRule::kAlias:
-      if (!truthy(value) || !links_to(value, key)) {
+      if (!is_truthy(value) || !links_to(value, key)) {
         return no("an alias's entry links to the soul named by its key");
       }
       return Status::ok();
@@ -219,18 +202,8 @@ Status SeaVerifier::check(const SoulRule& rule, std::string_view soul,
   Result<detail::Envelope> envelope = detail::parse_envelope(value.as_string());
   if (!envelope) return no(envelope.status().message());
   const std::string& writer = envelope->writer.value_or(pub);
-  std::string text;
-  JsonWriter json(text);
-  json.begin_object()
-      .key("#")
-      .string(soul)
-      .key(".")
-      .string(key)
-      .key(":")
-      .raw(envelope->value_json)
-      .key(">")
-      .number(field.state)
-      .end_object();
+  const std::string text =
+      detail::field_text(soul, key, envelope->value_json, field.state);
   if (!signed_by(text, envelope->signature, writer)) {
     return no("signature is not " + writer +
               "'s over this soul, key, value and state");

@@ -16,22 +16,6 @@ bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-bool truthy(const Value& v) {
-  switch (v.kind()) {
-    case Value::Kind::kNull:
-      return false;
-    case Value::Kind::kBool:
-      return v.as_bool();
-    case Value::Kind::kNumber:
-      return v.as_number() != 0;
-    case Value::Kind::kString:
-      return !v.as_string().empty();
-    case Value::Kind::kLink:
-      return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 FrameHandler::FrameHandler(const WireLimits& limits,
@@ -104,7 +88,7 @@ bool FrameHandler::scalar(Value v) {
       message_member(std::move(v));
       break;
     case Ctx::kPut:
-      record(put_.non_node(key_, truthy(v)));
+      record(put_.non_node(key_, is_truthy(v)));
       break;
     case Ctx::kNode:
       if (key_ == "_") {
@@ -182,8 +166,8 @@ void FrameHandler::message_member(Value v) {
   if (key_ == "pid" && v.is_string()) message().pid = v.as_string();
   if (key_ == "><" && v.is_string()) message().via = v.as_string();
   if (key_ == "##" && v.is_number()) message().hash = v.as_number();
-  if (key_ == "ok") message().ok = truthy(v);
-  if (key_ == "put" && truthy(v)) {
+  if (key_ == "ok") message().ok = is_truthy(v);
+  if (key_ == "put" && is_truthy(v)) {
     message().has_put = true;
     fail("put is not a graph");
   }

@@ -70,6 +70,18 @@ TEST_CASE("lexical_form is JSON.stringify", "[value]") {
   }
 }
 
+TEST_CASE("is_truthy is JavaScript's truthiness", "[value]") {
+  CHECK_FALSE(is_truthy(Value(nullptr)));
+  CHECK_FALSE(is_truthy(Value(false)));
+  CHECK_FALSE(is_truthy(Value(0)));
+  CHECK_FALSE(is_truthy(Value(-0.0)));
+  CHECK_FALSE(is_truthy(Value("")));
+  CHECK(is_truthy(Value(true)));
+  CHECK(is_truthy(Value(-1)));
+  CHECK(is_truthy(Value("0")));
+  CHECK(is_truthy(Value(Link("x"))));
+}
+
 TEST_CASE("utf16_compare orders like JavaScript strings", "[value]") {
   CHECK(utf16_compare("a", "b") < 0);
   CHECK(utf16_compare("b", "a") > 0);
