@@ -111,6 +111,11 @@ std::string encrypt(std::string_view plain, std::string_view secret);
 // does not open with `secret`.
 Result<std::string> decrypt(std::string_view sealed, std::string_view secret);
 
+// SEA.secret(other_epub, pair): the secret two users share (ECDH P-256 of
+// pair's epriv with the other's epub, in unpadded base64url), the key for
+// encrypt()/decrypt() between them. InvalidArgument when a key is malformed.
+Result<std::string> secret(std::string_view other_epub, const KeyPair& pair);
+
 // The delta GUN.js's user.create(alias, password) writes for `pair`: the
 // alias node "~@alias" linking to "~pub", and "~pub" holding pub, alias,
 // epub and auth (the pair's private keys sealed with PBKDF2 of the

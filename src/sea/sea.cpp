@@ -268,6 +268,14 @@ Result<std::string> decrypt(std::string_view sealed, std::string_view secret) {
   return unseal(*s, secret);
 }
 
+Result<std::string> secret(std::string_view other_epub, const KeyPair& pair) {
+  Result<detail::EcKey> mine = detail::ecdh_key(pair);
+  if (!mine) return mine.status();
+  Result<detail::EcKey> theirs = detail::public_key(other_epub);
+  if (!theirs) return theirs.status();
+  return detail::base64url_encode(mine->derive(*theirs));
+}
+
 Result<Graph> create_user_graph(std::string_view alias,
                                 std::string_view password, const KeyPair& pair,
                                 State state) {

@@ -383,6 +383,29 @@ TEST_CASE("sealed data and a user's auth made by GUN.js open in gunpp",
         Status::Code::kInvalidArgument);
 }
 
+TEST_CASE(
+    "a shared secret matches GUN.js's SEA.secret and opens its "
+    "sealed data",
+    "[sea]") {
+  // SEA.secret(bob.epub, alice) and SEA.encrypt("for bob", secret) in
+  // GUN.js, with alice the pair of kGunPair.
+  const KeyPair alice = *pair_from_json(kGunPair);
+  const std::string bob_epub =
+      "3_ATp_BPXOnVrwPIxzerICgkv6wN9kkw4fLvS30tkqM."
+      "l0Wu_spXOMTAMJ0wsQzeOtaP3bynv_7j3ZrfPQtWWf4";
+  Result<std::string> shared = secret(bob_epub, alice);
+  REQUIRE(shared);
+  CHECK(*shared == "_rxJr633NjeCSAW2vnE6vNZD5CnFG0xbYzGfuLzulyk");
+  CHECK(
+      *decrypt(
+          R"(SEA{"ct":"6Ohj6dsA3gEt4p+wqpeeO1+eqiOmg6M=","iv":"wreczyXBfry2CRhEknP1","s":"qQqCwOjdeIqT"})",
+          *shared) == "for bob");
+  // Both sides derive the same secret.
+  const KeyPair carol = generate_pair();
+  CHECK(*secret(carol.epub, alice) == *secret(alice.epub, carol));
+  CHECK(secret("bad", alice).status().code() == Status::Code::kInvalidArgument);
+}
+
 TEST_CASE("a user made as user.create makes it passes SEA and logs in",
           "[sea]") {
   SeaStore s;
