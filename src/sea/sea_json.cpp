@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstdlib>
+#include <unordered_map>
 #include <utility>
 
 #include "gunpp/json_writer.hpp"
@@ -19,14 +20,57 @@ namespace dom = simdjson::dom;
 // between calls.
 constexpr std::size_t kKeepParserBytes = 1 << 20;
 
+// `text` with ".0" after every integer of more than 19 digits outside
+// strings: JSON.parse reads those as doubles, simdjson refuses them.
+std::string widen_big_integers(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 16);
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < text.size()) out += text[++i];
+      if (c == '"') in_string = false;
+      ++i;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    if (c != '-' && (c < '0' || c > '9')) {
+      out += c;
+      ++i;
+      continue;
+    }
+    const std::size_t start = i;
+    bool integer = true;
+    std::size_t digits = 0;
+    while (i < text.size() &&
+           ((text[i] >= '0' && text[i] <= '9') || text[i] == '-' ||
+            text[i] == '+' || text[i] == '.' || text[i] == 'e' ||
+            text[i] == 'E')) {
+      if (text[i] >= '0' && text[i] <= '9') ++digits;
+      if (text[i] == '.' || text[i] == 'e' || text[i] == 'E') integer = false;
+      ++i;
+    }
+    out.append(text.substr(start, i - start));
+    if (integer && digits > 19) out += ".0";
+  }
+  return out;
+}
+
 // A parse on the thread's parser, or on its own one when the thread's is
 // in use (a certificate inside an envelope).
 class ParsedJson {
  public:
   explicit ParsedJson(std::string_view text) : shared_(!shared().busy) {
     if (shared_) shared().busy = true;
-    ok_ = parser().parse(text.data(), text.size()).get(root_) ==
-          simdjson::SUCCESS;
+    simdjson::error_code e =
+        parser().parse(text.data(), text.size()).get(root_);
+    if (e == simdjson::NUMBER_ERROR) {  // as for an integer past 64 bits
+      const std::string wide = widen_big_integers(text);
+      e = parser().parse(wide.data(), wide.size()).get(root_);
+    }
+    ok_ = e == simdjson::SUCCESS;
   }
   ~ParsedJson() {
     if (!shared_) return;
@@ -88,14 +132,13 @@ double number_of(dom::element e) {
 // wins at the first one's place, array indexes first.
 std::vector<std::pair<std::string_view, dom::element>> members(dom::object o) {
   std::vector<std::pair<std::string_view, dom::element>> out;
+  std::unordered_map<std::string_view, std::size_t> place;
   for (const auto field : o) {
-    auto same = std::find_if(out.begin(), out.end(), [&](const auto& m) {
-      return m.first == field.key;
-    });
-    if (same != out.end()) {
-      same->second = field.value;
-    } else {
+    const auto [it, fresh] = place.try_emplace(field.key, out.size());
+    if (fresh) {
       out.emplace_back(field.key, field.value);
+    } else {
+      out[it->second].second = field.value;
     }
   }
   std::stable_partition(out.begin(), out.end(), [](const auto& m) {

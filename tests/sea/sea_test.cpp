@@ -167,6 +167,27 @@ TEST_CASE("signed writes into a user's own space are accepted", "[sea]") {
   CHECK(s.sea.counters().fields_refused == 0);
 }
 
+TEST_CASE(
+    "an envelope's value is re-serialised as JSON.parse then "
+    "JSON.stringify would",
+    "[sea]") {
+  // Duplicate members: the last value at the first place; integer-like
+  // names first, ascending; numbers in JavaScript's form.
+  const KeyPair alice = generate_pair();
+  const std::string soul = user_soul(alice);
+  const std::string js_text =
+      std::string(R"({"#":")") + soul +
+      R"(",".":"k",":":{"2":0,"10":1e+21,"b":3,"a":0.1},">":5})";
+  Result<std::string> sig = sign(js_text, alice);
+  REQUIRE(sig);
+  const std::string envelope =
+      R"({":":{"b":1,"10":1000000000000000000000,"2":0.0,"a":1e-1,"b":3},"~":")" +
+      *sig + "\"}";
+  SeaVerifier verifier;
+  CHECK(verifier.verify_field(soul, Field{"k", Value(envelope), 5}, 10));
+  CHECK(open_field(envelope).status().code() == Status::Code::kInvalidArgument);
+}
+
 TEST_CASE("forgeries are refused whole, naming soul, key and reason", "[sea]") {
   SeaStore s;
   const KeyPair alice = generate_pair();
