@@ -12,7 +12,6 @@
 #include <fstream>
 #include <gunpp/wire.hpp>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,9 +44,10 @@ int main(int argc, char** argv) {
     std::cerr << "usage: gunpp_ingest FILE [--get SOUL]\n";
     return 2;
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  in.seekg(0, std::ios::end);
+  std::string text(static_cast<std::size_t>(in.tellg()), '\0');
+  in.seekg(0);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
 
   gunpp::ManualClock clock(1'700'000'000'000.0);
   gunpp::Scheduler scheduler(clock);

@@ -6,11 +6,12 @@
 // by slot is O(1) a step and survives appends, which is what the chunked read
 // relies on.
 //
-// No append costs O(size): the columns are cut into blocks of kBlockFields
-// slots that never move once full (only the first block grows, by doubling,
-// up to that size), and the index grows incrementally (SlotIndex). So a
-// turn that adds fields to a node of millions costs what it costs in a node
-// of thousands, plus cache misses.
+// No append costs O(size): the columns are cut into blocks that never move
+// once full, and the index grows incrementally (SlotIndex). The first block
+// grows by doubling up to kBlockFields slots, or is sized once by reserve()
+// for a node put whole (and then advised for huge pages when large); every
+// later block has kBlockFields slots. So a turn that adds fields to a node of
+// millions costs what it costs in a node of thousands, plus cache misses.
 //
 // Thread safety: none. A Node handed out by GraphStore is read-only to the
 // caller and valid until the store next runs a turn.
@@ -43,13 +44,16 @@ class Node {
 
   // Column access by slot; require slot < size().
   const std::string& key(std::size_t slot) const {
-    return block(slot).keys[slot % kBlockFields];
+    const Where w = locate(slot);
+    return blocks_[w.block].keys[w.offset];
   }
   const Value& value(std::size_t slot) const {
-    return block(slot).values[slot % kBlockFields];
+    const Where w = locate(slot);
+    return blocks_[w.block].values[w.offset];
   }
   State state(std::size_t slot) const {
-    return block(slot).states[slot % kBlockFields];
+    const Where w = locate(slot);
+    return blocks_[w.block].states[w.offset];
   }
 
   // The slot holding `key`, or nullopt.
@@ -68,9 +72,9 @@ class Node {
   std::pair<std::size_t, bool> try_emplace(std::string&& key, Value&& value,
                                            State state);
 
-  // Sizes an empty node's first block (up to kBlockFields slots) and its
-  // index for `fields` fields, so that a node put whole allocates each
-  // column once and never doubles. No effect on a node with fields.
+  // Sizes an empty node's first block and its index for `fields` fields, so
+  // that a node put whole allocates each column once and never doubles. No
+  // effect on a node with fields.
   void reserve(std::size_t fields);
 
   // Overwrites the field at `slot` (< size()).
@@ -89,14 +93,20 @@ class Node {
     std::vector<Value> values;
     std::vector<State> states;
   };
-  const Block& block(std::size_t slot) const {
-    return blocks_[slot / kBlockFields];
+  struct Where {
+    std::size_t block;
+    std::size_t offset;
+  };
+  Where locate(std::size_t slot) const {
+    if (slot < first_block_fields_) return {0, slot};
+    const std::size_t rest = slot - first_block_fields_;
+    return {1 + rest / kBlockFields, rest % kBlockFields};
   }
-  Block& block(std::size_t slot) { return blocks_[slot / kBlockFields]; }
 
   std::vector<Block> blocks_;
   std::size_t size_ = 0;
-  detail::SlotIndex index_;  // key -> slot
+  std::size_t first_block_fields_ = kBlockFields;  // slots of blocks_[0]
+  detail::SlotIndex index_;                        // key -> slot
 };
 
 }  // namespace gunpp

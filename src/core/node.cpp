@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "gunpp/detail/huge_pages.hpp"
+
 namespace gunpp {
 
 std::optional<std::size_t> Node::find(std::string_view key) const {
@@ -31,13 +33,14 @@ std::pair<std::size_t, bool> Node::try_emplace(std::string&& key, Value&& value,
       key, next,
       [this](std::uint32_t s) -> const std::string& { return this->key(s); });
   if (slot != next) return {slot, false};
-  if (size_ % kBlockFields == 0 && blocks_.size() == size_ / kBlockFields) {
-    Block& fresh = blocks_.emplace_back();
-    if (size_ > 0) {  // a full-size block from the start: it never grows
-      fresh.keys.reserve(kBlockFields);
-      fresh.values.reserve(kBlockFields);
-      fresh.states.reserve(kBlockFields);
-    }
+  if (blocks_.empty()) {
+    blocks_.emplace_back();
+  } else if (size_ >= first_block_fields_ &&
+             (size_ - first_block_fields_) % kBlockFields == 0) {
+    Block& fresh = blocks_.emplace_back();  // full-size at once: never grows
+    fresh.keys.reserve(kBlockFields);
+    fresh.values.reserve(kBlockFields);
+    fresh.states.reserve(kBlockFields);
   }
   Block& last = blocks_.back();
   last.keys.push_back(std::move(key));
@@ -49,19 +52,23 @@ std::pair<std::size_t, bool> Node::try_emplace(std::string&& key, Value&& value,
 
 void Node::reserve(std::size_t fields) {
   if (size_ != 0 || fields == 0) return;
-  const std::size_t first = std::min(fields, kBlockFields);
+  first_block_fields_ = std::max(fields, kBlockFields);
   if (blocks_.empty()) blocks_.emplace_back();
   Block& b = blocks_.front();
-  b.keys.reserve(first);
-  b.values.reserve(first);
-  b.states.reserve(first);
+  b.keys.reserve(fields);
+  b.values.reserve(fields);
+  b.states.reserve(fields);
+  detail::advise_huge_pages(b.keys.data(), fields * sizeof(std::string));
+  detail::advise_huge_pages(b.values.data(), fields * sizeof(Value));
+  detail::advise_huge_pages(b.states.data(), fields * sizeof(State));
   index_.reserve(fields);
 }
 
 void Node::assign(std::size_t slot, Value value, State state) {
-  Block& b = block(slot);
-  b.values[slot % kBlockFields] = std::move(value);
-  b.states[slot % kBlockFields] = state;
+  const Where w = locate(slot);
+  Block& b = blocks_[w.block];
+  b.values[w.offset] = std::move(value);
+  b.states[w.offset] = state;
 }
 
 std::size_t Node::memory_bytes() const {

@@ -4,11 +4,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <memory>
+#include <new>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "frame_handler.hpp"
+#include "gunpp/detail/huge_pages.hpp"
 #include "gunpp/message.hpp"
 
 namespace gunpp {
@@ -94,6 +98,53 @@ bool walk(detail::FrameHandler& handler, dom::element root) {
   return true;
 }
 
+// A simdjson parser with what it needs for big frames. simdjson reads up to
+// SIMDJSON_PADDING bytes past a document's end, so parse() copies the text
+// into a padded buffer first. For a frame of megabytes, that copy and the
+// parser's own buffers (structural indexes, tape, strings) are allocated here
+// at once and advised for huge pages: filling hundreds of megabytes 4 KiB
+// page fault at a time would otherwise cost more than parsing them.
+class Parser {
+ public:
+  simdjson::error_code parse(std::string_view text, dom::element& root) {
+    if (text.size() < detail::kHugePageBytes) {
+      return dom_.parse(text.data(), text.size()).get(root);
+    }
+    if (auto error = reserve(text.size())) return error;
+    std::memcpy(padded_.get(), text.data(), text.size());
+    std::memset(padded_.get() + text.size(), 0, simdjson::SIMDJSON_PADDING);
+    return dom_.parse(padded_.get(), text.size(), /*realloc_if_needed=*/false)
+        .get(root);
+  }
+
+  // Bytes of the largest document this parser can take without allocating.
+  std::size_t capacity() const { return dom_.capacity(); }
+
+ private:
+  simdjson::error_code reserve(std::size_t bytes) {
+    if (padded_capacity_ >= bytes && dom_.capacity() >= bytes &&
+        dom_.doc.capacity() >= bytes) {
+      return simdjson::SUCCESS;
+    }
+    padded_.reset(new (std::nothrow) char[bytes + simdjson::SIMDJSON_PADDING]);
+    padded_capacity_ = padded_ ? bytes : 0;
+    if (!padded_) return simdjson::MEMALLOC;
+    if (auto error = dom_.allocate(bytes)) return error;
+    if (auto error = dom_.doc.allocate(bytes)) return error;
+    detail::advise_huge_pages(padded_.get(), bytes);
+    detail::advise_huge_pages(dom_.implementation->structural_indexes.get(),
+                              bytes * sizeof(std::uint32_t));
+    detail::advise_huge_pages(dom_.doc.tape.get(),
+                              bytes * sizeof(std::uint64_t));
+    detail::advise_huge_pages(dom_.doc.string_buf.get(), 5 * bytes / 3);
+    return simdjson::SUCCESS;
+  }
+
+  dom::parser dom_;
+  std::unique_ptr<char[]> padded_;  // big frames only
+  std::size_t padded_capacity_ = 0;
+};
+
 // This thread's parser, lent to one frame at a time. A string element that
 // holds a message is decoded while its frame's document is still in use:
 // that decode gets a parser of its own.
@@ -113,15 +164,15 @@ class ParserLease {
         4 * frame_bytes_ >= s.parser.capacity()) {
       s.small_frames = 0;
     } else if (++s.small_frames >= kSmallFramesToShrink) {
-      s.parser = dom::parser();
+      s.parser = Parser();
       s.small_frames = 0;
     }
   }
-  dom::parser& get() { return shared_ ? state().parser : own_; }
+  Parser& get() { return shared_ ? state().parser : own_; }
 
  private:
   struct State {
-    dom::parser parser;
+    Parser parser;
     bool busy = false;
     int small_frames = 0;  // in a row, while the parser is large
   };
@@ -131,7 +182,7 @@ class ParserLease {
   }
   std::size_t frame_bytes_;
   bool shared_;
-  dom::parser own_;  // allocates only when used
+  Parser own_;  // allocates only when used
 };
 
 }  // namespace
@@ -141,10 +192,10 @@ Result<DecodedFrame> decode_frame(std::string_view text,
   if (Status s = detail::check_frame_text(text, limits, &text); !s) return s;
   ParserLease lease(text.size());
   dom::element root;
-  if (lease.get().parse(text.data(), text.size()).get(root) !=
-      simdjson::SUCCESS) {
+  if (lease.get().parse(text, root) != simdjson::SUCCESS) {
     // Not JSON to simdjson: invalid, or JSON that JSON.parse reads and
-    // simdjson does not (1e999, integers past 64 bits, deep nesting).
+    // simdjson does not (1e999, integers past 64 bits, deep nesting); or no
+    // memory for simdjson's buffers.
     return detail::decode_frame_reference(text, limits);
   }
   detail::FrameHandler handler(limits, {});

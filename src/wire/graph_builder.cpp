@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "gunpp/detail/error_text.hpp"
+#include "gunpp/detail/huge_pages.hpp"
 
 namespace gunpp {
 
@@ -45,6 +46,7 @@ void GraphBuilder::begin_node(std::string soul, std::size_t members) {
   indexed_ = 0;
   duplicates_ = 0;
   fields_.reserve(members);
+  detail::advise_huge_pages(fields_.data(), members * sizeof(Field));
   field_index_.reserve(members);
   state_keys_.clear();
   states_.clear();
@@ -71,6 +73,8 @@ void GraphBuilder::begin_states(std::size_t members) {
   has_state_map_ = true;
   state_keys_.reserve(members);
   states_.reserve(members);
+  detail::advise_huge_pages(state_keys_.data(), members * sizeof(std::string));
+  detail::advise_huge_pages(states_.data(), members * sizeof(double));
 }
 
 void GraphBuilder::state(std::string key, double state) {

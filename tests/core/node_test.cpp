@@ -100,6 +100,39 @@ TEST_CASE("Node: a key is found at every moment of the index's growth",
   CHECK_FALSE(node.find("only in the copy"));
 }
 
+TEST_CASE("Node: a reserved first block of any size, then full blocks",
+          "[node]") {
+  // reserve() sizes the first block to the delta (not a multiple of the
+  // block size); fields past it go to ordinary blocks. Slots stay dense
+  // and every field reads back where it was written.
+  for (const std::size_t reserved :
+       {std::size_t{1}, Node::kBlockFields - 1, Node::kBlockFields + 1,
+        2 * Node::kBlockFields + 3}) {
+    Node node;
+    node.reserve(reserved);
+    const std::size_t total = reserved + Node::kBlockFields + 7;
+    for (std::size_t i = 0; i < total; ++i) {
+      REQUIRE(node.set("k" + std::to_string(i), Value(double(i)), double(i)) ==
+              i);
+    }
+    node.reserve(5);  // no effect on a node with fields
+    REQUIRE(node.size() == total);
+    for (const std::size_t slot :
+         {std::size_t{0}, reserved - 1, reserved, reserved + 1,
+          reserved + Node::kBlockFields - 1, reserved + Node::kBlockFields,
+          total - 1}) {
+      INFO("reserved " << reserved << ", slot " << slot);
+      CHECK(node.key(slot) == "k" + std::to_string(slot));
+      CHECK(node.value(slot) == Value(double(slot)));
+      CHECK(node.state(slot) == double(slot));
+      CHECK(node.find("k" + std::to_string(slot)) == slot);
+    }
+    node.assign(reserved, Value("moved"), 1e12);
+    CHECK(node.value(reserved) == Value("moved"));
+    CHECK(node.state_of("k" + std::to_string(reserved)) == 1e12);
+  }
+}
+
 TEST_CASE("SlotIndex grows without moving everything in one insert", "[node]") {
   std::vector<std::string> keys;
   detail::SlotIndex index;

@@ -22,6 +22,8 @@
 #include <string_view>
 #include <utility>
 
+#include "gunpp/detail/huge_pages.hpp"
+
 namespace gunpp::detail {
 
 class SlotIndex {
@@ -135,6 +137,7 @@ class SlotIndex {
               std::calloc(n, sizeof(std::uint64_t)))),
           capacity(n) {
       if (!buckets) throw std::bad_alloc();
+      advise_huge_pages(buckets.get(), n * sizeof(std::uint64_t));
     }
 
     bool empty() const { return capacity == 0; }
