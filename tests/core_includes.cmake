@@ -22,7 +22,7 @@ set(std_headers
 
 # Operating-system headers, each allowed in one core file only: the file
 # that owns that concern.
-set(os_header_owners "sys/mman.h=src/core/huge_pages.cpp")
+set(os_header_owners "sys/mman.h=src/core/page_advice.cpp")
 
 set(core_public "")
 foreach(header IN LISTS core_headers)

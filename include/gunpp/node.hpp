@@ -9,9 +9,9 @@
 // No append costs O(size): the columns are cut into blocks that never move
 // once full, and the index grows incrementally (SlotIndex). The first block
 // grows by doubling up to kBlockFields slots, or is sized once by reserve()
-// for a node put whole (and then advised for huge pages when large); every
-// later block has kBlockFields slots. So a turn that adds fields to a node of
-// millions costs what it costs in a node of thousands, plus cache misses.
+// for a node put whole; every later block has kBlockFields slots. So a turn
+// that adds fields to a node of millions costs what it costs in a node of
+// thousands, plus cache misses.
 //
 // Thread safety: none. A Node handed out by GraphStore is read-only to the
 // caller and valid until the store next runs a turn.

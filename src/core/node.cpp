@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "gunpp/detail/huge_pages.hpp"
-
 namespace gunpp {
 
 std::optional<std::size_t> Node::find(std::string_view key) const {
@@ -58,9 +56,6 @@ void Node::reserve(std::size_t fields) {
   b.keys.reserve(fields);
   b.values.reserve(fields);
   b.states.reserve(fields);
-  detail::advise_huge_pages(b.keys.data(), fields * sizeof(std::string));
-  detail::advise_huge_pages(b.values.data(), fields * sizeof(Value));
-  detail::advise_huge_pages(b.states.data(), fields * sizeof(State));
   index_.reserve(fields);
 }
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "frame_handler.hpp"
-#include "gunpp/detail/huge_pages.hpp"
+#include "gunpp/detail/page_advice.hpp"
 #include "gunpp/message.hpp"
 
 namespace gunpp {

@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "gunpp/detail/error_text.hpp"
-#include "gunpp/detail/huge_pages.hpp"
+#include "gunpp/detail/page_advice.hpp"
 
 namespace gunpp {
 
@@ -47,7 +47,7 @@ void GraphBuilder::begin_node(std::string soul, std::size_t members) {
   duplicates_ = 0;
   fields_.reserve(members);
   detail::advise_huge_pages(fields_.data(), members * sizeof(Field));
-  field_index_.reserve(members);
+  field_index_.reserve(members, /*huge_pages=*/true);
   state_keys_.clear();
   states_.clear();
   has_meta_ = false;

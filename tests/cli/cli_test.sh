@@ -29,6 +29,8 @@ check "array on stdin" "$expected" "$out"
 printf '%s\n\n%s\n' "$put" "$bad" > "$tmp/in.ndjson"
 check "ndjson file" "$expected" "$("$gunpp" apply --now 4000 "$tmp/in.ndjson")"
 check "ndjson on stdin via -" "$expected" "$("$gunpp" apply --now 4000 - < "$tmp/in.ndjson")"
+check "ndjson from a pipe named as FILE" "$expected" "$("$gunpp" apply --now 4000 <(cat "$tmp/in.ndjson"))"
+: > "$tmp/empty"; "$gunpp" apply "$tmp/empty" > /dev/null 2>&1; check "an empty file exits 2" 2 $?
 
 # With the real clock, a state far in the past applies and nothing defers.
 out=$(printf '%s' '{"put":{"b":{"_":{"#":"b",">":{"k":1}},"k":true}}}' | "$gunpp" apply)

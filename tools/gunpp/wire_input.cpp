@@ -1,22 +1,42 @@
 #include "wire_input.hpp"
 
+#include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <sstream>
+#include <system_error>
 
 namespace gunpp::cli {
 
+namespace {
+
+// Everything left in `in`.
+std::string read_rest(std::istream& in) {
+  return std::string{std::istreambuf_iterator<char>(in),
+                     std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
 std::optional<std::string> read_input(const std::string& file,
                                       std::istream& in) {
-  if (file == "-") {
-    return std::string{std::istreambuf_iterator<char>(in),
-                       std::istreambuf_iterator<char>()};
-  }
+  if (file == "-") return read_rest(in);
   std::ifstream stream(file, std::ios::binary);
   if (!stream) return std::nullopt;
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return text.str();
+  // A regular file is read at its size in one piece, so a large one is
+  // copied once rather than through a growing buffer; anything else (a
+  // pipe) and whatever a growing file gained meanwhile, to its end.
+  std::error_code error;
+  const std::uintmax_t size = std::filesystem::file_size(file, error);
+  std::string text;
+  if (!error) {
+    text.resize(static_cast<std::size_t>(size));
+    stream.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(stream.gcount()));
+    if (!stream) stream.clear();
+  }
+  text += read_rest(stream);
+  return text;
 }
 
 namespace {

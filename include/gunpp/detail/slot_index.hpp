@@ -22,7 +22,7 @@
 #include <string_view>
 #include <utility>
 
-#include "gunpp/detail/huge_pages.hpp"
+#include "gunpp/detail/page_advice.hpp"
 
 namespace gunpp::detail {
 
@@ -84,8 +84,10 @@ class SlotIndex {
   std::size_t capacity() const { return table_.capacity + old_.capacity; }
 
   // Makes room for `n` keys in all, so that inserting them grows nothing.
-  // Unlike inserts, this may take O(size) at once.
-  void reserve(std::size_t n) {
+  // Unlike inserts, this may take O(size) at once. `huge_pages`: a large
+  // table is advised for huge pages (see page_advice.hpp), for an index
+  // filled in one go rather than a few keys a turn.
+  void reserve(std::size_t n, bool huge_pages = false) {
     if (n == 0) return;
     while (!old_.empty()) move_some();
     std::size_t capacity = table_.capacity == 0 ? 8 : table_.capacity;
@@ -96,6 +98,9 @@ class SlotIndex {
       if (is_live(table_.buckets[b])) bigger.place(table_.buckets[b]);
     }
     table_ = std::move(bigger);
+    if (huge_pages) {
+      advise_huge_pages(table_.buckets.get(), capacity * sizeof(std::uint64_t));
+    }
   }
 
  private:
@@ -137,7 +142,6 @@ class SlotIndex {
               std::calloc(n, sizeof(std::uint64_t)))),
           capacity(n) {
       if (!buckets) throw std::bad_alloc();
-      advise_huge_pages(buckets.get(), n * sizeof(std::uint64_t));
     }
 
     bool empty() const { return capacity == 0; }

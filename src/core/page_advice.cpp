@@ -1,6 +1,6 @@
-// The one file of the core that speaks to the operating system: memory
-// advice (madvise) where the platform has it.
-#include "gunpp/detail/huge_pages.hpp"
+// The one file of the core that speaks to the operating system: page advice
+// (madvise) where the platform has it.
+#include "gunpp/detail/page_advice.hpp"
 
 #include <cstdint>
 
