@@ -22,7 +22,9 @@ set(std_headers
 
 # Operating-system headers, each allowed in one core file only: the file
 # that owns that concern.
-set(os_header_owners "sys/mman.h=src/core/page_advice.cpp")
+set(os_header_owners
+  "sys/mman.h=src/core/page_advice.cpp"
+  "unistd.h=src/core/page_advice.cpp")
 
 set(core_public "")
 foreach(header IN LISTS core_headers)

@@ -1,9 +1,11 @@
 #include "gunpp/graph_store.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <utility>
 
 #include "gunpp/detail/error_text.hpp"
+#include "gunpp/detail/page_advice.hpp"
 #include "gunpp/verifier.hpp"
 #include "jobs.hpp"
 #include "store_access.hpp"
@@ -188,6 +190,31 @@ void GraphStore::Impl::flush() {
 namespace {
 // Fields of a retired delta destroyed per turn.
 constexpr std::size_t kReclaimPerTurn = 512;
+// The pages of a retired delta's array go back this many bytes at a time.
+constexpr std::size_t kReleaseUnit = std::size_t{512} << 10;
+
+// The storage of `fields` past its size is dead; `erased` fields were just
+// destroyed at its end. Each time the end crosses down a kReleaseUnit
+// boundary, the whole units above it go back to the kernel (a few hundred
+// microseconds, once per unit), so that freeing the emptied array unmaps
+// nothing much: otherwise that one turn unmaps the whole array, milliseconds
+// for a million fields.
+void release_dead_units(const std::vector<Field>& fields, std::size_t erased) {
+  const auto up = [](std::uintptr_t a) {
+    return (a + kReleaseUnit - 1) & ~std::uintptr_t{kReleaseUnit - 1};
+  };
+  const auto end =
+      reinterpret_cast<std::uintptr_t>(fields.data() + fields.size());
+  const auto old_end = end + erased * sizeof(Field);
+  const auto capacity_end =
+      reinterpret_cast<std::uintptr_t>(fields.data() + fields.capacity());
+  const std::uintptr_t from = up(end);
+  const std::uintptr_t to = std::min(up(old_end), capacity_end);
+  if (from < to) {
+    detail::release_pages(reinterpret_cast<const void*>(from), to - from);
+  }
+}
+
 }  // namespace
 
 void GraphStore::Impl::retire(std::vector<NodeDelta> delta) {
@@ -206,6 +233,7 @@ void GraphStore::Impl::reclaim_some() {
     std::vector<Field>& fields = delta.back().fields;
     const std::size_t n = std::min(budget, fields.size());
     fields.erase(fields.end() - static_cast<std::ptrdiff_t>(n), fields.end());
+    release_dead_units(fields, n);
     budget -= n;
     if (fields.empty()) delta.pop_back();
     if (delta.empty()) retired_.pop_back();

@@ -9,8 +9,12 @@
 // a turn: there, a huge page's first touch (zeroing 2 MiB) would be one
 // turn's cost instead of being spread over hundreds.
 //
+// release_pages() hands back the pages of memory that is dead but not yet
+// freed, so that a big array emptied a little per turn is not then unmapped,
+// hundreds of megabytes at once, in the turn that frees it.
+//
 // An implementation detail of the core and the wire layer, not part of the
-// API. A hint: contents never change, nothing is an error, and where the
+// API. Hints: no live contents change, nothing is an error, and where the
 // platform has no such advice (or transparent huge pages are off) it does
 // nothing. Safe from any thread.
 #ifndef GUNPP_DETAIL_PAGE_ADVICE_HPP_
@@ -26,6 +30,12 @@ inline constexpr std::size_t kHugePageBytes = std::size_t{2} << 20;
 // Advises the whole huge pages inside [data, data + bytes); the bytes
 // around them are left as they are.
 void advise_huge_pages(const void* data, std::size_t bytes) noexcept;
+
+// Releases the whole base pages inside [data, data + bytes). The caller
+// promises not to read those bytes before writing them again (they then
+// read as zeros): for storage that holds no live object, such as a vector's
+// past its size.
+void release_pages(const void* data, std::size_t bytes) noexcept;
 
 }  // namespace gunpp::detail
 
