@@ -7,6 +7,7 @@
 #include <iterator>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fuzz/wire_protocol_property.hpp"
 #include "gunpp/message.hpp"
@@ -431,6 +432,53 @@ TEST_CASE("every input the fuzzer found crashing keeps the fuzz property",
     ++inputs;
   }
   CHECK(inputs >= 2);
+}
+
+// A frame of `n` fields in one node, megabytes long for large n; `tail`
+// goes after the node's last field (a duplicate, say).
+std::string big_put(std::size_t n, const std::string& tail = "") {
+  std::string states;
+  std::string fields;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string key = "key" + std::to_string(i);
+    states += (i ? ",\"" : "\"") + key + "\":" + std::to_string(1000 + i);
+    fields +=
+        ",\"" + key + "\":" +
+        (i % 2 ? "\"value" + std::to_string(i) + "\"" : std::to_string(i));
+  }
+  return R"({"#":"big","put":{"n":{"_":{"#":"n",">":{)" + states + "}}" +
+         fields + tail + "}}}";
+}
+
+TEST_CASE("decoders agree on frames of megabytes, one after another",
+          "[wire][differential]") {
+  // Frames past 2 MiB are copied into the parser's own padded buffer, sized
+  // for the largest so far: growing, reused, then a small frame between.
+  const std::vector<std::string> frames = {
+      big_put(60'000),
+      big_put(60'000, R"(,"key7":"last wins")"),
+      "[" + big_put(150'000) + "," + big_put(3) + "]",
+      big_put(2),
+      big_put(60'000, R"(,"key9":[1])"),     // a bad field: the put fails
+      big_put(80'000).substr(0, 2'500'000),  // cut: not JSON
+  };
+  for (const std::string& text : frames) {
+    INFO(text.size() << " bytes");
+    const auto fast = decode_frame(text);
+    CHECK(testing::describe_decoded(fast) ==
+          testing::describe_decoded(detail::decode_frame_reference(text)));
+  }
+  const auto frame = decode_frame(frames[1]);
+  REQUIRE(frame.is_ok());
+  const NodeDelta& node = only_node(frame->messages.at(0));
+  REQUIRE(node.fields.size() == 60'000);
+  CHECK(node.fields[7].value == Value("last wins"));
+  CHECK(node.fields[59'999].key == "key59999");
+  CHECK(node.fields[59'999].value == Value("value59999"));
+  CHECK(node.fields[59'999].state == 1000 + 59'999);
+  CHECK(frames[0].size() > 2 * 1024 * 1024);
+  CHECK(frames[5].size() == 2'500'000);
+  CHECK_FALSE(decode_frame(frames[5]).is_ok());
 }
 
 TEST_CASE("both decoders agree on every input of the fuzz corpora",
