@@ -131,6 +131,8 @@ class Parser {
     if (!padded_) return simdjson::MEMALLOC;
     if (auto error = dom_.allocate(bytes)) return error;
     if (auto error = dom_.doc.allocate(bytes)) return error;
+    // The parser's buffers are members simdjson 3 documents as private but
+    // declares public; a change to them fails the build, not a run.
     detail::advise_huge_pages(padded_.get(), bytes);
     detail::advise_huge_pages(dom_.implementation->structural_indexes.get(),
                               bytes * sizeof(std::uint32_t));
