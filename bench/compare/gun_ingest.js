@@ -2,6 +2,7 @@
 // Times GUN.js on the same wire messages that gunpp_ingest times.
 //
 // Usage: node gun_ingest.js --variant published|fixed FILE [--get SOUL]
+//        node gun_ingest.js --variant published|fixed FILE --print
 //
 // FILE holds one put message, or one message per line (all injected at once,
 // as concurrent peers). Prints one JSON line:
@@ -9,6 +10,10 @@
 // ingest_ms runs from the JSON text to every field applied (JSON.parse,
 // then GUN's put pipeline until its batching turns are done); get_ms is a
 // get of the whole node SOUL until every reply chunk has been produced.
+//
+// With --print, it does what `gunpp apply FILE` does instead: applies the
+// messages and writes the resulting graph to stdout as one JSON object
+// ({"graph": ...}), for timing the whole process end to end.
 //
 // "published" is GUN.js as installed (npm gun, pinned in
 // tests/conformance/package-lock.json). "fixed" is a copy of it, patched at
@@ -24,9 +29,10 @@ const gunMemory = require('../../tests/conformance/gun_memory.js');
 const argv = process.argv.slice(2);
 const variant = argv[argv.indexOf('--variant') + 1];
 const getSoul = argv.includes('--get') ? argv[argv.indexOf('--get') + 1] : null;
+const printGraph = argv.includes('--print');
 const file = argv.filter((a, i) => !a.startsWith('--') && !['--variant', '--get'].includes(argv[i - 1]))[0];
 if (!['published', 'fixed'].includes(variant) || !file) {
-  console.error('usage: node gun_ingest.js --variant published|fixed FILE [--get SOUL]');
+  console.error('usage: node gun_ingest.js --variant published|fixed FILE [--get SOUL | --print]');
   process.exit(2);
 }
 
@@ -82,6 +88,10 @@ timed(() => {
   const messages = lines.length === 1 ? [JSON.parse(lines[0])] : lines.map((l) => JSON.parse(l));
   for (const m of messages) gunMemory.inject(root, m);
 }, (ms) => {
+  if (printGraph) {
+    process.stdout.write(JSON.stringify({ graph: root.graph }) + '\n');
+    return;
+  }
   result.ingest_ms = ms;
   result.fields = Object.values(root.graph).reduce((n, node) => n + Object.keys(node).length - 1, 0);
   if (!getSoul) return print();
