@@ -66,7 +66,7 @@ void GraphStore::Impl::retry_parked(std::uint64_t id, std::string_view soul,
 Node* GraphStore::Impl::load(const detail::SoulKey& soul) {
   if (storage == nullptr || storage_failed()) return nullptr;
   // A whole load supersedes a chunked one under way (its LoadJob stops).
-  if (auto it = loading.find(soul); it != loading.end()) loading.erase(it);
+  loading.erase(soul.soul);
   Node node;
   if (Status s = storage->load_node(soul.soul, node); !s) {
     fail(std::move(s));
@@ -80,7 +80,7 @@ Node* GraphStore::Impl::acquire(const detail::SoulKey& soul,
   *loading_now = false;
   if (Node* node = cached(soul)) return node;
   if (storage == nullptr || storage_failed()) return nullptr;
-  if (loading.find(soul) != loading.end()) {
+  if (loading.find(soul) != nullptr) {
     *loading_now = true;
     return nullptr;
   }
@@ -94,9 +94,9 @@ Node* GraphStore::Impl::acquire(const detail::SoulKey& soul,
     return node.empty() ? nullptr : keep(soul.soul, std::move(node));
   }
   std::string after(node.key(node.size() - 1));
-  std::string name(soul.soul);
-  loading.emplace(name, PendingLoad{std::move(node), std::move(after)});
-  enqueue(std::make_unique<detail::LoadJob>(std::move(name)));
+  *loading.try_emplace(soul).first =
+      PendingLoad{std::move(node), std::move(after)};
+  enqueue(std::make_unique<detail::LoadJob>(std::string(soul.soul)));
   *loading_now = true;
   return nullptr;
 }
@@ -104,18 +104,16 @@ Node* GraphStore::Impl::acquire(const detail::SoulKey& soul,
 Node* GraphStore::Impl::keep(std::string_view soul, Node node) {
   ++stats.node_loads;
   if (options.cache_bytes > 0) cached_bytes += node.memory_bytes();
-  CachedNode& entry =
-      nodes.emplace(std::string(soul), CachedNode{std::move(node)})
-          .first->second;
-  entry.last_use = ++use_clock;
-  return &entry.node;
+  auto [entry, inserted] = nodes.try_emplace(detail::SoulKey(soul));
+  if (inserted) entry->node = std::move(node);
+  entry->last_use = ++use_clock;
+  return &entry->node;
 }
 
 void GraphStore::Impl::pin(std::string_view soul, int delta) {
-  auto it = nodes.find(soul);
-  if (it != nodes.end()) {
-    it->second.pins =
-        static_cast<std::uint32_t>(static_cast<int>(it->second.pins) + delta);
+  if (CachedNode* entry = nodes.find(detail::SoulKey(soul))) {
+    entry->pins =
+        static_cast<std::uint32_t>(static_cast<int>(entry->pins) + delta);
   }
 }
 
@@ -130,18 +128,18 @@ void GraphStore::Impl::evict_cold_nodes() {
   struct Candidate {
     std::uint64_t last_use;
     std::size_t bytes;
-    decltype(nodes)::iterator it;
+    std::string_view soul;  // the table's own copy: erasing moves no other
   };
   std::vector<Candidate> candidates;
   candidates.reserve(nodes.size());
   std::size_t total = 0;
-  for (auto it = nodes.begin(); it != nodes.end(); ++it) {
-    const std::size_t bytes = it->second.node.memory_bytes() + it->first.size();
+  nodes.for_each([&](const std::string& soul, const CachedNode& entry) {
+    const std::size_t bytes = entry.node.memory_bytes() + soul.size();
     total += bytes;
-    if (it->second.pins == 0) {
-      candidates.push_back(Candidate{it->second.last_use, bytes, it});
+    if (entry.pins == 0) {
+      candidates.push_back(Candidate{entry.last_use, bytes, soul});
     }
-  }
+  });
   std::sort(candidates.begin(), candidates.end(),
             [](const Candidate& a, const Candidate& b) {
               return a.last_use < b.last_use;
@@ -150,7 +148,7 @@ void GraphStore::Impl::evict_cold_nodes() {
   for (const Candidate& c : candidates) {
     if (total <= target) break;
     total -= c.bytes;
-    nodes.erase(c.it);
+    nodes.erase(c.soul);
     ++stats.evictions;
   }
   cached_bytes = total;
@@ -390,7 +388,7 @@ HamDecision GraphStore::Impl::resolve(std::string_view soul, Node*& node,
     return HamDecision::kDefer;
   }
   if (node == nullptr) {
-    CachedNode& cached = nodes[std::string(soul)];
+    CachedNode& cached = *nodes.try_emplace(detail::SoulKey(soul)).first;
     cached.last_use = ++use_clock;
     node = &cached.node;
     node->reserve(fields_hint);
@@ -497,7 +495,10 @@ bool GraphStore::unsubscribe(SubscriptionId id) {
 
 void GraphStore::for_each_node(
     const std::function<void(std::string_view, const Node&)>& fn) const {
-  for (const auto& [soul, cached] : impl_->nodes) fn(soul, cached.node);
+  impl_->nodes.for_each(
+      [&fn](const std::string& soul, const Impl::CachedNode& cached) {
+        fn(soul, cached.node);
+      });
   if (impl_->storage == nullptr || impl_->storage_failed()) return;
   // A node in memory holds all that storage holds of it, and more.
   Status s = impl_->storage->for_each_node(
@@ -535,9 +536,10 @@ Scheduler& GraphStore::scheduler() const { return impl_->scheduler; }
 
 std::size_t GraphStore::memory_bytes() const {
   std::size_t bytes = 0;
-  for (const auto& [soul, cached] : impl_->nodes) {
-    bytes += cached.node.memory_bytes() + soul.capacity();
-  }
+  impl_->nodes.for_each(
+      [&bytes](const std::string& soul, const Impl::CachedNode& cached) {
+        bytes += cached.node.memory_bytes() + soul.capacity();
+      });
   return bytes;
 }
 

@@ -179,20 +179,20 @@ Job::Turn LoadJob::run_turn(GraphStore::Impl& store) {
     store.pin(soul_, -1);
     return Turn::kDone;
   }
-  auto it = store.loading.find(soul_);
-  if (it == store.loading.end()) return Turn::kDone;  // superseded
+  GraphStore::Impl::PendingLoad* pending = store.loading.find(SoulKey(soul_));
+  if (pending == nullptr) return Turn::kDone;  // superseded
   if (store.storage_failed()) {
-    store.loading.erase(it);
+    store.loading.erase(soul_);
     return Turn::kDone;
   }
-  GraphStore::Impl::PendingLoad& load = it->second;
+  GraphStore::Impl::PendingLoad& load = *pending;
   const std::size_t limit = store.options.load_fields_per_turn;
   const std::size_t before = load.node.size();
   if (Status s =
           store.storage->load_fields(soul_, load.after, limit, load.node);
       !s) {
     store.fail(std::move(s));
-    store.loading.erase(it);
+    store.loading.erase(soul_);
     return Turn::kDone;
   }
   if (load.node.size() - before == limit) {
@@ -200,7 +200,7 @@ Job::Turn LoadJob::run_turn(GraphStore::Impl& store) {
     return Turn::kMore;
   }
   Node node = std::move(load.node);
-  store.loading.erase(it);
+  store.loading.erase(soul_);
   store.keep(soul_, std::move(node));
   // Pinned for one round of the queue: a node larger than the cache budget
   // would otherwise be evicted by the next commit, before the jobs that

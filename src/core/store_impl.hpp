@@ -10,7 +10,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -20,39 +19,12 @@
 #include "gunpp/ham.hpp"
 #include "gunpp/key_range.hpp"
 #include "gunpp/storage.hpp"
+#include "soul_table.hpp"
 #include "subscribers.hpp"
 
 namespace gunpp {
 
 namespace detail {
-
-// A soul with its hash computed once: a job that looks its node up every
-// turn hashes the soul once, not every turn.
-struct SoulKey {
-  explicit SoulKey(std::string_view s)
-      : soul(s), hash(std::hash<std::string_view>{}(s)) {}
-  std::string_view soul;
-  std::size_t hash;
-};
-
-// The node table's hash and equality accept a soul as a string, a view or a
-// SoulKey, so a lookup builds no string.
-struct SoulHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view soul) const noexcept {
-    return std::hash<std::string_view>{}(soul);
-  }
-  std::size_t operator()(const SoulKey& key) const noexcept { return key.hash; }
-};
-struct SoulEqual {
-  using is_transparent = void;
-  static std::string_view view(std::string_view soul) { return soul; }
-  static std::string_view view(const SoulKey& key) { return key.soul; }
-  template <typename A, typename B>
-  bool operator()(const A& a, const B& b) const noexcept {
-    return view(a) == view(b);
-  }
-};
 
 // A job's way to its node: the soul, hashed once, and the node it found,
 // trusted only while the store's node epoch has not changed.
@@ -181,18 +153,14 @@ class GraphStore::Impl {
     std::uint64_t last_use = 0;  // use_clock at the last find()
     std::uint32_t pins = 0;      // read jobs walking it
   };
-  std::unordered_map<std::string, CachedNode, detail::SoulHash,
-                     detail::SoulEqual>
-      nodes;
+  detail::SoulTable<CachedNode> nodes;
   // Nodes being loaded a chunk a turn (see acquire()), with the last key
   // loaded so far; not in `nodes` until complete.
   struct PendingLoad {
     Node node;
     std::string after;
   };
-  std::unordered_map<std::string, PendingLoad, detail::SoulHash,
-                     detail::SoulEqual>
-      loading;
+  detail::SoulTable<PendingLoad> loading;
   // With a cache budget: approximate bytes of the nodes in memory (exact
   // after each eviction pass, estimated per field in between).
   std::size_t cached_bytes = 0;
@@ -228,10 +196,10 @@ class GraphStore::Impl {
   void enqueue(std::unique_ptr<detail::Job> job);
   void run_job_turn();
   Node* cached(const detail::SoulKey& soul) {
-    auto it = nodes.find(soul);
-    if (it == nodes.end()) return nullptr;
-    it->second.last_use = ++use_clock;
-    return &it->second.node;
+    CachedNode* entry = nodes.find(soul);
+    if (entry == nullptr) return nullptr;
+    entry->last_use = ++use_clock;
+    return &entry->node;
   }
   Node* load(const detail::SoulKey& soul);
   void evict_cold_nodes();

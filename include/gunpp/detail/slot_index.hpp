@@ -7,7 +7,12 @@
 // (for large tables, fresh zero pages from the kernel, so no fill), and the
 // old table's entries move over a few buckets per insert while lookups probe
 // both tables. The old table is freed once empty.
-// An implementation detail of Node and the wire decoder, not part of the API.
+//
+// Erasing leaves a tombstone that probes go on past; tombstones count toward
+// the load and are dropped by the next growth, which keeps the table's size
+// when the live keys fit (so erase-and-insert churn does not grow it).
+// An implementation detail of Node, the store's soul table and the wire
+// decoder, not part of the API.
 #ifndef GUNPP_DETAIL_SLOT_INDEX_HPP_
 #define GUNPP_DETAIL_SLOT_INDEX_HPP_
 
@@ -39,15 +44,27 @@ class SlotIndex {
       table_ = other.table_.copy();
       old_ = other.old_.copy();
       size_ = other.size_;
+      tombstones_ = other.tombstones_;
       moved_ = other.moved_;
     }
     return *this;
   }
 
+  // The hash of `key` that the index uses. A caller that looks one key up
+  // many times may keep it and pass it to the overloads taking `hash`.
+  static std::size_t hash(std::string_view key) {
+    return std::hash<std::string_view>{}(key);
+  }
+
   // The slot of `key`, or kNone. `key_at(slot)` returns the key of a slot.
   template <typename KeyAt>
   std::uint32_t find(std::string_view key, const KeyAt& key_at) const {
-    const std::uint32_t tag = tag_of(key);
+    return find(key, hash(key), key_at);
+  }
+  template <typename KeyAt>
+  std::uint32_t find(std::string_view key, std::size_t hash,
+                     const KeyAt& key_at) const {
+    const std::uint32_t tag = tag_of(hash);
     const std::uint32_t slot = table_.find(key, tag, key_at).slot;
     if (slot != kNone || old_.empty()) return slot;
     return old_.find(key, tag, key_at).slot;
@@ -58,9 +75,16 @@ class SlotIndex {
   template <typename KeyAt>
   std::uint32_t find_or_insert(std::string_view key, std::uint32_t new_slot,
                                const KeyAt& key_at) {
-    if (4 * (size_ + 1) > 3 * table_.capacity) grow();
+    return find_or_insert(key, hash(key), new_slot, key_at);
+  }
+  template <typename KeyAt>
+  std::uint32_t find_or_insert(std::string_view key, std::size_t hash,
+                               std::uint32_t new_slot, const KeyAt& key_at) {
+    if (4 * (std::size_t{size_} + tombstones_ + 1) > 3 * table_.capacity) {
+      grow();
+    }
     move_some();
-    const std::uint32_t tag = tag_of(key);
+    const std::uint32_t tag = tag_of(hash);
     const Probe probe = table_.find(key, tag, key_at);
     if (probe.slot != kNone) return probe.slot;
     if (!old_.empty()) {
@@ -72,10 +96,48 @@ class SlotIndex {
     return new_slot;
   }
 
+  // Removes `key`, returning the slot it had, or kNone when absent. The
+  // caller may reuse the slot for another key.
+  template <typename KeyAt>
+  std::uint32_t erase(std::string_view key, std::size_t hash,
+                      const KeyAt& key_at) {
+    const std::uint32_t tag = tag_of(hash);
+    Probe probe = table_.find(key, tag, key_at);
+    if (probe.slot != kNone) {
+      table_.buckets[probe.bucket] = kMoved;  // a tombstone in this table
+      ++tombstones_;
+    } else if (!old_.empty()) {
+      probe = old_.find(key, tag, key_at);
+      if (probe.slot == kNone) return kNone;
+      old_.buckets[probe.bucket] = kMoved;  // never moves over
+    } else {
+      return kNone;
+    }
+    --size_;
+    return probe.slot;
+  }
+
+  // Keys in the index.
+  std::size_t size() const { return size_; }
+
+  // Removes every key. A small table is zeroed and kept for the next keys
+  // (an index reused for many small sets allocates once); a large one is
+  // freed.
+  void clear() {
+    old_ = Table();
+    if (table_.capacity > kKeptBuckets) table_ = Table();
+    if (!table_.empty()) {
+      std::memset(table_.buckets.get(), 0,
+                  table_.capacity * sizeof(std::uint64_t));
+    }
+    size_ = tombstones_ = 0;
+    moved_ = 0;
+  }
+
   // Starts fetching the buckets where a probe for `key` begins, so that
   // several probes' cache misses overlap instead of queueing.
   void prefetch(std::string_view key) const {
-    const std::uint32_t tag = tag_of(key);
+    const std::uint32_t tag = tag_of(hash(key));
     table_.prefetch(tag);
     old_.prefetch(tag);
   }
@@ -98,6 +160,7 @@ class SlotIndex {
       if (is_live(table_.buckets[b])) bigger.place(table_.buckets[b]);
     }
     table_ = std::move(bigger);
+    tombstones_ = 0;
     if (huge_pages) {
       advise_huge_pages(table_.buckets.get(), capacity * sizeof(std::uint64_t));
     }
@@ -114,10 +177,11 @@ class SlotIndex {
   // Old buckets moved per insert while a growth is under way: the move ends
   // long before the new table is 3/4 full (it starts 3/8 full).
   static constexpr std::size_t kMovesPerInsert = 8;
+  // The largest table clear() keeps (4 KiB).
+  static constexpr std::size_t kKeptBuckets = 512;
 
-  static std::uint32_t tag_of(std::string_view key) {
-    const std::size_t h = std::hash<std::string_view>{}(key);
-    return static_cast<std::uint32_t>(h ^ (h >> 32));
+  static std::uint32_t tag_of(std::size_t hash) {
+    return static_cast<std::uint32_t>(hash ^ (hash >> 32));
   }
   static std::uint64_t entry(std::uint32_t tag, std::uint32_t slot) {
     return (std::uint64_t{tag} << 32) | (std::uint64_t{slot} + 1);
@@ -187,11 +251,17 @@ class SlotIndex {
     std::size_t capacity = 0;
   };
 
-  // Doubles the table; the old one's entries move over later inserts.
+  // Doubles the table, or rebuilds it at its size when tombstones take the
+  // room (either way it starts at most 3/8 full); the old one's entries move
+  // over later inserts.
   void grow() {
     while (!old_.empty()) move_some();  // never: a move ends long before
-    const std::size_t capacity = table_.empty() ? 8 : table_.capacity * 2;
+    std::size_t capacity = table_.empty() ? 8 : table_.capacity * 2;
+    if (8 * (std::size_t{size_} + 1) <= 3 * table_.capacity) {
+      capacity = table_.capacity;
+    }
     old_ = std::exchange(table_, Table(capacity));
+    tombstones_ = 0;
     moved_ = 0;
   }
 
@@ -207,9 +277,10 @@ class SlotIndex {
   }
 
   Table table_;
-  Table old_;  // while a growth is under way
-  std::size_t size_ = 0;
-  std::size_t moved_ = 0;  // old buckets [0, moved_) have moved
+  Table old_;                     // while a growth is under way
+  std::uint32_t size_ = 0;        // live keys, in both tables
+  std::uint32_t tombstones_ = 0;  // erased buckets of table_
+  std::size_t moved_ = 0;         // old buckets [0, moved_) have moved
 };
 
 }  // namespace gunpp::detail

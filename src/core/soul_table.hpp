@@ -1,0 +1,145 @@
+// SoulTable: values (the store's nodes in memory) by soul.
+//
+// Entries never move: a pointer to a value stays valid until that value is
+// erased, which is what lets a job keep a Node* across turns while the
+// store's node epoch holds. The index is a SlotIndex over the entries' souls,
+// so no insert costs O(size) (a store of a million souls has no rehash
+// turn), and a soul's hash computed once by SoulKey serves every lookup.
+// Entries live in chunks of raw memory, constructed on first use; an erased
+// entry's slot is reused by a later insert. Iteration is in slot order:
+// insertion order until something is erased.
+// Internal to the core.
+#ifndef GUNPP_SRC_CORE_SOUL_TABLE_HPP_
+#define GUNPP_SRC_CORE_SOUL_TABLE_HPP_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "gunpp/detail/slot_index.hpp"
+
+namespace gunpp::detail {
+
+// A soul with its hash computed once: a job that looks its node up every
+// turn hashes the soul once, not every turn.
+struct SoulKey {
+  explicit SoulKey(std::string_view s) : soul(s), hash(SlotIndex::hash(s)) {}
+  std::string_view soul;
+  std::size_t hash;
+};
+
+template <typename T>
+class SoulTable {
+ public:
+  SoulTable() = default;
+  SoulTable(const SoulTable&) = delete;
+  SoulTable& operator=(const SoulTable&) = delete;
+  ~SoulTable() {
+    for (std::uint32_t s = 0; s < end_; ++s) entry(s).~Entry();
+  }
+
+  std::size_t size() const { return index_.size(); }
+
+  // The value of `key`, or nullptr.
+  T* find(const SoulKey& key) {
+    const std::uint32_t slot = index_.find(key.soul, key.hash, key_at());
+    return slot == SlotIndex::kNone ? nullptr : &*entry(slot).value;
+  }
+  bool contains(std::string_view soul) {
+    return find(SoulKey(soul)) != nullptr;
+  }
+
+  // The value of `key`, default-constructed first when absent; true when it
+  // was. Allocation failure throws std::bad_alloc and changes nothing.
+  std::pair<T*, bool> try_emplace(const SoulKey& key) {
+    const std::uint32_t free = free_.empty() ? end_ : free_.back();
+    if (free == end_ && end_ % kChunk == 0 && end_ / kChunk == chunks_.size()) {
+      chunks_.emplace_back(static_cast<Entry*>(::operator new (
+          kChunk * sizeof(Entry), std::align_val_t{alignof(Entry)})));
+    }
+    // `free` is in no bucket, so the index never asks for its soul.
+    const std::uint32_t slot =
+        index_.find_or_insert(key.soul, key.hash, free, key_at());
+    if (slot != free) return {&*entry(slot).value, false};
+    if (free == end_) {
+      new (&chunks_[end_ / kChunk].get()[end_ % kChunk]) Entry();
+      ++end_;
+    } else {
+      free_.pop_back();
+    }
+    Entry& e = entry(slot);
+    e.soul.assign(key.soul);
+    e.value.emplace();
+    return {&*e.value, true};
+  }
+
+  // Removes `soul` and its value; false when absent.
+  bool erase(std::string_view soul) {
+    const SoulKey key(soul);
+    const std::uint32_t slot = index_.erase(key.soul, key.hash, key_at());
+    if (slot == SlotIndex::kNone) return false;
+    Entry& e = entry(slot);
+    e.value.reset();
+    std::string().swap(e.soul);
+    free_.push_back(slot);
+    return true;
+  }
+
+  // Calls fn(soul, value) for every entry, in slot order. fn must not
+  // insert or erase.
+  template <typename F>
+  void for_each(const F& fn) {
+    for (std::uint32_t s = 0; s < end_; ++s) {
+      Entry& e = entry(s);
+      if (e.value) fn(std::as_const(e.soul), *e.value);
+    }
+  }
+  template <typename F>
+  void for_each(const F& fn) const {
+    for (std::uint32_t s = 0; s < end_; ++s) {
+      const Entry& e = entry(s);
+      if (e.value) fn(e.soul, *e.value);
+    }
+  }
+
+ private:
+  // Entries per chunk: a chunk is allocated untouched, so its size costs
+  // nothing until slots are used.
+  static constexpr std::uint32_t kChunk = 4096;
+
+  struct Entry {
+    std::string soul;
+    std::optional<T> value;  // empty once erased
+  };
+  struct FreeChunk {
+    void operator()(Entry* p) const {
+      ::operator delete (p, std::align_val_t{alignof(Entry)});
+    }
+  };
+
+  Entry& entry(std::uint32_t slot) {
+    return chunks_[slot / kChunk].get()[slot % kChunk];
+  }
+  const Entry& entry(std::uint32_t slot) const {
+    return chunks_[slot / kChunk].get()[slot % kChunk];
+  }
+  auto key_at() const {
+    return
+        [this](std::uint32_t s) -> const std::string& { return entry(s).soul; };
+  }
+
+  std::vector<std::unique_ptr<Entry, FreeChunk>> chunks_;
+  std::uint32_t end_ = 0;            // slots [0, end_) hold constructed entries
+  std::vector<std::uint32_t> free_;  // erased slots, for reuse
+  SlotIndex index_;
+};
+
+}  // namespace gunpp::detail
+
+#endif  // GUNPP_SRC_CORE_SOUL_TABLE_HPP_

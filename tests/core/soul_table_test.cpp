@@ -1,0 +1,196 @@
+// The store's soul table and the index under it (erase, clear). Internal
+// types (src/core), tested directly: the store's tests cover them through
+// the public API (eviction, chunked loads), these pin down the edge cases.
+#include "soul_table.hpp"
+
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gunpp/detail/slot_index.hpp"
+
+namespace gunpp::detail {
+namespace {
+
+TEST_CASE("SlotIndex erase leaves every other key found", "[soul_table]") {
+  std::vector<std::string> keys;
+  SlotIndex index;
+  const auto key_at = [&keys](std::uint32_t s) -> const std::string& {
+    return keys[s];
+  };
+  for (std::uint32_t s = 0; s < 1000; ++s) {
+    keys.push_back("k" + std::to_string(s));
+    REQUIRE(index.find_or_insert(keys[s], s, key_at) == s);
+  }
+  // Every third key goes; probes for the others must pass the tombstones.
+  for (std::uint32_t s = 0; s < 1000; s += 3) {
+    REQUIRE(index.erase(keys[s], SlotIndex::hash(keys[s]), key_at) == s);
+  }
+  CHECK(index.size() == 1000 - 334);
+  for (std::uint32_t s = 0; s < 1000; ++s) {
+    const std::uint32_t expected = s % 3 == 0 ? SlotIndex::kNone : s;
+    REQUIRE(index.find(keys[s], key_at) == expected);
+  }
+  CHECK(index.erase("k0", SlotIndex::hash("k0"), key_at) == SlotIndex::kNone);
+  CHECK(index.erase("absent", SlotIndex::hash("absent"), key_at) ==
+        SlotIndex::kNone);
+  // An erased key inserted again takes the new slot it is given.
+  keys.push_back("k0");
+  CHECK(index.find_or_insert("k0", 1000, key_at) == 1000);
+  CHECK(index.find("k0", key_at) == 1000);
+}
+
+TEST_CASE("SlotIndex erases from a table that is still moving",
+          "[soul_table]") {
+  std::vector<std::string> keys;
+  SlotIndex index;
+  const auto key_at = [&keys](std::uint32_t s) -> const std::string& {
+    return keys[s];
+  };
+  const auto insert = [&] {
+    keys.push_back("k" + std::to_string(keys.size()));
+    const auto slot = static_cast<std::uint32_t>(keys.size() - 1);
+    REQUIRE(index.find_or_insert(keys.back(), slot, key_at) == slot);
+  };
+  for (int i = 0; i < 96; ++i) insert();  // 128 buckets, 3/4 full
+  const std::size_t capacity = index.capacity();
+  REQUIRE(capacity == 128);
+  insert();  // grows: both tables are held while entries move
+  REQUIRE(index.capacity() == 128 + 256);
+  // Keys still in the old table and keys already moved both erase.
+  for (std::uint32_t s = 0; s < 97; s += 2) {
+    REQUIRE(index.erase(keys[s], SlotIndex::hash(keys[s]), key_at) == s);
+  }
+  while (index.capacity() != 256) insert();
+  for (std::uint32_t s = 0; s < keys.size(); ++s) {
+    const bool erased = s < 97 && s % 2 == 0;
+    REQUIRE(index.find(keys[s], key_at) == (erased ? SlotIndex::kNone : s));
+  }
+}
+
+TEST_CASE("SlotIndex churn does not grow the table", "[soul_table]") {
+  // A cache that evicts and loads: live keys stay at 100 while thousands
+  // are inserted and erased. Tombstones are dropped by rebuilding at the
+  // same size, not by doubling.
+  std::vector<std::string> keys;
+  SlotIndex index;
+  const auto key_at = [&keys](std::uint32_t s) -> const std::string& {
+    return keys[s];
+  };
+  for (std::uint32_t s = 0; s < 20000; ++s) {
+    keys.push_back("k" + std::to_string(s));
+    REQUIRE(index.find_or_insert(keys[s], s, key_at) == s);
+    if (s >= 100) {
+      const std::string& old = keys[s - 100];
+      REQUIRE(index.erase(old, SlotIndex::hash(old), key_at) == s - 100);
+    }
+  }
+  CHECK(index.size() == 100);
+  // 100 live keys are more than 3/8 of 256 buckets, so 512, plus one table
+  // of 512 moving; without rebuilding in place it would be 32,768.
+  CHECK(index.capacity() <= 1024);
+  for (std::uint32_t s = 19900; s < 20000; ++s) {
+    REQUIRE(index.find(keys[s], key_at) == s);
+  }
+  CHECK(index.find(keys[19899], key_at) == SlotIndex::kNone);
+}
+
+TEST_CASE("SlotIndex clear keeps a small table and frees a large one",
+          "[soul_table]") {
+  std::vector<std::string> keys;
+  SlotIndex index;
+  const auto key_at = [&keys](std::uint32_t s) -> const std::string& {
+    return keys[s];
+  };
+  const auto fill = [&](std::uint32_t n) {
+    keys.clear();
+    index.clear();
+    for (std::uint32_t s = 0; s < n; ++s) {
+      keys.push_back("k" + std::to_string(s));
+      REQUIRE(index.find_or_insert(keys[s], s, key_at) == s);
+    }
+  };
+  fill(10);
+  CHECK(index.capacity() == 16);
+  index.clear();
+  CHECK(index.size() == 0);
+  CHECK(index.capacity() == 16);  // kept, empty
+  CHECK(index.find("k3", key_at) == SlotIndex::kNone);
+  fill(10);  // the same keys again, at the same slots
+  CHECK(index.find("k3", key_at) == 3);
+  fill(1000);
+  CHECK(index.capacity() >= 1024);
+  index.clear();
+  CHECK(index.capacity() == 0);  // freed
+  CHECK(index.find("k3", key_at) == SlotIndex::kNone);
+  fill(3);
+  CHECK(index.find("k2", key_at) == 2);
+}
+
+TEST_CASE("SoulTable keeps values in place and reuses erased slots",
+          "[soul_table]") {
+  SoulTable<std::vector<int>> table;
+  CHECK(table.size() == 0);
+  CHECK(table.find(SoulKey("a")) == nullptr);
+  CHECK_FALSE(table.erase("a"));
+
+  auto [a, inserted] = table.try_emplace(SoulKey("a"));
+  REQUIRE(inserted);
+  REQUIRE(a != nullptr);
+  CHECK(a->empty());  // default-constructed
+  a->push_back(1);
+  auto [again, inserted_again] = table.try_emplace(SoulKey("a"));
+  CHECK_FALSE(inserted_again);
+  CHECK(again == a);
+
+  // Past several chunks, the first value has not moved.
+  for (int i = 0; i < 10000; ++i) {
+    table.try_emplace(SoulKey("s" + std::to_string(i))).first->push_back(i);
+  }
+  CHECK(table.size() == 10001);
+  CHECK(table.find(SoulKey("a")) == a);
+  CHECK(*a == std::vector<int>{1});
+  CHECK(*table.find(SoulKey("s9999")) == std::vector<int>{9999});
+  CHECK(table.contains("s5000"));
+  CHECK_FALSE(table.contains("s10000"));
+
+  // Iteration is in insertion order and skips what was erased.
+  CHECK(table.erase("s1"));
+  CHECK_FALSE(table.erase("s1"));
+  CHECK_FALSE(table.contains("s1"));
+  CHECK(table.size() == 10000);
+  std::vector<std::string> order;
+  table.for_each([&order](const std::string& soul, std::vector<int>& value) {
+    REQUIRE(value.size() == 1);
+    if (order.size() < 3) order.push_back(soul);
+  });
+  CHECK(order == std::vector<std::string>{"a", "s0", "s2"});
+
+  // The erased slot is reused: the newcomer takes s1's place in the order.
+  table.try_emplace(SoulKey("new")).first->push_back(-1);
+  order.clear();
+  table.for_each([&order](const std::string& soul, const std::vector<int>&) {
+    if (order.size() < 3) order.push_back(soul);
+  });
+  CHECK(order == std::vector<std::string>{"a", "s0", "new"});
+  CHECK(*table.find(SoulKey("new")) == std::vector<int>{-1});
+}
+
+TEST_CASE("SoulTable takes the empty soul like any other", "[soul_table]") {
+  SoulTable<int> table;
+  *table.try_emplace(SoulKey("")).first = 7;
+  *table.try_emplace(SoulKey("x")).first = 8;
+  CHECK(*table.find(SoulKey("")) == 7);
+  CHECK(table.erase(""));
+  CHECK(table.find(SoulKey("")) == nullptr);
+  CHECK(*table.find(SoulKey("x")) == 8);
+  int sum = 0;
+  std::as_const(table).for_each(
+      [&sum](const std::string&, const int& v) { sum += v; });
+  CHECK(sum == 8);
+}
+
+}  // namespace
+}  // namespace gunpp::detail
