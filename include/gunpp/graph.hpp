@@ -13,9 +13,9 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "gunpp/detail/slot_index.hpp"
 #include "gunpp/state.hpp"
 #include "gunpp/value.hpp"
 
@@ -61,7 +61,7 @@ class Graph {
   NodeDelta& node(std::string_view soul);
 
   std::vector<NodeDelta> nodes_;
-  std::unordered_map<std::string, std::size_t> node_index_;
+  detail::SlotIndex node_index_;  // soul -> position in nodes_
   std::size_t field_count_ = 0;
 };
 

@@ -1,12 +1,27 @@
 #include "gunpp/graph.hpp"
 
+#include <cstdint>
+#include <utility>
+
 namespace gunpp {
 
 NodeDelta& Graph::node(std::string_view soul) {
-  auto [it, inserted] =
-      node_index_.try_emplace(std::string(soul), nodes_.size());
-  if (inserted) nodes_.push_back(NodeDelta{std::string(soul), {}});
-  return nodes_[it->second];
+  const auto soul_at = [this](std::uint32_t s) -> const std::string& {
+    return nodes_[s].soul;
+  };
+  const std::size_t hash = detail::SlotIndex::hash(soul);
+  const std::uint32_t at = node_index_.find(soul, hash, soul_at);
+  if (at != detail::SlotIndex::kNone) return nodes_[at];
+  // The node first, so that a failed allocation leaves the index as it was.
+  const auto next = static_cast<std::uint32_t>(nodes_.size());
+  nodes_.push_back(NodeDelta{std::string(soul), {}});
+  try {
+    node_index_.find_or_insert(soul, hash, next, soul_at);
+  } catch (...) {
+    nodes_.pop_back();
+    throw;
+  }
+  return nodes_.back();
 }
 
 Graph& Graph::add(std::string_view soul, std::string key, Value value,
@@ -32,7 +47,7 @@ void Graph::reserve(std::string_view soul, std::size_t fields) {
 std::vector<NodeDelta> Graph::take_nodes() {
   std::vector<NodeDelta> out = std::move(nodes_);
   nodes_.clear();
-  node_index_.clear();
+  node_index_ = detail::SlotIndex();
   field_count_ = 0;
   return out;
 }

@@ -42,7 +42,7 @@ void GraphBuilder::begin_node(std::string soul, std::size_t members) {
   note_member(soul);
   soul_ = std::move(soul);
   fields_.clear();
-  field_index_ = detail::SlotIndex();
+  field_index_.clear();
   indexed_ = 0;
   duplicates_ = 0;
   fields_.reserve(members);
