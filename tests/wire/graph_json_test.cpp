@@ -1,6 +1,9 @@
 #include "gunpp/graph_json.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -29,6 +32,45 @@ TEST_CASE("encode_graph is canonical", "[wire]") {
       "\"\xF0\x9F\x98\x80\":1,\"\xEF\xBF\xBD\":1}},"
       R"("a":{"#":"x\"y"},"z":1e+21,)"
       "\"\xF0\x9F\x98\x80\":\"grin\",\"\xEF\xBF\xBD\":\"fffd\"}}");
+}
+
+TEST_CASE(
+    "canonical key order is UTF-16 order, with or without high characters",
+    "[wire]") {
+  // Random keys from two alphabets: one below U+E000, where byte order is
+  // UTF-16 order, and one mixing U+FFFD and U+1F600, where it is not.
+  const std::vector<std::vector<std::string>> alphabets = {
+      {"a", "b", "Z", "0", "\xC3\xA9", "\xE4\xB8\xAD", "~"},
+      {"a", "Z", "\xC3\xA9", "\xEF\xBF\xBD", "\xF0\x9F\x98\x80",
+       "\xEE\x80\x80"}};
+  std::mt19937 random(7);
+  for (const auto& alphabet : alphabets) {
+    ManualClock clock(5000);
+    Scheduler scheduler(clock);
+    GraphStore store(scheduler);
+    Graph g;
+    std::vector<std::string> keys;
+    for (int i = 0; i < 300; ++i) {
+      std::string key;
+      for (std::size_t n = 1 + random() % 4; n > 0; --n) {
+        key += alphabet[random() % alphabet.size()];
+      }
+      if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+      keys.push_back(key);
+      g.add("s", key, 1, 1);
+    }
+    REQUIRE(store.put(std::move(g)));
+    scheduler.run_until_idle();
+    std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) {
+      return utf16_compare(a, b) < 0;
+    });
+    std::vector<std::string> written;
+    const auto node = nlohmann::ordered_json::parse(encode_graph(store))["s"];
+    for (const auto& [key, value] : node.items()) {
+      if (key != "_") written.push_back(key);
+    }
+    CHECK(written == keys);
+  }
 }
 
 TEST_CASE("write_canonical_graph hands out its text node by node", "[wire]") {
