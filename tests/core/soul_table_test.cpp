@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -14,59 +15,59 @@
 namespace gunpp::detail {
 namespace {
 
-TEST_CASE("SlotIndex erase leaves every other key found", "[soul_table]") {
+// Keys in a column, named k0, k1, ... by slot, as Node and the soul table
+// keep theirs, with a SlotIndex over them.
+struct Column {
   std::vector<std::string> keys;
   SlotIndex index;
-  const auto key_at = [&keys](std::uint32_t s) -> const std::string& {
-    return keys[s];
-  };
-  for (std::uint32_t s = 0; s < 1000; ++s) {
-    keys.push_back("k" + std::to_string(s));
-    REQUIRE(index.find_or_insert(keys[s], s, key_at) == s);
+
+  auto key_at() const {
+    return [this](std::uint32_t s) -> const std::string& { return keys[s]; };
   }
+  // Appends the next key; it must be new.
+  void insert() {
+    keys.push_back("k" + std::to_string(keys.size()));
+    const auto slot = static_cast<std::uint32_t>(keys.size() - 1);
+    REQUIRE(index.find_or_insert(keys.back(), slot, key_at()) == slot);
+  }
+  std::uint32_t find(std::string_view key) const {
+    return index.find(key, key_at());
+  }
+  std::uint32_t erase(std::string_view key) {
+    return index.erase(key, SlotIndex::hash(key), key_at());
+  }
+};
+
+TEST_CASE("SlotIndex erase leaves every other key found", "[soul_table]") {
+  Column c;
+  for (int i = 0; i < 1000; ++i) c.insert();
   // Every third key goes; probes for the others must pass the tombstones.
-  for (std::uint32_t s = 0; s < 1000; s += 3) {
-    REQUIRE(index.erase(keys[s], SlotIndex::hash(keys[s]), key_at) == s);
-  }
-  CHECK(index.size() == 1000 - 334);
+  for (std::uint32_t s = 0; s < 1000; s += 3) REQUIRE(c.erase(c.keys[s]) == s);
+  CHECK(c.index.size() == 1000 - 334);
   for (std::uint32_t s = 0; s < 1000; ++s) {
-    const std::uint32_t expected = s % 3 == 0 ? SlotIndex::kNone : s;
-    REQUIRE(index.find(keys[s], key_at) == expected);
+    REQUIRE(c.find(c.keys[s]) == (s % 3 == 0 ? SlotIndex::kNone : s));
   }
-  CHECK(index.erase("k0", SlotIndex::hash("k0"), key_at) == SlotIndex::kNone);
-  CHECK(index.erase("absent", SlotIndex::hash("absent"), key_at) ==
-        SlotIndex::kNone);
+  CHECK(c.erase("k0") == SlotIndex::kNone);
+  CHECK(c.erase("absent") == SlotIndex::kNone);
   // An erased key inserted again takes the new slot it is given.
-  keys.push_back("k0");
-  CHECK(index.find_or_insert("k0", 1000, key_at) == 1000);
-  CHECK(index.find("k0", key_at) == 1000);
+  c.keys.push_back("k0");
+  CHECK(c.index.find_or_insert("k0", 1000, c.key_at()) == 1000);
+  CHECK(c.find("k0") == 1000);
 }
 
 TEST_CASE("SlotIndex erases from a table that is still moving",
           "[soul_table]") {
-  std::vector<std::string> keys;
-  SlotIndex index;
-  const auto key_at = [&keys](std::uint32_t s) -> const std::string& {
-    return keys[s];
-  };
-  const auto insert = [&] {
-    keys.push_back("k" + std::to_string(keys.size()));
-    const auto slot = static_cast<std::uint32_t>(keys.size() - 1);
-    REQUIRE(index.find_or_insert(keys.back(), slot, key_at) == slot);
-  };
-  for (int i = 0; i < 96; ++i) insert();  // 128 buckets, 3/4 full
-  const std::size_t capacity = index.capacity();
-  REQUIRE(capacity == 128);
-  insert();  // grows: both tables are held while entries move
-  REQUIRE(index.capacity() == 128 + 256);
+  Column c;
+  for (int i = 0; i < 96; ++i) c.insert();  // 128 buckets, 3/4 full
+  REQUIRE(c.index.capacity() == 128);
+  c.insert();  // grows: both tables are held while entries move
+  REQUIRE(c.index.capacity() == 128 + 256);
   // Keys still in the old table and keys already moved both erase.
-  for (std::uint32_t s = 0; s < 97; s += 2) {
-    REQUIRE(index.erase(keys[s], SlotIndex::hash(keys[s]), key_at) == s);
-  }
-  while (index.capacity() != 256) insert();
-  for (std::uint32_t s = 0; s < keys.size(); ++s) {
+  for (std::uint32_t s = 0; s < 97; s += 2) REQUIRE(c.erase(c.keys[s]) == s);
+  while (c.index.capacity() != 256) c.insert();
+  for (std::uint32_t s = 0; s < c.keys.size(); ++s) {
     const bool erased = s < 97 && s % 2 == 0;
-    REQUIRE(index.find(keys[s], key_at) == (erased ? SlotIndex::kNone : s));
+    REQUIRE(c.find(c.keys[s]) == (erased ? SlotIndex::kNone : s));
   }
 }
 
@@ -74,59 +75,42 @@ TEST_CASE("SlotIndex churn does not grow the table", "[soul_table]") {
   // A cache that evicts and loads: live keys stay at 100 while thousands
   // are inserted and erased. Tombstones are dropped by rebuilding at the
   // same size, not by doubling.
-  std::vector<std::string> keys;
-  SlotIndex index;
-  const auto key_at = [&keys](std::uint32_t s) -> const std::string& {
-    return keys[s];
-  };
+  Column c;
   for (std::uint32_t s = 0; s < 20000; ++s) {
-    keys.push_back("k" + std::to_string(s));
-    REQUIRE(index.find_or_insert(keys[s], s, key_at) == s);
-    if (s >= 100) {
-      const std::string& old = keys[s - 100];
-      REQUIRE(index.erase(old, SlotIndex::hash(old), key_at) == s - 100);
-    }
+    c.insert();
+    if (s >= 100) REQUIRE(c.erase(c.keys[s - 100]) == s - 100);
   }
-  CHECK(index.size() == 100);
+  CHECK(c.index.size() == 100);
   // 100 live keys are more than 3/8 of 256 buckets, so 512, plus one table
   // of 512 moving; without rebuilding in place it would be 32,768.
-  CHECK(index.capacity() <= 1024);
-  for (std::uint32_t s = 19900; s < 20000; ++s) {
-    REQUIRE(index.find(keys[s], key_at) == s);
-  }
-  CHECK(index.find(keys[19899], key_at) == SlotIndex::kNone);
+  CHECK(c.index.capacity() <= 1024);
+  for (std::uint32_t s = 19900; s < 20000; ++s) REQUIRE(c.find(c.keys[s]) == s);
+  CHECK(c.find(c.keys[19899]) == SlotIndex::kNone);
 }
 
 TEST_CASE("SlotIndex clear keeps a small table and frees a large one",
           "[soul_table]") {
-  std::vector<std::string> keys;
-  SlotIndex index;
-  const auto key_at = [&keys](std::uint32_t s) -> const std::string& {
-    return keys[s];
-  };
-  const auto fill = [&](std::uint32_t n) {
-    keys.clear();
-    index.clear();
-    for (std::uint32_t s = 0; s < n; ++s) {
-      keys.push_back("k" + std::to_string(s));
-      REQUIRE(index.find_or_insert(keys[s], s, key_at) == s);
-    }
+  Column c;
+  const auto fill = [&c](int n) {
+    c.keys.clear();
+    c.index.clear();
+    for (int i = 0; i < n; ++i) c.insert();
   };
   fill(10);
-  CHECK(index.capacity() == 16);
-  index.clear();
-  CHECK(index.size() == 0);
-  CHECK(index.capacity() == 16);  // kept, empty
-  CHECK(index.find("k3", key_at) == SlotIndex::kNone);
+  CHECK(c.index.capacity() == 16);
+  c.index.clear();
+  CHECK(c.index.size() == 0);
+  CHECK(c.index.capacity() == 16);  // kept, empty
+  CHECK(c.find("k3") == SlotIndex::kNone);
   fill(10);  // the same keys again, at the same slots
-  CHECK(index.find("k3", key_at) == 3);
+  CHECK(c.find("k3") == 3);
   fill(1000);
-  CHECK(index.capacity() >= 1024);
-  index.clear();
-  CHECK(index.capacity() == 0);  // freed
-  CHECK(index.find("k3", key_at) == SlotIndex::kNone);
+  CHECK(c.index.capacity() >= 1024);
+  c.index.clear();
+  CHECK(c.index.capacity() == 0);  // freed
+  CHECK(c.find("k3") == SlotIndex::kNone);
   fill(3);
-  CHECK(index.find("k2", key_at) == 2);
+  CHECK(c.find("k2") == 2);
 }
 
 TEST_CASE("SoulTable keeps values in place and reuses erased slots",
