@@ -442,8 +442,17 @@ def update_readme(section):
     start, end = "<!-- bench:start -->", "<!-- bench:end -->"
     if start not in text or end not in text:
         return
-    table = [l for l in section if l.startswith("|")]
-    body = "\n".join(table + ["", "![ingest time against node size, log-log](docs/scaling.png)"])
+    # The tables only, each followed by a blank line (the second is the
+    # end-to-end one: `gunpp apply` against GUN.js printing its graph).
+    lines = []
+    for i, line in enumerate(section):
+        if line.startswith("|"):
+            if not lines or not section[i - 1].startswith("|"):
+                lines += ["`gunpp apply FILE > out.json` end to end:", ""] if lines else []
+            lines.append(line)
+        elif lines and lines[-1] != "":
+            lines.append("")
+    body = "\n".join(lines + ["![ingest time against node size, log-log](docs/scaling.png)"])
     head, rest = text.split(start, 1)
     _, tail = rest.split(end, 1)
     with open(path, "w") as f:
