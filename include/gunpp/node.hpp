@@ -97,6 +97,11 @@ class Node {
     std::size_t block;
     std::size_t offset;
   };
+  // Faults in the pages of a block's unused capacity (see page_advice.hpp),
+  // in the turn that allocates it: bounded, at most one full block.
+  static void touch_spare_capacity(Block& b);
+  // Makes room in a full block of at most `slots` slots.
+  static void grow(Block& b, std::size_t slots);
   Where locate(std::size_t slot) const {
     if (slot < first_block_fields_) return {0, slot};
     const std::size_t rest = slot - first_block_fields_;

@@ -187,7 +187,7 @@ void GraphStore::Impl::flush() {
 
 namespace {
 // Fields of a retired delta destroyed per turn.
-constexpr std::size_t kReclaimPerTurn = 512;
+constexpr std::size_t kReclaimPerTurn = 64;
 // The pages of a retired delta's array go back this many bytes at a time.
 constexpr std::size_t kReleaseUnit = std::size_t{512} << 10;
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "gunpp/detail/page_advice.hpp"
+
 namespace gunpp {
 
 std::optional<std::size_t> Node::find(std::string_view key) const {
@@ -39,8 +41,12 @@ std::pair<std::size_t, bool> Node::try_emplace(std::string&& key, Value&& value,
     fresh.keys.reserve(kBlockFields);
     fresh.values.reserve(kBlockFields);
     fresh.states.reserve(kBlockFields);
+    touch_spare_capacity(fresh);
   }
   Block& last = blocks_.back();
+  if (last.keys.size() == last.keys.capacity()) {
+    grow(last, blocks_.size() == 1 ? first_block_fields_ : kBlockFields);
+  }
   last.keys.push_back(std::move(key));
   last.values.push_back(std::move(value));
   last.states.push_back(state);
@@ -57,6 +63,31 @@ void Node::reserve(std::size_t fields) {
   b.values.reserve(fields);
   b.states.reserve(fields);
   index_.reserve(fields);
+}
+
+namespace {
+template <typename T>
+void touch_spare(std::vector<T>& column) {
+  detail::touch_pages(column.data() + column.size(),
+                      (column.capacity() - column.size()) * sizeof(T));
+}
+}  // namespace
+
+void Node::touch_spare_capacity(Block& b) {
+  touch_spare(b.keys);
+  touch_spare(b.values);
+  touch_spare(b.states);
+}
+
+void Node::grow(Block& b, std::size_t slots) {
+  // Only a first block reserved short (or a copied node's blocks) can fill
+  // up before its end. It doubles, but never past its slot count.
+  const std::size_t to =
+      std::min(std::max<std::size_t>(2 * b.keys.capacity(), 1), slots);
+  b.keys.reserve(to);
+  b.values.reserve(to);
+  b.states.reserve(to);
+  touch_spare_capacity(b);
 }
 
 void Node::assign(std::size_t slot, Value value, State state) {

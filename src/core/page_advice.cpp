@@ -48,4 +48,17 @@ void release_pages(const void* data, std::size_t bytes) noexcept {
 #endif
 }
 
+void touch_pages(void* data, std::size_t bytes) noexcept {
+  // A volatile write per page: the compiler may not drop stores to storage
+  // that nothing reads yet.
+  constexpr std::size_t kPage = 4096;
+  auto* const begin = static_cast<volatile unsigned char*>(data);
+  const std::uintptr_t misalign =
+      reinterpret_cast<std::uintptr_t>(data) % kPage;
+  for (std::size_t i = misalign == 0 ? 0 : kPage - misalign; i < bytes;
+       i += kPage) {
+    begin[i] = 0;
+  }
+}
+
 }  // namespace gunpp::detail

@@ -133,6 +133,31 @@ TEST_CASE("Node: a reserved first block of any size, then full blocks",
   }
 }
 
+TEST_CASE("Node: a first block reserved short grows to the block size, no more",
+          "[node]") {
+  // A node reserved for its first delta and then written past it doubles
+  // its first block, but stops at kBlockFields slots: the next field opens
+  // a second block instead of a column twice the size it needs.
+  constexpr std::size_t kColumns =
+      sizeof(std::string) + sizeof(Value) + sizeof(State);
+  constexpr std::size_t kIndexBound = 3 * 2 * Node::kBlockFields * 8;
+  for (const std::size_t reserved :
+       {std::size_t{1}, std::size_t{977}, Node::kBlockFields - 1}) {
+    INFO("reserved " << reserved);
+    Node node;
+    node.reserve(reserved);
+    for (std::size_t i = 0; i < Node::kBlockFields; ++i) {
+      REQUIRE(node.set("k" + std::to_string(i), Value(double(i)), 1) == i);
+    }
+    CHECK(node.memory_bytes() <=
+          Node::kBlockFields * kColumns + kIndexBound + 4096);
+    REQUIRE(node.set("next", Value("second block"), 1) == Node::kBlockFields);
+    CHECK(node.value(Node::kBlockFields) == Value("second block"));
+    CHECK(node.value(Node::kBlockFields - 1) ==
+          Value(double(Node::kBlockFields - 1)));
+  }
+}
+
 TEST_CASE("SlotIndex grows without moving everything in one insert", "[node]") {
   std::vector<std::string> keys;
   detail::SlotIndex index;
