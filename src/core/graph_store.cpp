@@ -186,8 +186,6 @@ void GraphStore::Impl::flush() {
 }
 
 namespace {
-// Fields of a retired delta destroyed per turn.
-constexpr std::size_t kReclaimPerTurn = 64;
 // The pages of a retired delta's array go back this many bytes at a time.
 constexpr std::size_t kReleaseUnit = std::size_t{512} << 10;
 
@@ -216,9 +214,10 @@ void release_dead_units(const std::vector<Field>& fields, std::size_t erased) {
 }  // namespace
 
 void GraphStore::Impl::retire(std::vector<NodeDelta> delta) {
-  std::size_t fields = 0;
-  for (const NodeDelta& node : delta) fields += node.fields.size();
-  if (fields <= kReclaimPerTurn) return;  // freed here, at once
+  // A node's soul and field array cost as much to free as a field.
+  std::size_t cost = delta.size();
+  for (const NodeDelta& node : delta) cost += node.fields.size();
+  if (cost <= kReclaimPerTurn) return;  // freed here, at once
   if (retired_.empty()) scheduler.enqueue([this] { reclaim_some(); }, owner);
   retired_.push_back(std::move(delta));
 }
@@ -233,7 +232,10 @@ void GraphStore::Impl::reclaim_some() {
     fields.erase(fields.end() - static_cast<std::ptrdiff_t>(n), fields.end());
     release_dead_units(fields, n);
     budget -= n;
-    if (fields.empty()) delta.pop_back();
+    if (fields.empty() && budget > 0) {
+      delta.pop_back();
+      --budget;
+    }
     if (delta.empty()) retired_.pop_back();
   }
   if (!retired_.empty()) scheduler.enqueue([this] { reclaim_some(); }, owner);

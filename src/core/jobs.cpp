@@ -33,6 +33,11 @@ Job::Turn IngestJob::run_turn(GraphStore::Impl& store) {
       reached = true;
     }
     if (field_index_ == delta.fields.size()) {
+      // A small node's spent fields go now, while in cache, rather than in
+      // a reclaim pass that reads them again cold.
+      if (delta.fields.size() <= GraphStore::Impl::kReclaimPerTurn) {
+        std::vector<Field>().swap(delta.fields);
+      }
       ++node_index_;
       field_index_ = 0;
       reached = false;

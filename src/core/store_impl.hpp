@@ -129,10 +129,13 @@ class GraphStore::Impl {
   // else after the commit that holds its fields.
   void finish_put(PutCallback done, const PutSummary& summary);
 
-  // Takes the delta of a finished put. A large one is destroyed a few
-  // hundred fields a turn, by scheduler tasks of its own: freeing a million
-  // fields at once would make one turn thousands of times longer than the
-  // others.
+  // Fields of a finished delta destroyed per turn.
+  static constexpr std::size_t kReclaimPerTurn = 64;
+
+  // Takes the delta of a finished put. A large one is destroyed
+  // kReclaimPerTurn fields a turn, by scheduler tasks of its own: freeing a
+  // million fields at once would make one turn thousands of times longer
+  // than the others.
   void retire(std::vector<NodeDelta> delta);
 
   // Commits the write batch (when storage is healthy) and fires the

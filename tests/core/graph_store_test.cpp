@@ -337,6 +337,29 @@ TEST_CASE("a store destroyed while it frees a huge put's delta",
   CHECK(scheduler.run_until_idle() == 0);
 }
 
+TEST_CASE("a put of many small nodes is freed a few dozen nodes a turn",
+          "[store][batcher]") {
+  // Each small node's fields are freed when the put finishes that node;
+  // what is left (a soul and an empty array per node) is still freed by
+  // reclaim turns with a budget, not all at once in the last ingest turn.
+  Fixture f;
+  constexpr int kSouls = 10000;
+  Graph g;
+  for (int i = 0; i < kSouls; ++i) {
+    g.add("soul" + std::to_string(i), "k", Value(i), 1000);
+  }
+  Fixture::Done done;
+  REQUIRE(f.store.put(std::move(g), f.recorder(done)));
+  f.scheduler.run_until_idle();
+  CHECK(done.calls == 1);
+  CHECK(done.summary.applied == kSouls);
+  const Stats& stats = f.store.stats();
+  CHECK(stats.reclaim_turns >= kSouls / 64);
+  CHECK(stats.reclaim_turns <= kSouls / 32);
+  CHECK(f.store.get("soul0")->value(0) == Value(0));
+  CHECK(f.store.get("soul9999")->value(0) == Value(9999));
+}
+
 TEST_CASE("future fields are deferred until the clock reaches them",
           "[store][defer]") {
   Fixture f;
