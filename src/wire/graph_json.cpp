@@ -10,15 +10,22 @@
 namespace gunpp {
 
 void write_node(JsonWriter& json, std::string_view soul, const Node& node,
-                std::span<const std::size_t> slots) {
+                std::span<const std::size_t> slots,
+                const std::function<void()>& drain) {
+  std::size_t written = 0;
+  const auto wrote_key = [&written, &drain] {
+    if (++written % kDrainFields == 0 && drain) drain();
+  };
   json.begin_object().key("_").begin_object().key("#").string(soul);
   json.key(">").begin_object();
   for (const std::size_t slot : slots) {
     json.key(node.key(slot)).number(node.state(slot));
+    wrote_key();
   }
   json.end_object().end_object();
   for (const std::size_t slot : slots) {
     json.key(node.key(slot)).value(node.value(slot));
+    wrote_key();
   }
   json.end_object();
 }
@@ -174,14 +181,15 @@ std::int32_t gun_hash(std::string_view text) {
 }
 
 void write_canonical_node(JsonWriter& json, std::string_view soul,
-                          const Node& node) {
+                          const Node& node,
+                          const std::function<void()>& drain) {
   std::vector<std::string_view> keys(node.size());
   for (std::size_t s = 0; s < keys.size(); ++s) keys[s] = node.key(s);
-  write_node(json, soul, node, utf16_order(keys));
+  write_node(json, soul, node, utf16_order(keys), drain);
 }
 
 void write_canonical_graph(JsonWriter& json, const GraphStore& store,
-                           const std::function<void()>& after_node) {
+                           const std::function<void()>& drain) {
   // Souls first: a node walked from storage lives only during its callback.
   // No turn runs within this call, so the nodes got below stay valid.
   std::vector<std::string> souls;
@@ -197,8 +205,8 @@ void write_canonical_graph(JsonWriter& json, const GraphStore& store,
     const Node* node = store.get(soul);
     if (node == nullptr) continue;  // storage failed meanwhile
     json.key(soul);
-    write_canonical_node(json, soul, *node);
-    if (after_node) after_node();
+    write_canonical_node(json, soul, *node, drain);
+    if (drain) drain();
   }
   json.end_object();
 }

@@ -68,6 +68,19 @@ TEST_CASE("lexical_form is JSON.stringify", "[value]") {
           "\xC3\xA9\xF0\x9F\x98\x80\"");
     CHECK(lexical_form(Value(std::string("\0", 1))) == "\"\\u0000\"");
   }
+
+  SECTION("escapes at either end, side by side, and between long runs") {
+    CHECK(lexical_form(Value("")) == "\"\"");
+    CHECK(lexical_form(Value("\"starts")) == "\"\\\"starts\"");
+    CHECK(lexical_form(Value("ends\\")) == "\"ends\\\\\"");
+    CHECK(lexical_form(Value("\n\n\x02")) == "\"\\n\\n\\u0002\"");
+    const std::string run(100, 'x');
+    CHECK(lexical_form(Value(run + "\t" + run + "\xC3\xA9")) ==
+          "\"" + run + "\\t" + run + "\xC3\xA9\"");
+    std::string out = "kept:";
+    append_json_string(out, "a\"b");
+    CHECK(out == "kept:\"a\\\"b\"");
+  }
 }
 
 TEST_CASE("is_truthy is JavaScript's truthiness", "[value]") {

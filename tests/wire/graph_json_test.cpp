@@ -98,6 +98,40 @@ TEST_CASE("write_canonical_graph hands out its text node by node", "[wire]") {
   CHECK(all + text == "[" + encode_graph(store) + "]");
 }
 
+TEST_CASE(
+    "write_canonical_graph drains a large node a few thousand keys at a "
+    "time",
+    "[wire]") {
+  ManualClock clock(5000);
+  Scheduler scheduler(clock);
+  GraphStore store(scheduler);
+  constexpr int kFields = 10000;
+  Graph g;
+  for (int i = 0; i < kFields; ++i) g.add("big", "k" + std::to_string(i), i, 1);
+  g.add("small", "k", "v", 1);
+  REQUIRE(store.put(std::move(g)));
+  scheduler.run_until_idle();
+  std::string text;
+  std::vector<std::string> pieces;
+  JsonWriter json(text);
+  write_canonical_graph(json, store, [&] {
+    pieces.push_back(text);
+    text.clear();
+  });
+  // 2 * kFields keys (states, then values) drain every kDrainFields, then
+  // once after each node.
+  CHECK(pieces.size() == 2 * kFields / kDrainFields + 2);
+  const std::string whole = encode_graph(store);
+  std::size_t largest = 0;
+  std::string all;
+  for (const std::string& piece : pieces) {
+    largest = std::max(largest, piece.size());
+    all += piece;
+  }
+  CHECK(largest < whole.size() / 3);
+  CHECK(all + text == whole);
+}
+
 TEST_CASE("write_node writes the given slots in order", "[wire]") {
   Node node;
   node.set("b", Value(2), 20);

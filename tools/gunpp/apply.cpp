@@ -44,7 +44,8 @@ not JSON, not messages, or the arguments are wrong.)";
 
 void write_result(const GraphStore& store, const std::vector<Status>& errors,
                   std::ostream& out) {
-  // Streamed: the graph goes out node by node, never whole in a string.
+  // Streamed: the graph goes out a few thousand fields at a time, never
+  // whole in a string.
   std::string text;
   JsonWriter json(text);
   json.begin_object().key("graph");

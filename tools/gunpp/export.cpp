@@ -40,11 +40,14 @@ int run_export(const ExportArgs& args, std::ostream& out, std::ostream& err) {
   std::string text;
   JsonWriter json(text);
   json.begin_object();
-  auto write = [&](std::string_view soul, const Node& node) {
-    json.key(soul);
-    write_canonical_node(json, soul, node);
+  const auto drain = [&] {
     out << text;
     text.clear();
+  };
+  auto write = [&](std::string_view soul, const Node& node) {
+    json.key(soul);
+    write_canonical_node(json, soul, node, drain);
+    drain();
   };
   Status s;
   if (args.soul) {
