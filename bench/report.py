@@ -154,7 +154,11 @@ def compare_section(compare):
         "*Ingest* runs from the JSON text to every field applied; *get* is a get of the whole "
         "node until every reply chunk is produced. Times are the median of "
         f"{compare['runs']} runs (1 run where a published run took over "
-        f"{compare['published_limit_s']:.0f} s); RSS is the process's peak.",
+        f"{compare['published_limit_s']:.0f} s"
+        + (f"; — where a published run, extrapolated quadratically from the size before, "
+           f"would take over {compare['published_budget_s']:.0f} s"
+           if "published_budget_s" in compare else "")
+        + "); RSS is the process's peak.",
         "",
         "| workload | bytes | ingest: published | fixed | gunpp | get: published | fixed | gunpp "
         "| peak RSS MiB (pub / fixed / gunpp) | fixed / gunpp (ingest, get) | published / gunpp (ingest) |",
