@@ -2,6 +2,7 @@
 #include "gunpp/graph_json.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <string_view>
 #include <utility>
@@ -49,6 +50,10 @@ void write_graph(JsonWriter& json, const Graph& graph) {
 
 namespace {
 
+// Below this many keys a comparison sort is as fast as the radix sort's
+// sixteen histograms.
+constexpr std::size_t kRadixSortMin = 256;
+
 // A key JavaScript treats as an array index: "0" or digits without a leading
 // zero, below 2^32 - 1.
 bool is_array_index(std::string_view key) {
@@ -74,13 +79,47 @@ bool js_key_less(std::string_view a, std::string_view b) {
   return utf16_compare(a, b) < 0;
 }
 
+// A key's first 16 bytes as two big-endian integers (zero-padded), held
+// next to its position: comparing heads orders keys by bytes, up to ties.
+struct Prefixed {
+  std::uint64_t head[2];
+  std::size_t at;
+};
+
+// Byte `b` (0 = first) of a head.
+unsigned head_byte(const Prefixed& p, std::size_t b) {
+  return static_cast<unsigned>(p.head[b / 8] >> (8 * (7 - b % 8))) & 0xFFu;
+}
+
+// Sorts by head: least significant byte first, one stable counting pass per
+// byte position, skipping the positions where every key has the same byte
+// (a shared prefix, or the padding of short keys). `spare` is scratch room.
+void radix_sort_heads(std::vector<Prefixed>& items,
+                      std::vector<Prefixed>& spare) {
+  constexpr std::size_t kBytes = 16;
+  std::vector<std::array<std::size_t, 256>> counts(kBytes);
+  for (auto& c : counts) c.fill(0);
+  for (const Prefixed& p : items) {
+    for (std::size_t b = 0; b < kBytes; ++b) ++counts[b][head_byte(p, b)];
+  }
+  spare.resize(items.size());
+  for (std::size_t b = kBytes; b-- > 0;) {
+    std::array<std::size_t, 256>& count = counts[b];
+    if (count[head_byte(items.front(), b)] == items.size()) continue;
+    std::size_t next = 0;
+    for (std::size_t& c : count) next += std::exchange(c, next);
+    for (const Prefixed& p : items) spare[count[head_byte(p, b)]++] = p;
+    items.swap(spare);
+  }
+}
+
 // The positions of `keys` in UTF-16 order of the keys. UTF-8 bytes order
 // strings by code point, which is UTF-16 order unless they hold characters
-// from U+E000 up (lead bytes 0xEE and above). Without those, the sort
-// compares each key's first 16 bytes as two integers, held next to its
-// position, and reads the keys themselves only to break ties: a node's keys
-// are scattered over its columns, and chasing them is what a sort of a
-// million keys spends its time on. With those, it compares in UTF-16.
+// from U+E000 up (lead bytes 0xEE and above). Without those, the keys are
+// sorted by their heads and the keys themselves are read only to break ties
+// between equal heads: a node's keys are scattered over its columns, and
+// chasing them is what a comparison sort of a million keys spends its time
+// on. With those, it compares in UTF-16.
 std::vector<std::size_t> utf16_order(
     const std::vector<std::string_view>& keys) {
   std::vector<std::size_t> order(keys.size());
@@ -98,10 +137,6 @@ std::vector<std::size_t> utf16_order(
               });
     return order;
   }
-  struct Prefixed {
-    std::uint64_t head[2];  // the first 16 bytes, big-endian, zero-padded
-    std::size_t at;
-  };
   std::vector<Prefixed> prefixed(keys.size());
   for (std::size_t i = 0; i < keys.size(); ++i) {
     Prefixed& p = prefixed[i];
@@ -115,12 +150,30 @@ std::vector<std::size_t> utf16_order(
       }
     }
   }
-  std::sort(prefixed.begin(), prefixed.end(),
-            [&keys](const Prefixed& a, const Prefixed& b) {
-              if (a.head[0] != b.head[0]) return a.head[0] < b.head[0];
-              if (a.head[1] != b.head[1]) return a.head[1] < b.head[1];
-              return keys[a.at] < keys[b.at];
-            });
+  const auto same_head = [](const Prefixed& a, const Prefixed& b) {
+    return a.head[0] == b.head[0] && a.head[1] == b.head[1];
+  };
+  if (prefixed.size() >= kRadixSortMin) {
+    std::vector<Prefixed> spare;
+    radix_sort_heads(prefixed, spare);
+  } else {
+    std::sort(prefixed.begin(), prefixed.end(),
+              [](const Prefixed& a, const Prefixed& b) {
+                return a.head[0] != b.head[0] ? a.head[0] < b.head[0]
+                                              : a.head[1] < b.head[1];
+              });
+  }
+  for (auto run = prefixed.begin(); run != prefixed.end();) {
+    const auto end =
+        std::find_if_not(run, prefixed.end(),
+                         [&](const Prefixed& p) { return same_head(p, *run); });
+    if (end - run > 1) {
+      std::sort(run, end, [&keys](const Prefixed& a, const Prefixed& b) {
+        return keys[a.at] < keys[b.at];
+      });
+    }
+    run = end;
+  }
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = prefixed[i].at;
   return order;
 }

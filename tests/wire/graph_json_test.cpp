@@ -38,38 +38,46 @@ TEST_CASE(
     "canonical key order is UTF-16 order, with or without high characters",
     "[wire]") {
   // Random keys from two alphabets: one below U+E000, where byte order is
-  // UTF-16 order, and one mixing U+FFFD and U+1F600, where it is not.
+  // UTF-16 order, and one mixing U+FFFD and U+1F600, where it is not. Some
+  // share a prefix longer than 16 bytes, and NUL sorts below the end of a
+  // shorter key. Few keys take a comparison sort, many a radix sort.
   const std::vector<std::vector<std::string>> alphabets = {
-      {"a", "b", "Z", "0", "\xC3\xA9", "\xE4\xB8\xAD", "~"},
+      {"a", "b", "Z", "0", std::string(1, '\0'), "\xC3\xA9", "\xE4\xB8\xAD",
+       "~"},
       {"a", "Z", "\xC3\xA9", "\xEF\xBF\xBD", "\xF0\x9F\x98\x80",
        "\xEE\x80\x80"}};
+  const std::vector<std::string> prefixes = {"", "", "a shared prefix, 20 b",
+                                             "a shared prefix, 20 c"};
   std::mt19937 random(7);
   for (const auto& alphabet : alphabets) {
-    ManualClock clock(5000);
-    Scheduler scheduler(clock);
-    GraphStore store(scheduler);
-    Graph g;
-    std::vector<std::string> keys;
-    for (int i = 0; i < 300; ++i) {
-      std::string key;
-      for (std::size_t n = 1 + random() % 4; n > 0; --n) {
-        key += alphabet[random() % alphabet.size()];
+    for (const int count : {100, 3000}) {
+      CAPTURE(alphabet.size(), count);
+      ManualClock clock(5000);
+      Scheduler scheduler(clock);
+      GraphStore store(scheduler);
+      Graph g;
+      std::vector<std::string> keys;
+      for (int i = 0; i < count; ++i) {
+        std::string key = prefixes[random() % prefixes.size()];
+        for (std::size_t n = 1 + random() % 4; n > 0; --n) {
+          key += alphabet[random() % alphabet.size()];
+        }
+        if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+        keys.push_back(key);
+        g.add("s", key, 1, 1);
       }
-      if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
-      keys.push_back(key);
-      g.add("s", key, 1, 1);
+      REQUIRE(store.put(std::move(g)));
+      scheduler.run_until_idle();
+      std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) {
+        return utf16_compare(a, b) < 0;
+      });
+      std::vector<std::string> written;
+      const auto node = nlohmann::ordered_json::parse(encode_graph(store))["s"];
+      for (const auto& [key, value] : node.items()) {
+        if (key != "_") written.push_back(key);
+      }
+      CHECK(written == keys);
     }
-    REQUIRE(store.put(std::move(g)));
-    scheduler.run_until_idle();
-    std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) {
-      return utf16_compare(a, b) < 0;
-    });
-    std::vector<std::string> written;
-    const auto node = nlohmann::ordered_json::parse(encode_graph(store))["s"];
-    for (const auto& [key, value] : node.items()) {
-      if (key != "_") written.push_back(key);
-    }
-    CHECK(written == keys);
   }
 }
 
