@@ -62,6 +62,8 @@ done
 "$gunpp" apply --now > /dev/null 2>&1; check "--now without value" 2 $?
 "$gunpp" apply --now soon < /dev/null > /dev/null 2>&1; check "--now not a number" 2 $?
 "$gunpp" apply "$tmp/missing.json" > /dev/null 2>&1; check "missing file" 2 $?
+"$gunpp" apply "$tmp" > "$tmp/out" 2> "$tmp/err"
+check "a directory as FILE exits 2, prints nothing, says so" "2 0 gunpp: cannot open '$tmp'" "$? $(wc -c < "$tmp/out") $(cat "$tmp/err")"
 "$gunpp" apply --bogus > /dev/null 2>&1; check "unknown option" 2 $?
 "$gunpp" frobnicate > /dev/null 2>&1; check "unknown command" 2 $?
 

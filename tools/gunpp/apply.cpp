@@ -104,7 +104,7 @@ CLI::App& add_apply_command(CLI::App& app, ApplyArgs& args) {
 
 int run_apply(const ApplyArgs& args, std::istream& in, std::ostream& out,
               std::ostream& err) {
-  const std::optional<std::string> input = read_input(args.file, in);
+  const std::optional<InputText> input = read_input(args.file, in);
   if (!input) {
     err << "gunpp: cannot open '" << args.file << "'\n";
     return kExitUsage;
@@ -127,7 +127,7 @@ int run_apply(const ApplyArgs& args, std::istream& in, std::ostream& out,
   WireProtocol protocol(store);
 
   std::vector<Status> errors;
-  if (Status s = feed_input(protocol, scheduler, *input, errors); !s) {
+  if (Status s = feed_input(protocol, scheduler, input->view(), errors); !s) {
     err << "gunpp: " << s.message() << '\n';
     return kExitUsage;
   }

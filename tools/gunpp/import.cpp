@@ -61,16 +61,19 @@ CLI::App& add_import_command(CLI::App& app, ImportArgs& args) {
 
 int run_import(const ImportArgs& args, std::istream& in, std::ostream& err,
                bool err_is_terminal) {
-  std::optional<std::string> input = read_input(args.file, in);
-  if (!input) {
+  const std::optional<InputText> text = read_input(args.file, in);
+  if (!text) {
     err << "gunpp: cannot open '" << args.file << "'\n";
     return kExitUsage;
   }
-  if (is_graph(*input)) {
+  std::string_view input = text->view();
+  std::string wrapped;
+  if (is_graph(input)) {
     // One message putting the whole graph, on one line (raw line breaks
     // can only be whitespace between JSON tokens).
-    std::replace(input->begin(), input->end(), '\n', ' ');
-    *input = R"({"#":"gunpp-import","put":)" + *input + "}";
+    wrapped = R"({"#":"gunpp-import","put":)" + std::string(input) + "}";
+    std::replace(wrapped.begin(), wrapped.end(), '\n', ' ');
+    input = wrapped;
   }
   std::unique_ptr<SqliteStorage> db = open_database(args.db, err);
   if (!db) return kExitFailure;
@@ -88,7 +91,7 @@ int run_import(const ImportArgs& args, std::istream& in, std::ostream& err,
   };
   std::vector<Status> errors;
   const Status fed =
-      feed_input(protocol, scheduler, *input, errors,
+      feed_input(protocol, scheduler, input, errors,
                  err_is_terminal ? std::function<void()>(progress)
                                  : std::function<void()>());
   if (!fed) {

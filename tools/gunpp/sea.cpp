@@ -113,11 +113,11 @@ int run_sea(const SeaArgs& args, std::ostream& out, std::ostream& err) {
     out << sea::pair_to_json(sea::generate_pair()) << '\n';
     return kExitOk;
   }
-  const std::optional<std::string> pair_text =
+  const std::optional<InputText> pair_text =
       read_input(args.pair_file, std::cin);
   if (!pair_text)
     return fail(kExitFailure, "cannot open '" + args.pair_file + "'");
-  Result<sea::KeyPair> pair = sea::pair_from_json(*pair_text);
+  Result<sea::KeyPair> pair = sea::pair_from_json(pair_text->view());
   if (!pair)
     return fail(kExitUsage, args.pair_file + ": " + pair.status().message());
   const State state = args.now.value_or(SystemClock::instance().now_ms());
@@ -146,9 +146,9 @@ int run_sea(const SeaArgs& args, std::ostream& out, std::ostream& err) {
     }
     std::string cert;
     if (!args.cert_file.empty()) {
-      std::optional<std::string> c = read_input(args.cert_file, std::cin);
+      const std::optional<InputText> c = read_input(args.cert_file, std::cin);
       if (!c) return fail(kExitFailure, "cannot open '" + args.cert_file + "'");
-      cert = std::move(*c);
+      cert = c->view();
     }
     graph = sea::sign_graph(*pair, args.soul, values, state, cert);
   }

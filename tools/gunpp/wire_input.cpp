@@ -1,42 +1,60 @@
 #include "wire_input.hpp"
 
-#include <cstdint>
-#include <filesystem>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <iterator>
-#include <system_error>
+#include <utility>
 
 namespace gunpp::cli {
 
 namespace {
 
-// Everything left in `in`.
-std::string read_rest(std::istream& in) {
-  return std::string{std::istreambuf_iterator<char>(in),
-                     std::istreambuf_iterator<char>()};
+// Everything left in `in`, or nullopt when reading fails.
+std::optional<InputText> read_rest(std::istream& in) {
+  try {
+    return InputText(std::string{std::istreambuf_iterator<char>(in),
+                                 std::istreambuf_iterator<char>()});
+  } catch (const std::ios_base::failure&) {
+    return std::nullopt;  // libstdc++ throws on a read error (EISDIR, EIO)
+  }
 }
 
 }  // namespace
 
-std::optional<std::string> read_input(const std::string& file,
-                                      std::istream& in) {
+InputText::InputText(const char* mapped, std::size_t size)
+    : mapped_(mapped), size_(size) {}
+
+InputText::InputText(InputText&& other) noexcept
+    : read_(std::move(other.read_)),
+      mapped_(std::exchange(other.mapped_, nullptr)),
+      size_(std::exchange(other.size_, 0)) {}
+
+InputText::~InputText() {
+  if (mapped_ != nullptr) munmap(const_cast<char*>(mapped_), size_);
+}
+
+std::optional<InputText> read_input(const std::string& file, std::istream& in) {
   if (file == "-") return read_rest(in);
+  const int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct stat st {};
+  void* mapped = MAP_FAILED;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    mapped = mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ,
+                  MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  }
+  close(fd);
+  if (mapped != MAP_FAILED) {
+    return InputText(static_cast<const char*>(mapped),
+                     static_cast<std::size_t>(st.st_size));
+  }
   std::ifstream stream(file, std::ios::binary);
   if (!stream) return std::nullopt;
-  // A regular file is read at its size in one piece, so a large one is
-  // copied once rather than through a growing buffer; anything else (a
-  // pipe) and whatever a growing file gained meanwhile, to its end.
-  std::error_code error;
-  const std::uintmax_t size = std::filesystem::file_size(file, error);
-  std::string text;
-  if (!error) {
-    text.resize(static_cast<std::size_t>(size));
-    stream.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<std::size_t>(stream.gcount()));
-    if (!stream) stream.clear();
-  }
-  text += read_rest(stream);
-  return text;
+  return read_rest(stream);
 }
 
 namespace {
