@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -70,14 +71,29 @@ bool is_array_index(std::string_view key) {
 
 // The order in which JSON.stringify writes the keys of an object built by
 // inserting them sorted: array indices first, by value, then the rest in
-// UTF-16 order.
-bool js_key_less(std::string_view a, std::string_view b) {
-  const bool a_index = is_array_index(a);
-  const bool b_index = is_array_index(b);
+// UTF-16 order. `a_index` and `b_index` say whether each is an array index.
+bool js_key_less(std::string_view a, bool a_index, std::string_view b,
+                 bool b_index) {
   if (a_index != b_index) return a_index;
   if (a_index) return a.size() != b.size() ? a.size() < b.size() : a < b;
   return utf16_compare(a, b) < 0;
 }
+
+// Scratch that put_hash() reuses on a thread: a get of a large node hashes
+// one reply chunk of a few fields at a time. Scratch grown past
+// kScratchKeepBytes by a large chunk is freed after use.
+constexpr std::size_t kScratchKeepBytes = 64 * 1024;
+struct HashScratch {
+  std::vector<std::pair<bool, std::size_t>> sorted;  // {array index?, slot}
+  std::string text;
+
+  void trim() {
+    if (text.capacity() > kScratchKeepBytes) std::string().swap(text);
+    if (sorted.capacity() * sizeof(sorted[0]) > kScratchKeepBytes) {
+      decltype(sorted)().swap(sorted);
+    }
+  }
+};
 
 // A key's first 16 bytes as two big-endian integers (zero-padded), held
 // next to its position: comparing heads orders keys by bytes, up to ties.
@@ -182,36 +198,59 @@ std::vector<std::size_t> utf16_order(
 
 std::int32_t put_hash(std::string_view soul, const Node& node,
                       std::span<const std::size_t> slots) {
-  std::vector<std::size_t> sorted(slots.begin(), slots.end());
+  thread_local HashScratch scratch;
+  auto& sorted = scratch.sorted;
+  sorted.clear();
+  for (const std::size_t slot : slots) {
+    sorted.emplace_back(is_array_index(node.key(slot)), slot);
+  }
   std::sort(sorted.begin(), sorted.end(),
-            [&node](std::size_t a, std::size_t b) {
-              return js_key_less(node.key(a), node.key(b));
+            [&node](const auto& a, const auto& b) {
+              return js_key_less(node.key(a.second), a.first,
+                                 node.key(b.second), b.first);
             });
-  std::string text;
-  JsonWriter json(text);
+  scratch.text.clear();
+  JsonWriter json(scratch.text);
   json.begin_object().key(soul).begin_object();
   bool meta_written = false;
   const auto write_meta = [&] {
     json.key("_").begin_object().key("#").string(soul).key(">").begin_object();
-    for (const std::size_t slot : sorted) {
+    for (const auto& [index, slot] : sorted) {
       json.key(node.key(slot)).number(node.state(slot));
     }
     json.end_object().end_object();
     meta_written = true;
   };
-  for (const std::size_t slot : sorted) {
-    if (!meta_written && js_key_less("_", node.key(slot))) write_meta();
+  for (const auto& [index, slot] : sorted) {
+    if (!meta_written && js_key_less("_", false, node.key(slot), index)) {
+      write_meta();
+    }
     json.key(node.key(slot)).value(node.value(slot));
   }
   if (!meta_written) write_meta();
   json.end_object().end_object();
-  return gun_hash(text);
+  const std::int32_t hash = gun_hash(scratch.text);
+  scratch.trim();
+  return hash;
 }
 
 std::int32_t gun_hash(std::string_view text) {
   std::uint32_t h = 0;
   const auto unit = [&h](std::uint32_t u) { h = h * 31 + u; };
   for (std::size_t i = 0; i < text.size();) {
+    std::uint32_t four;
+    if (i + 4 <= text.size() &&
+        (std::memcpy(&four, text.data() + i, 4), (four & 0x80808080u) == 0)) {
+      // Four ASCII bytes at once: h * 31^4 + c0 * 31^3 + c1 * 31^2 + ...,
+      // a shorter chain of dependent multiplies than four steps.
+      const auto c = [&text, i](std::size_t k) {
+        return static_cast<std::uint32_t>(
+            static_cast<unsigned char>(text[i + k]));
+      };
+      h = h * 923521u + c(0) * 29791u + c(1) * 961u + c(2) * 31u + c(3);
+      i += 4;
+      continue;
+    }
     const auto lead = static_cast<unsigned char>(text[i]);
     const std::size_t length = lead >= 0xF0   ? 4
                                : lead >= 0xE0 ? 3

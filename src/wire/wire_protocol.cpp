@@ -41,6 +41,7 @@ std::string put_reply(std::string_view id, std::string_view to,
                       std::span<const std::size_t> slots,
                       std::string_view next) {
   std::string out;
+  out.reserve(128 + 2 * soul.size() + 48 * slots.size());  // a typical chunk
   JsonWriter json(out);
   reply_head(json, id, to).key("##").number(put_hash(soul, node, slots));
   json.key("put").begin_object().key(soul);

@@ -177,6 +177,13 @@ TEST_CASE("gun_hash is GUN.js's String.hash over UTF-16", "[wire]") {
   CHECK(gun_hash("abc") == 96354);
   CHECK(gun_hash(R"({"a":1})") == -1442153986);
   CHECK(gun_hash("\xC3\xA9\xF0\x9F\x98\x80") == 1996812);  // é, U+1F600
+  // Runs of ASCII, hashed four bytes at a time, between and around
+  // multi-byte characters (h = (h << 5) - h + c; h |= 0, in node).
+  CHECK(gun_hash("abcdefghijklmnopqrstuvwxyz0123456789") == 1478768498);
+  CHECK(gun_hash("abcd\xC3\xA9"
+                 "fgh\xF0\x9F\x98\x80ijklmnop\xE4\xB8\xADq") == 97962635);
+  CHECK(gun_hash("\xC3\xA9"
+                 "abcdefgh") == 1029578861);
 }
 
 TEST_CASE("write_graph writes a delta as a put's graph", "[wire]") {
