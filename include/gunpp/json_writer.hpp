@@ -49,7 +49,7 @@ class JsonWriter {
   // Requires a finite number (JSON has no NaN or Infinity).
   JsonWriter& number(double n) {
     separate();
-    *out_ += format_number(n);
+    append_number(*out_, n);
     return *this;
   }
   JsonWriter& boolean(bool b) {

@@ -79,6 +79,8 @@ class Value {
 // digits, "1" not "1.0", "1e+21", "1e-7", "-0" as "0".
 // Requires std::isfinite(number).
 std::string format_number(double number);
+// Appends format_number(number) to `out`, with no string in between.
+void append_number(std::string& out, double number);
 
 // Appends JSON.stringify(s) for a UTF-8 string: quotes, the escapes \" \\ \b
 // \f \n \r \t, other control characters as \u00xx, everything else raw.

@@ -20,7 +20,16 @@ Value::Value(double number) : data_(number) {
 }
 
 std::string format_number(double number) {
-  if (number == 0) return "0";  // both zeros
+  std::string out;
+  append_number(out, number);
+  return out;
+}
+
+void append_number(std::string& out, double number) {
+  if (number == 0) {  // both zeros
+    out += '0';
+    return;
+  }
   // Below 2^53 every integer is a distinct double, so its shortest
   // round-trip digits are its exact digits.
   if (std::fabs(number) < 9007199254740992.0 && number == std::trunc(number)) {
@@ -28,9 +37,9 @@ std::string format_number(double number) {
     const auto end =
         std::to_chars(buf, buf + sizeof buf, static_cast<long long>(number))
             .ptr;
-    return std::string(buf, end);
+    out.append(buf, end);
+    return;
   }
-  std::string out;
   if (number < 0) {
     out += '-';
     number = -number;
@@ -74,7 +83,6 @@ std::string format_number(double number) {
     out += (n - 1 < 0) ? '-' : '+';
     out += std::to_string(std::abs(n - 1));
   }
-  return out;
 }
 
 namespace {
@@ -138,7 +146,7 @@ void append_lexical_form(std::string& out, const Value& v) {
       out += v.as_bool() ? "true" : "false";
       break;
     case Value::Kind::kNumber:
-      out += format_number(v.as_number());
+      append_number(out, v.as_number());
       break;
     case Value::Kind::kString:
       append_json_string(out, v.as_string());

@@ -45,6 +45,9 @@ TEST_CASE("format_number matches ECMAScript Number::toString", "[value]") {
   for (const Case& c : cases) {
     INFO("number " << c.text);
     CHECK(format_number(c.number) == c.text);
+    std::string appended = "[1,";
+    append_number(appended, c.number);
+    CHECK(appended == std::string("[1,") + c.text);
   }
 }
 
