@@ -132,13 +132,11 @@ struct WebSocketClient::State
           Dial& dial = *self->dials[index];
           dial.failures = 0;
           net::log_line(self->options, "connected to " + dial.url);
-          auto session = std::make_shared<net::Session<Stream>>(
+          dial.session = net::start_session(
               std::move(*ws), self->mesh, self->options, dial.url,
               /*accepted=*/false, [weak = std::weak_ptr<State>(self), index] {
                 if (auto state = weak.lock()) state->failed(index, "closed");
               });
-          dial.session = session;
-          session->start();
         });
   }
 

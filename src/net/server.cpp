@@ -89,13 +89,11 @@ struct WebSocketServer::State
     ws->async_accept(
         request, [self = shared_from_this(), ws](net::error_code ec) {
           if (ec || !self->acceptor.is_open()) return;
-          auto session = std::make_shared<net::Session<Ws>>(
+          self->sessions.push_back(net::start_session(
               std::move(*ws), self->mesh, self->options, "", /*accepted=*/true,
               [weak = std::weak_ptr<State>(self)] {
                 if (auto state = weak.lock()) state->prune();
-              });
-          self->sessions.push_back(session);
-          session->start();
+              }));
         });
   }
 

@@ -1,15 +1,13 @@
-// One open WebSocket connection as a mesh peer: reads text frames into the
-// mesh, writes the mesh's frames one at a time from a queue. Over TCP or TLS.
+// Open WebSocket connections as mesh peers, over TCP or TLS. Private to
+// src/net/. The session itself, with all that Beast instantiates for reading
+// and writing frames, lives in session.cpp only: once per stream type for
+// the whole library.
 #ifndef GUNPP_SRC_NET_SESSION_HPP_
 #define GUNPP_SRC_NET_SESSION_HPP_
 
-#include <cstddef>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
-#include <string_view>
-#include <utility>
 
 #include "beast.hpp"
 #include "gunpp/mesh.hpp"
@@ -29,128 +27,19 @@ class Connection {
   virtual void detach() = 0;
 };
 
-template <typename Stream>
-class Session final : public Connection,
-                      public std::enable_shared_from_this<Session<Stream>> {
- public:
-  // `on_closed` runs once when the connection ends, after the mesh has
-  // forgotten the peer.
-  Session(Stream stream, Mesh& mesh, const NetOptions& options, std::string url,
-          bool accepted, std::function<void()> on_closed)
-      : ws_(std::move(stream)),
-        mesh_(&mesh),
-        options_(&options),
-        url_(std::move(url)),
-        accepted_(accepted),
-        on_closed_(std::move(on_closed)) {}
-
-  // Joins the mesh and starts reading.
-  void start() {
-    ws_.read_message_max(options_->max_frame_bytes);
-    ws_.text(true);
-    beast::get_lowest_layer(ws_).expires_never();
-    ws_.set_option(
-        websocket::stream_base::timeout::suggested(beast::role_type::server));
-    PeerLink link;
-    link.url = url_;
-    link.accepted = accepted_;
-    link.send = [weak = this->weak_from_this()](std::string frame) {
-      auto self = weak.lock();
-      return self ? self->enqueue(std::move(frame)) : std::size_t{0};
-    };
-    link.close = [weak = this->weak_from_this()](std::string_view reason) {
-      if (auto self = weak.lock()) self->finish(reason);
-    };
-    peer_ = mesh_->add_peer(std::move(link));
-    read();
-  }
-
-  bool closed() const override { return closed_; }
-
-  void detach() override {
-    on_closed_ = nullptr;
-    finish("shutting down");
-  }
-
- private:
-  void read() {
-    ws_.async_read(
-        buffer_, [self = this->shared_from_this()](error_code ec, std::size_t) {
-          self->on_read(ec);
-        });
-  }
-
-  void on_read(error_code ec) {
-    if (closed_) return;
-    if (ec) {
-      finish(ec == websocket::error::closed ? "closed by the peer"
-                                            : "read: " + ec.message());
-      return;
-    }
-    if (ws_.got_text()) {
-      const auto data = buffer_.cdata();
-      mesh_->receive(
-          peer_,
-          std::string_view(static_cast<const char*>(data.data()), data.size()));
-    }
-    buffer_.consume(buffer_.size());
-    if (!closed_) read();
-  }
-
-  std::size_t enqueue(std::string frame) {
-    if (closed_) return 0;
-    queued_bytes_ += frame.size();
-    queue_.push_back(std::move(frame));
-    if (!writing_) write_next();
-    return queued_bytes_;
-  }
-
-  void write_next() {
-    if (queue_.empty() || closed_) {
-      writing_ = false;
-      return;
-    }
-    writing_ = true;
-    ws_.async_write(
-        asio::buffer(queue_.front()),
-        [self = this->shared_from_this()](error_code ec, std::size_t) {
-          if (self->closed_) return;
-          if (ec) return self->finish("write: " + ec.message());
-          self->queued_bytes_ -= self->queue_.front().size();
-          self->queue_.pop_front();
-          self->write_next();
-        });
-  }
-
-  void finish(std::string_view reason) {
-    if (closed_) return;
-    closed_ = true;
-    mesh_->remove_peer(peer_);
-    log_line(*options_, "connection " +
-                            (url_.empty() ? "from a peer" : "to " + url_) +
-                            " closed: " + std::string(reason));
-    error_code ignored;
-    auto& socket = beast::get_lowest_layer(ws_).socket();
-    socket.shutdown(tcp::socket::shutdown_both, ignored);
-    socket.close(ignored);
-    queue_.clear();
-    queued_bytes_ = 0;
-    if (on_closed_) std::exchange(on_closed_, nullptr)();
-  }
-
-  Stream ws_;
-  Mesh* mesh_;
-  const NetOptions* options_;
-  std::string url_;
-  bool accepted_;
-  std::function<void()> on_closed_;
-  beast::flat_buffer buffer_;
-  std::deque<std::string> queue_;
-  std::size_t queued_bytes_ = 0;
-  bool writing_ = false;
-  bool closed_ = false;
-  PeerId peer_ = 0;
-};
+// Joins `mesh` as a peer over the open WebSocket `stream` and starts reading
+// its frames into the mesh; the mesh's frames are written one at a time from
+// a queue. `on_closed` runs once when the connection ends, after the mesh has
+// forgotten the peer. Pending I/O keeps the connection alive; the returned
+// pointer is for asking and closing. Runs on the NetLoop's thread.
+std::shared_ptr<Connection> start_session(WsStream stream, Mesh& mesh,
+                                          const NetOptions& options,
+                                          std::string url, bool accepted,
+                                          std::function<void()> on_closed);
+std::shared_ptr<Connection> start_session(TlsWsStream stream, Mesh& mesh,
+                                          const NetOptions& options,
+                                          std::string url, bool accepted,
+                                          std::function<void()> on_closed);
 
 }  // namespace gunpp::net
 
