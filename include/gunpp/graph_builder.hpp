@@ -72,7 +72,7 @@ class GraphBuilder {
   void begin_states(std::size_t members = 0);
   // One member of "_".">". Pass NaN for a value that is not a number: the
   // field it belongs to is then refused at end_node().
-  void state(std::string key, double state);
+  void state(std::string_view key, double state);
   // A state that can never be a number (out of double range): refused at
   // once.
   Status bad_state(std::string_view key);
@@ -100,6 +100,8 @@ class GraphBuilder {
   Status fail_field(std::string_view key, std::string_view reason) const;
   Status join_states();
   void drop_duplicates();
+  void drop_duplicates_small();
+  std::string_view state_key(std::size_t i) const;
 
   Graph graph_;
   bool failed_ = false;  // an error was returned: build no more nodes
@@ -113,14 +115,19 @@ class GraphBuilder {
   // (drop_duplicates), whose index probes are prefetched together so that
   // their cache misses overlap. The first of a key keeps its place and takes
   // the last one's value; the later ones are left with an empty key (no
-  // field has one) and removed at end_node().
+  // field has one) and removed at end_node(). A node that ends with no
+  // more than one batch of fields is checked by comparing its keys instead
+  // (drop_duplicates_small): most nodes are that small.
   std::vector<Field> fields_;
   detail::SlotIndex field_index_;
   std::size_t indexed_ = 0;     // fields_[0, indexed_) are in field_index_
   std::size_t duplicates_ = 0;  // fields left with an empty key
   // In arrival order, duplicates included; indexed only when they do not
-  // line up with the fields (GUN writes them in field order).
-  std::vector<std::string> state_keys_;
+  // line up with the fields (GUN writes them in field order). The keys are
+  // one text: state i's key ends at state_ends_[i] and starts where the one
+  // before ends.
+  std::string state_text_;
+  std::vector<std::size_t> state_ends_;
   std::vector<double> states_;  // NaN: present but not a number
   bool has_meta_ = false;
   bool has_state_map_ = false;

@@ -80,7 +80,7 @@ bool walk(detail::FrameHandler& handler, dom::element root) {
         if (!handler.end_object()) return false;
         continue;
       }
-      std::string key(top.member.key());
+      const std::string_view key = top.member.key();
       next = top.member.value();
       ++top.member;
       if (!handler.key(key)) return false;

@@ -78,7 +78,7 @@ bool FrameHandler::overflowed_number() {
   return true;
 }
 
-bool FrameHandler::scalar(Value v) {
+bool FrameHandler::scalar(Value&& v) {
   if (stack_.empty()) return true;  // a bare scalar frame; rejected later
   switch (stack_.back()) {
     case Ctx::kFrame:
@@ -102,7 +102,7 @@ bool FrameHandler::scalar(Value v) {
       if (key_ == ">") record(put_.states_not_object());
       break;
     case Ctx::kStates:
-      put_.state(std::move(key_), v.is_number() ? v.as_number() : kNotANumber);
+      put_.state(key_, v.is_number() ? v.as_number() : kNotANumber);
       break;
     case Ctx::kLink:
       ++link_.members;
@@ -243,7 +243,7 @@ bool FrameHandler::open(bool is_object, std::size_t members) {
       }
       break;
     case Ctx::kStates:
-      put_.state(std::move(key_), kNotANumber);
+      put_.state(key_, kNotANumber);
       break;
     case Ctx::kLink:
       ++link_.members;

@@ -30,8 +30,8 @@ class FrameHandler {
   bool boolean(bool b) { return scalar(Value(b)); }
   bool number(double n);
   bool string(std::string& s) { return scalar(Value(std::move(s))); }
-  bool key(std::string& k) {
-    key_ = std::move(k);
+  bool key(std::string_view k) {
+    key_.assign(k);
     return true;
   }
   // `members`: the object's member count when the parser knows it, else 0.
@@ -74,7 +74,7 @@ class FrameHandler {
   bool begin_message();
   void next_element();
   bool overflowed_number();
-  bool scalar(Value v);
+  bool scalar(Value&& v);
   bool frame_element(Value v);
   void message_member(Value v);
   bool open(bool is_object, std::size_t members);

@@ -14,6 +14,12 @@ namespace {
 constexpr double kNotANumber = std::numeric_limits<double>::quiet_NaN();
 // Fields whose index probes are prefetched together.
 constexpr std::size_t kProbeBatch = 16;
+
+// Keys of the same length mostly differ in their last byte ("f0", "f1"):
+// it is checked before the whole key. An empty key never matches.
+bool same_key(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && !a.empty() && a.back() == b.back() && a == b;
+}
 }  // namespace
 
 void GraphBuilder::note_member(std::string_view name) {
@@ -42,13 +48,16 @@ void GraphBuilder::begin_node(std::string soul, std::size_t members) {
   note_member(soul);
   soul_ = std::move(soul);
   fields_.clear();
-  field_index_.clear();
+  if (indexed_ > 0) field_index_.clear();
   indexed_ = 0;
   duplicates_ = 0;
   fields_.reserve(members);
-  detail::advise_huge_pages(fields_.data(), members * sizeof(Field));
-  field_index_.reserve(members, /*huge_pages=*/true);
-  state_keys_.clear();
+  if (members > kProbeBatch) {
+    detail::advise_huge_pages(fields_.data(), members * sizeof(Field));
+    field_index_.reserve(members, /*huge_pages=*/true);
+  }
+  state_text_.clear();
+  state_ends_.clear();
   states_.clear();
   has_meta_ = false;
   has_state_map_ = false;
@@ -71,14 +80,15 @@ Status GraphBuilder::states_not_object() {
 
 void GraphBuilder::begin_states(std::size_t members) {
   has_state_map_ = true;
-  state_keys_.reserve(members);
+  state_ends_.reserve(members);
   states_.reserve(members);
-  detail::advise_huge_pages(state_keys_.data(), members * sizeof(std::string));
+  detail::advise_huge_pages(state_ends_.data(), members * sizeof(std::size_t));
   detail::advise_huge_pages(states_.data(), members * sizeof(double));
 }
 
-void GraphBuilder::state(std::string key, double state) {
-  state_keys_.push_back(std::move(key));
+void GraphBuilder::state(std::string_view key, double state) {
+  state_text_ += key;
+  state_ends_.push_back(state_text_.size());
   states_.push_back(state);
 }
 
@@ -89,7 +99,7 @@ Status GraphBuilder::bad_state(std::string_view key) {
 
 void GraphBuilder::field(std::string key, Value value) {
   if (key.empty()) return;  // GUN.js skips the "" key without checks
-  fields_.push_back(Field{std::move(key), std::move(value), kNotANumber});
+  fields_.emplace_back(std::move(key), std::move(value), kNotANumber);
   if (fields_.size() - indexed_ == kProbeBatch) drop_duplicates();
 }
 
@@ -118,22 +128,39 @@ Status GraphBuilder::bad_field(std::string_view key, std::string_view what) {
   return fail_field(key, "bad value (" + std::string(what) + ")");
 }
 
+// A node that never filled a probe batch: each field is compared with the
+// ones before it, which costs less than hashing every key.
+void GraphBuilder::drop_duplicates_small() {
+  for (std::size_t i = 1; i < fields_.size(); ++i) {
+    Field& field = fields_[i];
+    for (std::size_t j = 0; j < i; ++j) {
+      if (!same_key(fields_[j].key, field.key)) continue;
+      fields_[j].value = std::move(field.value);
+      field.key.clear();
+      ++duplicates_;
+      break;
+    }
+  }
+}
+
+std::string_view GraphBuilder::state_key(std::size_t i) const {
+  const std::size_t from = i == 0 ? 0 : state_ends_[i - 1];
+  return std::string_view(state_text_).substr(from, state_ends_[i] - from);
+}
+
 // The state of each field, by position when the states line up with the
 // fields (then they also have no duplicates), else through an index where
 // the last duplicate wins.
 Status GraphBuilder::join_states() {
-  bool aligned = state_keys_.size() == fields_.size();
+  bool aligned = state_ends_.size() == fields_.size();
   for (std::size_t i = 0; aligned && i < fields_.size(); ++i) {
-    aligned = state_keys_[i] == fields_[i].key;
+    aligned = state_key(i) == fields_[i].key;
   }
   detail::SlotIndex index;
-  auto key_at = [this](std::uint32_t s) -> const std::string& {
-    return state_keys_[s];
-  };
+  auto key_at = [this](std::uint32_t s) { return state_key(s); };
   if (!aligned) {
-    for (std::uint32_t i = 0; i < state_keys_.size(); ++i) {
-      const std::uint32_t first =
-          index.find_or_insert(state_keys_[i], i, key_at);
+    for (std::uint32_t i = 0; i < state_ends_.size(); ++i) {
+      const std::uint32_t first = index.find_or_insert(state_key(i), i, key_at);
       if (first != i) states_[first] = states_[i];
     }
   }
@@ -152,7 +179,11 @@ Status GraphBuilder::join_states() {
 }
 
 Status GraphBuilder::end_node() {
-  drop_duplicates();
+  if (indexed_ == 0 && fields_.size() <= kProbeBatch) {
+    drop_duplicates_small();
+  } else {
+    drop_duplicates();
+  }
   if (duplicates_ > 0) {
     std::erase_if(fields_, [](const Field& f) { return f.key.empty(); });
   }

@@ -129,39 +129,48 @@ void radix_sort_heads(std::vector<Prefixed>& items,
   }
 }
 
-// The positions of `keys` in UTF-16 order of the keys. UTF-8 bytes order
-// strings by code point, which is UTF-16 order unless they hold characters
-// from U+E000 up (lead bytes 0xEE and above). Without those, the keys are
-// sorted by their heads and the keys themselves are read only to break ties
-// between equal heads: a node's keys are scattered over its columns, and
-// chasing them is what a comparison sort of a million keys spends its time
-// on. With those, it compares in UTF-16.
-std::vector<std::size_t> utf16_order(
-    const std::vector<std::string_view>& keys) {
-  std::vector<std::size_t> order(keys.size());
+// Scratch of utf16_order(), reused from one node to the next.
+struct OrderScratch {
+  std::vector<Prefixed> prefixed;
+  std::vector<Prefixed> spare;
+};
+
+// Fills `order` with the positions 0..n-1 in UTF-16 order of their keys,
+// key_at(position). UTF-8 bytes order strings by code point, which is UTF-16
+// order unless they hold characters from U+E000 up (lead bytes 0xEE and
+// above). Without those, the keys are sorted by their heads and the keys
+// themselves are read only to break ties between equal heads: a node's keys
+// are scattered over its columns, and chasing them is what a comparison sort
+// of a million keys spends its time on. With those, it compares in UTF-16.
+template <class KeyAt>
+void utf16_order(std::size_t n, const KeyAt& key_at, OrderScratch& scratch,
+                 std::vector<std::size_t>& order) {
+  order.resize(n);
   bool bytes_order = true;
-  for (const std::string_view key : keys) {
-    for (const char c : key) {
+  for (std::size_t i = 0; i < n; ++i) {
+    for (const char c : key_at(i)) {
       bytes_order &= static_cast<unsigned char>(c) < 0xEE;
     }
   }
   if (!bytes_order) {
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
     std::sort(order.begin(), order.end(),
-              [&keys](std::size_t a, std::size_t b) {
-                return utf16_compare(keys[a], keys[b]) < 0;
+              [&key_at](std::size_t a, std::size_t b) {
+                return utf16_compare(key_at(a), key_at(b)) < 0;
               });
-    return order;
+    return;
   }
-  std::vector<Prefixed> prefixed(keys.size());
-  for (std::size_t i = 0; i < keys.size(); ++i) {
+  std::vector<Prefixed>& prefixed = scratch.prefixed;
+  prefixed.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string_view key = key_at(i);
     Prefixed& p = prefixed[i];
     p.at = i;
     for (std::size_t w = 0; w < 2; ++w) {
       p.head[w] = 0;
       for (std::size_t b = 8 * w; b < 8 * w + 8; ++b) {
         const unsigned char c =
-            b < keys[i].size() ? static_cast<unsigned char>(keys[i][b]) : 0;
+            b < key.size() ? static_cast<unsigned char>(key[b]) : 0;
         p.head[w] = (p.head[w] << 8) | c;
       }
     }
@@ -169,9 +178,8 @@ std::vector<std::size_t> utf16_order(
   const auto same_head = [](const Prefixed& a, const Prefixed& b) {
     return a.head[0] == b.head[0] && a.head[1] == b.head[1];
   };
-  if (prefixed.size() >= kRadixSortMin) {
-    std::vector<Prefixed> spare;
-    radix_sort_heads(prefixed, spare);
+  if (n >= kRadixSortMin) {
+    radix_sort_heads(prefixed, scratch.spare);
   } else {
     std::sort(prefixed.begin(), prefixed.end(),
               [](const Prefixed& a, const Prefixed& b) {
@@ -184,14 +192,25 @@ std::vector<std::size_t> utf16_order(
         std::find_if_not(run, prefixed.end(),
                          [&](const Prefixed& p) { return same_head(p, *run); });
     if (end - run > 1) {
-      std::sort(run, end, [&keys](const Prefixed& a, const Prefixed& b) {
-        return keys[a.at] < keys[b.at];
+      std::sort(run, end, [&key_at](const Prefixed& a, const Prefixed& b) {
+        return key_at(a.at) < key_at(b.at);
       });
     }
     run = end;
   }
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = prefixed[i].at;
-  return order;
+  for (std::size_t i = 0; i < n; ++i) order[i] = prefixed[i].at;
+}
+
+// write_canonical_node() with the caller's scratch.
+void write_canonical_node(JsonWriter& json, std::string_view soul,
+                          const Node& node, const std::function<void()>& drain,
+                          OrderScratch& scratch,
+                          std::vector<std::size_t>& order) {
+  utf16_order(
+      node.size(),
+      [&node](std::size_t slot) { return std::string_view(node.key(slot)); },
+      scratch, order);
+  write_node(json, soul, node, order, drain);
 }
 
 }  // namespace
@@ -275,9 +294,9 @@ std::int32_t gun_hash(std::string_view text) {
 void write_canonical_node(JsonWriter& json, std::string_view soul,
                           const Node& node,
                           const std::function<void()>& drain) {
-  std::vector<std::string_view> keys(node.size());
-  for (std::size_t s = 0; s < keys.size(); ++s) keys[s] = node.key(s);
-  write_node(json, soul, node, utf16_order(keys), drain);
+  OrderScratch scratch;
+  std::vector<std::size_t> order;
+  write_canonical_node(json, soul, node, drain, scratch, order);
 }
 
 void write_canonical_graph(JsonWriter& json, const GraphStore& store,
@@ -289,15 +308,20 @@ void write_canonical_graph(JsonWriter& json, const GraphStore& store,
   store.for_each_node([&souls](std::string_view soul, const Node&) {
     souls.emplace_back(soul);
   });
-  const std::vector<std::size_t> order =
-      utf16_order(std::vector<std::string_view>(souls.begin(), souls.end()));
+  OrderScratch scratch;
+  std::vector<std::size_t> soul_order;
+  utf16_order(
+      souls.size(),
+      [&souls](std::size_t i) { return std::string_view(souls[i]); }, scratch,
+      soul_order);
+  std::vector<std::size_t> key_order;
   json.begin_object();
-  for (const std::size_t at : order) {
+  for (const std::size_t at : soul_order) {
     const std::string& soul = souls[at];
     const Node* node = store.get(soul);
     if (node == nullptr) continue;  // storage failed meanwhile
     json.key(soul);
-    write_canonical_node(json, soul, *node, drain);
+    write_canonical_node(json, soul, *node, drain, scratch, key_order);
     if (drain) drain();
   }
   json.end_object();

@@ -59,6 +59,46 @@ TEST_CASE("builder: states and fields in any order, duplicates keep the last",
         std::vector<Field>{{"y", Value(2), 3}, {"x", Value("last"), 9}});
 }
 
+// A node that ends before its 16th field (a probe batch) has its keys
+// compared with each other; larger ones go through an index. Both keep the
+// first place and the last value of a key, whatever the size and the order
+// of nodes in a put: 10 and 11 fields with 4 repeats stay small, 12 reaches
+// the batch exactly.
+TEST_CASE("builder: duplicates resolve alike on either side of 16 fields",
+          "[builder]") {
+  GraphBuilder put;
+  std::vector<std::vector<Field>> expected;
+  for (const std::size_t n : {17, 1, 2, 40, 10, 11, 12, 13, 3, 33, 16}) {
+    const std::string soul = "n" + std::to_string(expected.size());
+    put.begin_node(soul);
+    put.begin_meta();
+    put.meta_soul(soul);
+    put.begin_states();
+    std::vector<Field> want;
+    // Same length, same last byte: only the middle tells "k1x" from "k2x".
+    const auto key = [](std::size_t i) {
+      return "k" + std::to_string(i % 10) + "x" + std::to_string(i / 10);
+    };
+    for (std::size_t i = 0; i < n; ++i) {
+      put.state(key(i), static_cast<double>(i));
+      put.field(key(i), Value(static_cast<double>(i)));
+      want.push_back(
+          {key(i), Value(static_cast<double>(i)), static_cast<double>(i)});
+    }
+    for (std::size_t i = 0; i < n; i += 3) {
+      put.field(key(i), Value("again" + std::to_string(i)));
+      want[i].value = Value("again" + std::to_string(i));
+    }
+    REQUIRE(put.end_node());
+    expected.push_back(want);
+  }
+  const Graph graph = put.take_graph();
+  REQUIRE(graph.nodes().size() == expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    CHECK(graph.nodes()[i].fields == expected[i]);
+  }
+}
+
 TEST_CASE("builder: GUN's checks in GUN's order", "[builder]") {
   GraphBuilder put;
   SECTION("no meta comes before a wrong soul") {

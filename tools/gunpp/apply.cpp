@@ -44,12 +44,14 @@ not JSON, not messages, or the arguments are wrong.)";
 
 void write_result(const GraphStore& store, const std::vector<Status>& errors,
                   std::ostream& out) {
-  // Streamed: the graph goes out a few thousand fields at a time, never
-  // whole in a string.
+  // Streamed: the graph goes out in pieces of about kFlushBytes (or of
+  // kDrainFields fields, when larger), never whole in a string.
+  constexpr std::size_t kFlushBytes = 64 * 1024;
   std::string text;
   JsonWriter json(text);
   json.begin_object().key("graph");
   write_canonical_graph(json, store, [&] {
+    if (text.size() < kFlushBytes) return;
     out << text;
     text.clear();
   });
