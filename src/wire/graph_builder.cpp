@@ -99,7 +99,7 @@ Status GraphBuilder::bad_state(std::string_view key) {
 
 void GraphBuilder::field(std::string key, Value value) {
   if (key.empty()) return;  // GUN.js skips the "" key without checks
-  fields_.emplace_back(std::move(key), std::move(value), kNotANumber);
+  fields_.push_back(Field{std::move(key), std::move(value), kNotANumber});
   if (fields_.size() - indexed_ == kProbeBatch) drop_duplicates();
 }
 
