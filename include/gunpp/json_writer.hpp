@@ -74,6 +74,15 @@ class JsonWriter {
     *out_ += json;
     return *this;
   }
+  // A member whose name (a JSON string, quotes included) and value are
+  // already encoded, written as is.
+  JsonWriter& member(std::string_view name_json, std::string_view value_json) {
+    separate();
+    *out_ += name_json;
+    *out_ += ':';
+    *out_ += value_json;
+    return *this;
+  }
 
  private:
   void separate() {

@@ -5,11 +5,30 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <span>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 namespace gunpp {
+
+namespace {
+
+// Lays out `{"_":{"#":soul,">":{...}},...}` for `n` fields: meta(i) writes
+// the member of field i in ">", field(i) its member in the node.
+template <class Meta, class Field>
+void lay_out_node(JsonWriter& json, std::string_view soul, std::size_t n,
+                  const Meta& meta, const Field& field) {
+  json.begin_object().key("_").begin_object().key("#").string(soul);
+  json.key(">").begin_object();
+  for (std::size_t i = 0; i < n; ++i) meta(i);
+  json.end_object().end_object();
+  for (std::size_t i = 0; i < n; ++i) field(i);
+  json.end_object();
+}
+
+}  // namespace
 
 void write_node(JsonWriter& json, std::string_view soul, const Node& node,
                 std::span<const std::size_t> slots,
@@ -18,18 +37,16 @@ void write_node(JsonWriter& json, std::string_view soul, const Node& node,
   const auto wrote_key = [&written, &drain] {
     if (++written % kDrainFields == 0 && drain) drain();
   };
-  json.begin_object().key("_").begin_object().key("#").string(soul);
-  json.key(">").begin_object();
-  for (const std::size_t slot : slots) {
-    json.key(node.key(slot)).number(node.state(slot));
-    wrote_key();
-  }
-  json.end_object().end_object();
-  for (const std::size_t slot : slots) {
-    json.key(node.key(slot)).value(node.value(slot));
-    wrote_key();
-  }
-  json.end_object();
+  lay_out_node(
+      json, soul, slots.size(),
+      [&](std::size_t i) {
+        json.key(node.key(slots[i])).number(node.state(slots[i]));
+        wrote_key();
+      },
+      [&](std::size_t i) {
+        json.key(node.key(slots[i])).value(node.value(slots[i]));
+        wrote_key();
+      });
 }
 
 void write_graph(JsonWriter& json, const Graph& graph) {
@@ -79,21 +96,64 @@ bool js_key_less(std::string_view a, bool a_index, std::string_view b,
   return utf16_compare(a, b) < 0;
 }
 
-// Scratch that put_hash() reuses on a thread: a get of a large node hashes
-// one reply chunk of a few fields at a time. Scratch grown past
-// kScratchKeepBytes by a large chunk is freed after use.
+// The JSON of each field of a reply chunk, encoded once: its key (a JSON
+// string), state and value back to back in `text`. put_hash() and
+// write_node_hashed() reuse one on a thread: a get of a large node encodes
+// one chunk of a few fields at a time. Scratch grown past kScratchKeepBytes
+// by a large chunk is freed after use.
 constexpr std::size_t kScratchKeepBytes = 64 * 1024;
-struct HashScratch {
-  std::vector<std::pair<bool, std::size_t>> sorted;  // {array index?, slot}
-  std::string text;
-
-  void trim() {
-    if (text.capacity() > kScratchKeepBytes) std::string().swap(text);
-    if (sorted.capacity() * sizeof(sorted[0]) > kScratchKeepBytes) {
-      decltype(sorted)().swap(sorted);
+class ChunkPieces {
+ public:
+  void encode(const Node& node, std::span<const std::size_t> slots) {
+    text_.clear();
+    ends_.clear();
+    for (const std::size_t slot : slots) {
+      append_json_string(text_, node.key(slot));
+      ends_.push_back(text_.size());
+      append_number(text_, node.state(slot));
+      ends_.push_back(text_.size());
+      append_lexical_form(text_, node.value(slot));
+      ends_.push_back(text_.size());
     }
   }
+  // Of the i-th slot encoded.
+  std::string_view key(std::size_t i) const { return piece(3 * i); }
+  std::string_view state(std::size_t i) const { return piece(3 * i + 1); }
+  std::string_view value(std::size_t i) const { return piece(3 * i + 2); }
+
+  // The hash of the put {soul: node} holding the encoded slots of `node`,
+  // laid out as GUN.js writes it for hashing (see put_hash()).
+  std::int32_t hash(std::string_view soul, const Node& node,
+                    std::span<const std::size_t> slots);
+
+  void trim() {
+    for (std::string* text : {&text_, &hashed_}) {
+      if (text->capacity() > kScratchKeepBytes) std::string().swap(*text);
+    }
+    if (ends_.capacity() * sizeof(ends_[0]) > kScratchKeepBytes) {
+      decltype(ends_)().swap(ends_);
+    }
+    if (sorted_.capacity() * sizeof(sorted_[0]) > kScratchKeepBytes) {
+      decltype(sorted_)().swap(sorted_);
+    }
+  }
+
+ private:
+  std::string_view piece(std::size_t p) const {
+    const std::size_t begin = p == 0 ? 0 : ends_[p - 1];
+    return std::string_view(text_).substr(begin, ends_[p] - begin);
+  }
+
+  std::string text_;
+  std::vector<std::size_t> ends_;                     // 3 per slot
+  std::vector<std::pair<bool, std::size_t>> sorted_;  // {array index?, i}
+  std::string hashed_;                                // the text hashed
 };
+
+ChunkPieces& chunk_pieces() {
+  thread_local ChunkPieces pieces;
+  return pieces;
+}
 
 // A key's first 16 bytes as two big-endian integers (zero-padded), held
 // next to its position: comparing heads orders keys by bytes, up to ties.
@@ -213,43 +273,60 @@ void write_canonical_node(JsonWriter& json, std::string_view soul,
   write_node(json, soul, node, order, drain);
 }
 
-}  // namespace
-
-std::int32_t put_hash(std::string_view soul, const Node& node,
-                      std::span<const std::size_t> slots) {
-  thread_local HashScratch scratch;
-  auto& sorted = scratch.sorted;
-  sorted.clear();
-  for (const std::size_t slot : slots) {
-    sorted.emplace_back(is_array_index(node.key(slot)), slot);
+std::int32_t ChunkPieces::hash(std::string_view soul, const Node& node,
+                               std::span<const std::size_t> slots) {
+  sorted_.clear();
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    sorted_.emplace_back(is_array_index(node.key(slots[i])), i);
   }
-  std::sort(sorted.begin(), sorted.end(),
-            [&node](const auto& a, const auto& b) {
-              return js_key_less(node.key(a.second), a.first,
-                                 node.key(b.second), b.first);
-            });
-  scratch.text.clear();
-  JsonWriter json(scratch.text);
+  std::sort(sorted_.begin(), sorted_.end(), [&](const auto& a, const auto& b) {
+    return js_key_less(node.key(slots[a.second]), a.first,
+                       node.key(slots[b.second]), b.first);
+  });
+  hashed_.clear();
+  JsonWriter json(hashed_);
   json.begin_object().key(soul).begin_object();
   bool meta_written = false;
   const auto write_meta = [&] {
     json.key("_").begin_object().key("#").string(soul).key(">").begin_object();
-    for (const auto& [index, slot] : sorted) {
-      json.key(node.key(slot)).number(node.state(slot));
-    }
+    for (const auto& [index, i] : sorted_) json.member(key(i), state(i));
     json.end_object().end_object();
     meta_written = true;
   };
-  for (const auto& [index, slot] : sorted) {
-    if (!meta_written && js_key_less("_", false, node.key(slot), index)) {
+  for (const auto& [index, i] : sorted_) {
+    if (!meta_written && js_key_less("_", false, node.key(slots[i]), index)) {
       write_meta();
     }
-    json.key(node.key(slot)).value(node.value(slot));
+    json.member(key(i), value(i));
   }
   if (!meta_written) write_meta();
   json.end_object().end_object();
-  const std::int32_t hash = gun_hash(scratch.text);
-  scratch.trim();
+  return gun_hash(hashed_);
+}
+
+}  // namespace
+
+std::int32_t put_hash(std::string_view soul, const Node& node,
+                      std::span<const std::size_t> slots) {
+  ChunkPieces& pieces = chunk_pieces();
+  pieces.encode(node, slots);
+  const std::int32_t hash = pieces.hash(soul, node, slots);
+  pieces.trim();
+  return hash;
+}
+
+std::int32_t write_node_hashed(std::string& node_json, std::string_view soul,
+                               const Node& node,
+                               std::span<const std::size_t> slots) {
+  ChunkPieces& pieces = chunk_pieces();
+  pieces.encode(node, slots);
+  const std::int32_t hash = pieces.hash(soul, node, slots);
+  JsonWriter json(node_json);
+  lay_out_node(
+      json, soul, slots.size(),
+      [&](std::size_t i) { json.member(pieces.key(i), pieces.state(i)); },
+      [&](std::size_t i) { json.member(pieces.key(i), pieces.value(i)); });
+  pieces.trim();
   return hash;
 }
 

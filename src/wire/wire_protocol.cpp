@@ -1,5 +1,8 @@
 #include "gunpp/wire_protocol.hpp"
 
+#include <cstddef>
+#include <cstdint>
+#include <string>
 #include <utility>
 
 #include "gunpp/graph_json.hpp"
@@ -8,6 +11,9 @@
 namespace gunpp {
 
 namespace {
+
+// Scratch of put_reply() grown past this by one large chunk is freed.
+constexpr std::size_t kReplyScratchKeepBytes = 64 * 1024;
 
 // Opens {"#":id,"@":to and leaves the object open for the rest.
 JsonWriter& reply_head(JsonWriter& json, std::string_view id,
@@ -40,15 +46,20 @@ std::string put_reply(std::string_view id, std::string_view to,
                       std::string_view soul, const Node& node,
                       std::span<const std::size_t> slots,
                       std::string_view next) {
+  thread_local std::string node_json;  // reused: a get sends many chunks
+  node_json.clear();
+  const std::int32_t hash = write_node_hashed(node_json, soul, node, slots);
   std::string out;
-  out.reserve(128 + 2 * soul.size() + 48 * slots.size());  // a typical chunk
+  out.reserve(96 + id.size() + to.size() + soul.size() + node_json.size() +
+              next.size());
   JsonWriter json(out);
-  reply_head(json, id, to).key("##").number(put_hash(soul, node, slots));
-  json.key("put").begin_object().key(soul);
-  write_node(json, soul, node, slots);
-  json.end_object();
+  reply_head(json, id, to).key("##").number(hash);
+  json.key("put").begin_object().key(soul).raw(node_json).end_object();
   if (!next.empty()) json.key("%").string(next);
   json.end_object();
+  if (node_json.capacity() > kReplyScratchKeepBytes) {
+    std::string().swap(node_json);
+  }
   return out;
 }
 

@@ -171,6 +171,59 @@ TEST_CASE("put_hash is GUN.js's ## of a reply's put", "[wire]") {
         2028115081);  // any order
 }
 
+TEST_CASE("write_node_hashed writes write_node's text and put_hash's hash",
+          "[wire]") {
+  Node node;  // the node GUN.js hashed above, and keys that need escapes
+  node.set("a", Value("x"), 1);
+  node.set("10", Value(1.5), 2);
+  node.set("9", Value(), 3);
+  node.set("B", Value(Link("t")), 4);
+  node.set("\xC3\xA9", Value(true), 5);
+  node.set("q\"t\n", Value("v\\"), 1e21);
+  node.set("", Value(-0.0), 0.5);
+  const std::vector<std::size_t> gun_js{4, 3, 2, 1, 0};
+  std::string text = "[";
+  CHECK(write_node_hashed(text, "s", node, gun_js) == 2028115081);
+  std::string expected = "[";
+  JsonWriter json(expected);
+  write_node(json, "s", node, gun_js);
+  CHECK(text == expected);
+
+  const std::vector<std::size_t> all{6, 0, 5, 1, 2, 3, 4};
+  text.clear();
+  const std::int32_t hash = write_node_hashed(text, "s\"", node, all);
+  CHECK(hash == put_hash("s\"", node, all));
+  CHECK(hash != put_hash("s\"", node, gun_js));
+  expected.clear();
+  JsonWriter again(expected);
+  write_node(again, "s\"", node, all);
+  CHECK(text == expected);
+}
+
+TEST_CASE("write_node_hashed: a large chunk, then a small one", "[wire]") {
+  // The encoding scratch grows for the large chunk and is freed after it;
+  // the next chunk must not see what it held.
+  Node large;
+  std::vector<std::size_t> slots;
+  for (std::size_t i = 0; i < 2000; ++i) {
+    large.set("k" + std::to_string(i), Value(std::string(100, 'v')),
+              static_cast<double>(i));
+    slots.push_back(i);
+  }
+  std::string text;
+  const std::int32_t large_hash = write_node_hashed(text, "big", large, slots);
+  CHECK(text.size() > 200'000);
+  CHECK(large_hash == put_hash("big", large, slots));
+
+  Node small;
+  small.set("a", Value(1), 2);
+  const std::vector<std::size_t> one{0};
+  text.clear();
+  const std::int32_t small_hash = write_node_hashed(text, "s", small, one);
+  CHECK(text == R"({"_":{"#":"s",">":{"a":2}},"a":1})");
+  CHECK(small_hash == gun_hash(R"({"s":{"_":{"#":"s",">":{"a":2}},"a":1}})"));
+}
+
 TEST_CASE("gun_hash is GUN.js's String.hash over UTF-16", "[wire]") {
   // Values printed by GUN.js's String.hash in node.
   CHECK(gun_hash("") == 0);

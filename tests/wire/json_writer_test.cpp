@@ -61,5 +61,17 @@ TEST_CASE("json writer: GUN values and raw JSON", "[json]") {
   CHECK(out == R"(prefix [{"#":"s\""},null,2.5,{"x":[1]},"t"])");
 }
 
+TEST_CASE("json writer: members already encoded", "[json]") {
+  std::string out;
+  JsonWriter json(out);
+  json.begin_object()
+      .member(R"("a\"")", "1")
+      .key("b")
+      .number(2)
+      .member(R"("")", R"({"#":"s"})")
+      .end_object();
+  CHECK(out == R"({"a\"":1,"b":2,"":{"#":"s"}})");
+}
+
 }  // namespace
 }  // namespace gunpp
