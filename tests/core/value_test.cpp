@@ -5,6 +5,8 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
 
 namespace gunpp {
 namespace {
@@ -83,6 +85,30 @@ TEST_CASE("lexical_form is JSON.stringify", "[value]") {
     std::string out = "kept:";
     append_json_string(out, "a\"b");
     CHECK(out == "kept:\"a\\\"b\"");
+  }
+
+  SECTION("each escape at every place in and around an eight-byte word") {
+    // The scan reads eight bytes at a time: an escape in any of them, or
+    // past the last whole word, must be found. Bytes from 0x80 up and just
+    // above 0x20 must not be taken for escapes.
+    const std::string plain = "ab\x7f\xC3\xA9 !#[]";  // no escapes
+    const std::pair<char, std::string_view> escapes[] = {
+        {'"', "\\\""},       {'\\', "\\\\"},      {'\n', "\\n"},
+        {'\x01', "\\u0001"}, {'\x1f', "\\u001f"}, {'\0', "\\u0000"}};
+    for (const auto& [special, escaped] : escapes) {
+      for (std::size_t at = 0; at < 20; ++at) {
+        std::string raw;
+        std::string expected = "\"";
+        for (std::size_t i = 0; i < 20; ++i) {
+          raw += i == at ? special : plain[i % plain.size()];
+          expected += i == at ? std::string(escaped) : raw.substr(i, 1);
+        }
+        expected += '"';
+        std::string out;
+        append_json_string(out, raw);
+        CHECK(out == expected);
+      }
+    }
   }
 }
 
