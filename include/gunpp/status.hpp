@@ -110,6 +110,8 @@ class [[nodiscard]] Result {
   T&& value() && { return std::get<0>(std::move(data_)); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
+  // Moves the value out of a temporary: `T t = *make();` copies nothing.
+  T&& operator*() && { return std::move(*this).value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 

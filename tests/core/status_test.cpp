@@ -1,6 +1,7 @@
 #include "gunpp/status.hpp"
 
 #include <catch2/catch.hpp>
+#include <memory>
 #include <string>
 
 namespace gunpp {
@@ -45,6 +46,27 @@ TEST_CASE("result: a value or the error that explains its absence",
   const Result<int> broken = Status::ok();
   CHECK_FALSE(broken.is_ok());
   CHECK(broken.status().code() == Status::Code::kInternal);
+}
+
+TEST_CASE("result: the value of a temporary moves out, uncopied", "[status]") {
+  // Counts the copies made of it, through every move.
+  struct Counted {
+    std::shared_ptr<int> copies = std::make_shared<int>(0);
+    Counted() = default;
+    Counted(const Counted& other) : copies(other.copies) { ++*copies; }
+    Counted(Counted&&) = default;
+    Counted& operator=(const Counted&) = delete;
+    Counted& operator=(Counted&&) = default;
+  };
+  const auto make = [] { return Result<Counted>(Counted()); };
+  const Counted by_star = *make();
+  CHECK(*by_star.copies == 0);
+  const Counted by_value = make().value();
+  CHECK(*by_value.copies == 0);
+  Result<Counted> kept = make();
+  const Counted copied = *kept;  // an lvalue's value is copied, and kept
+  CHECK(*copied.copies == 1);
+  CHECK(kept.is_ok());
 }
 
 }  // namespace
