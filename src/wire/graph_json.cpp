@@ -96,6 +96,54 @@ bool js_key_less(std::string_view a, bool a_index, std::string_view b,
   return utf16_compare(a, b) < 0;
 }
 
+// GUN.js's String.hash (gun_hash()), folded over text that comes in pieces,
+// each made of whole UTF-8 characters.
+class GunHasher {
+ public:
+  GunHasher& add(std::string_view text) {
+    std::uint32_t h = h_;
+    const auto unit = [&h](std::uint32_t u) { h = h * 31 + u; };
+    for (std::size_t i = 0; i < text.size();) {
+      std::uint32_t four;
+      if (i + 4 <= text.size() &&
+          (std::memcpy(&four, text.data() + i, 4), (four & 0x80808080u) == 0)) {
+        // Four ASCII bytes at once: h * 31^4 + c0 * 31^3 + c1 * 31^2 + ...,
+        // a shorter chain of dependent multiplies than four steps.
+        const auto c = [&text, i](std::size_t k) {
+          return static_cast<std::uint32_t>(
+              static_cast<unsigned char>(text[i + k]));
+        };
+        h = h * 923521u + c(0) * 29791u + c(1) * 961u + c(2) * 31u + c(3);
+        i += 4;
+        continue;
+      }
+      const auto lead = static_cast<unsigned char>(text[i]);
+      const std::size_t length = lead >= 0xF0   ? 4
+                                 : lead >= 0xE0 ? 3
+                                 : lead >= 0xC0 ? 2
+                                                : 1;
+      std::uint32_t cp = length == 1 ? lead : lead & (0x7Fu >> length);
+      for (std::size_t k = 1; k < length && i + k < text.size(); ++k) {
+        cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3Fu);
+      }
+      i += length;
+      if (cp >= 0x10000) {
+        cp -= 0x10000;
+        unit(0xD800 + (cp >> 10));
+        unit(0xDC00 + (cp & 0x3FF));
+      } else {
+        unit(cp);
+      }
+    }
+    h_ = h;
+    return *this;
+  }
+  std::int32_t value() const { return static_cast<std::int32_t>(h_); }
+
+ private:
+  std::uint32_t h_ = 0;
+};
+
 // The JSON of each field of a reply chunk, encoded once: its key (a JSON
 // string), state and value back to back in `text`. put_hash() and
 // write_node_hashed() reuse one on a thread: a get of a large node encodes
@@ -127,7 +175,7 @@ class ChunkPieces {
                     std::span<const std::size_t> slots);
 
   void trim() {
-    for (std::string* text : {&text_, &hashed_}) {
+    for (std::string* text : {&text_, &soul_json_}) {
       if (text->capacity() > kScratchKeepBytes) std::string().swap(*text);
     }
     if (ends_.capacity() * sizeof(ends_[0]) > kScratchKeepBytes) {
@@ -147,7 +195,7 @@ class ChunkPieces {
   std::string text_;
   std::vector<std::size_t> ends_;                     // 3 per slot
   std::vector<std::pair<bool, std::size_t>> sorted_;  // {array index?, i}
-  std::string hashed_;                                // the text hashed
+  std::string soul_json_;                             // the soul, encoded
 };
 
 ChunkPieces& chunk_pieces() {
@@ -283,25 +331,34 @@ std::int32_t ChunkPieces::hash(std::string_view soul, const Node& node,
     return js_key_less(node.key(slots[a.second]), a.first,
                        node.key(slots[b.second]), b.first);
   });
-  hashed_.clear();
-  JsonWriter json(hashed_);
-  json.begin_object().key(soul).begin_object();
+  // {soul:{members}}, "_" among the members in its place:
+  // "_":{"#":soul,">":{key:state...}}.
+  soul_json_.clear();
+  append_json_string(soul_json_, soul);
+  GunHasher h;
+  h.add("{").add(soul_json_).add(":{");
+  const char* comma = "";
   bool meta_written = false;
-  const auto write_meta = [&] {
-    json.key("_").begin_object().key("#").string(soul).key(">").begin_object();
-    for (const auto& [index, i] : sorted_) json.member(key(i), state(i));
-    json.end_object().end_object();
+  const auto add_meta = [&] {
+    h.add(comma).add(R"("_":{"#":)").add(soul_json_).add(R"(,">":{)");
+    const char* inner = "";
+    for (const auto& [index, i] : sorted_) {
+      h.add(inner).add(key(i)).add(":").add(state(i));
+      inner = ",";
+    }
+    h.add("}}");
+    comma = ",";
     meta_written = true;
   };
   for (const auto& [index, i] : sorted_) {
     if (!meta_written && js_key_less("_", false, node.key(slots[i]), index)) {
-      write_meta();
+      add_meta();
     }
-    json.member(key(i), value(i));
+    h.add(comma).add(key(i)).add(":").add(value(i));
+    comma = ",";
   }
-  if (!meta_written) write_meta();
-  json.end_object().end_object();
-  return gun_hash(hashed_);
+  if (!meta_written) add_meta();
+  return h.add("}}").value();
 }
 
 }  // namespace
@@ -331,41 +388,7 @@ std::int32_t write_node_hashed(std::string& node_json, std::string_view soul,
 }
 
 std::int32_t gun_hash(std::string_view text) {
-  std::uint32_t h = 0;
-  const auto unit = [&h](std::uint32_t u) { h = h * 31 + u; };
-  for (std::size_t i = 0; i < text.size();) {
-    std::uint32_t four;
-    if (i + 4 <= text.size() &&
-        (std::memcpy(&four, text.data() + i, 4), (four & 0x80808080u) == 0)) {
-      // Four ASCII bytes at once: h * 31^4 + c0 * 31^3 + c1 * 31^2 + ...,
-      // a shorter chain of dependent multiplies than four steps.
-      const auto c = [&text, i](std::size_t k) {
-        return static_cast<std::uint32_t>(
-            static_cast<unsigned char>(text[i + k]));
-      };
-      h = h * 923521u + c(0) * 29791u + c(1) * 961u + c(2) * 31u + c(3);
-      i += 4;
-      continue;
-    }
-    const auto lead = static_cast<unsigned char>(text[i]);
-    const std::size_t length = lead >= 0xF0   ? 4
-                               : lead >= 0xE0 ? 3
-                               : lead >= 0xC0 ? 2
-                                              : 1;
-    std::uint32_t cp = length == 1 ? lead : lead & (0x7Fu >> length);
-    for (std::size_t k = 1; k < length && i + k < text.size(); ++k) {
-      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3Fu);
-    }
-    i += length;
-    if (cp >= 0x10000) {
-      cp -= 0x10000;
-      unit(0xD800 + (cp >> 10));
-      unit(0xDC00 + (cp & 0x3FF));
-    } else {
-      unit(cp);
-    }
-  }
-  return static_cast<std::int32_t>(h);
+  return GunHasher().add(text).value();
 }
 
 void write_canonical_node(JsonWriter& json, std::string_view soul,
