@@ -145,7 +145,7 @@ class GunHasher {
 };
 
 // The JSON of each field of a reply chunk, encoded once: its key (a JSON
-// string), state and value back to back in `text`. put_hash() and
+// string), state and value back to back in one text. put_hash() and
 // write_node_hashed() reuse one on a thread: a get of a large node encodes
 // one chunk of a few fields at a time. Scratch grown past kScratchKeepBytes
 // by a large chunk is freed after use.
