@@ -6,6 +6,12 @@
 // by slot is O(1) a step and survives appends, which is what the chunked read
 // relies on.
 //
+// A node of up to kScanFields fields has no index: a key is found by
+// comparing it with each of the node's keys, which costs less than hashing
+// it, and the ten-field nodes GUN apps mostly write carry no table. The
+// index is built when the node outgrows that (kScanFields keys at once, the
+// one step over several keys), or up front by reserve().
+//
 // No append costs O(size): the columns are cut into blocks that never move
 // once full, and the index grows incrementally (SlotIndex). The first block
 // grows by doubling up to kBlockFields slots, or is sized once by reserve()
@@ -38,6 +44,9 @@ class Node {
 
   // Slots per block of the columns.
   static constexpr std::size_t kBlockFields = 4096;
+
+  // The most fields a node holds without an index.
+  static constexpr std::size_t kScanFields = 16;
 
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
@@ -72,9 +81,9 @@ class Node {
   std::pair<std::size_t, bool> try_emplace(std::string&& key, Value&& value,
                                            State state);
 
-  // Sizes an empty node's first block and its index for `fields` fields, so
-  // that a node put whole allocates each column once and never doubles. No
-  // effect on a node with fields.
+  // Sizes an empty node's first block (and, past kScanFields, its index)
+  // for `fields` fields, so that a node put whole allocates each column once
+  // and never doubles. No effect on a node with fields.
   void reserve(std::size_t fields);
 
   // Overwrites the field at `slot` (< size()).
@@ -82,7 +91,9 @@ class Node {
 
   // A hint that `key` is about to be looked up: starts loading its index
   // bucket. No effect on results.
-  void prefetch(std::string_view key) const { index_.prefetch(key); }
+  void prefetch(std::string_view key) const {
+    if (indexed()) index_.prefetch(key);
+  }
 
   // Approximate heap and inline bytes held by this node.
   std::size_t memory_bytes() const;
@@ -97,6 +108,11 @@ class Node {
     std::size_t block;
     std::size_t offset;
   };
+  bool indexed() const { return index_.capacity() != 0; }
+  // The slot of `key` in a node without an index, or SlotIndex::kNone.
+  std::uint32_t scan(std::string_view key) const;
+  // Indexes every field: the node has just outgrown kScanFields.
+  void build_index();
   // Faults in the pages of a block's unused capacity (see page_advice.hpp),
   // in the turn that allocates it: bounded, at most one full block.
   static void touch_spare_capacity(Block& b);
@@ -111,7 +127,7 @@ class Node {
   std::vector<Block> blocks_;
   std::size_t size_ = 0;
   std::size_t first_block_fields_ = kBlockFields;  // slots of blocks_[0]
-  detail::SlotIndex index_;                        // key -> slot
+  detail::SlotIndex index_;  // key -> slot; none up to kScanFields fields
 };
 
 }  // namespace gunpp

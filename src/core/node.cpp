@@ -6,11 +6,18 @@
 
 namespace gunpp {
 
+namespace {
+constexpr std::uint32_t kNone = detail::SlotIndex::kNone;
+}  // namespace
+
 std::optional<std::size_t> Node::find(std::string_view key) const {
-  const std::uint32_t slot = index_.find(
-      key,
-      [this](std::uint32_t s) -> const std::string& { return this->key(s); });
-  if (slot == detail::SlotIndex::kNone) return std::nullopt;
+  const std::uint32_t slot =
+      indexed() ? index_.find(key,
+                              [this](std::uint32_t s) -> const std::string& {
+                                return this->key(s);
+                              })
+                : scan(key);
+  if (slot == kNone) return std::nullopt;
   return slot;
 }
 
@@ -29,10 +36,15 @@ std::size_t Node::set(std::string key, Value value, State state) {
 std::pair<std::size_t, bool> Node::try_emplace(std::string&& key, Value&& value,
                                                State state) {
   const auto next = static_cast<std::uint32_t>(size_);
-  const std::uint32_t slot = index_.find_or_insert(
-      key, next,
-      [this](std::uint32_t s) -> const std::string& { return this->key(s); });
-  if (slot != next) return {slot, false};
+  if (!indexed() && size_ == kScanFields) build_index();
+  const std::uint32_t slot =
+      indexed() ? index_.find_or_insert(
+                      key, next,
+                      [this](std::uint32_t s) -> const std::string& {
+                        return this->key(s);
+                      })
+                : scan(key);
+  if (slot != next && slot != kNone) return {slot, false};
   if (blocks_.empty()) {
     blocks_.emplace_back();
   } else if (size_ >= first_block_fields_ &&
@@ -51,7 +63,7 @@ std::pair<std::size_t, bool> Node::try_emplace(std::string&& key, Value&& value,
   last.values.push_back(std::move(value));
   last.states.push_back(state);
   ++size_;
-  return {slot, true};
+  return {next, true};
 }
 
 void Node::reserve(std::size_t fields) {
@@ -62,7 +74,27 @@ void Node::reserve(std::size_t fields) {
   b.keys.reserve(fields);
   b.values.reserve(fields);
   b.states.reserve(fields);
-  index_.reserve(fields);
+  if (fields > kScanFields) index_.reserve(fields);
+}
+
+std::uint32_t Node::scan(std::string_view key) const {
+  // Up to kScanFields fields: all in the first block.
+  if (blocks_.empty()) return kNone;
+  const std::vector<std::string>& keys = blocks_.front().keys;
+  for (std::size_t s = 0; s < keys.size(); ++s) {
+    if (detail::same_key(keys[s], key)) return static_cast<std::uint32_t>(s);
+  }
+  return kNone;
+}
+
+void Node::build_index() {
+  index_.reserve(size_ + 1);
+  const std::vector<std::string>& keys = blocks_.front().keys;
+  for (std::size_t s = 0; s < keys.size(); ++s) {
+    index_.find_or_insert(
+        keys[s], static_cast<std::uint32_t>(s),
+        [&keys](std::uint32_t t) -> const std::string& { return keys[t]; });
+  }
 }
 
 namespace {

@@ -15,10 +15,9 @@ constexpr double kNotANumber = std::numeric_limits<double>::quiet_NaN();
 // Fields whose index probes are prefetched together.
 constexpr std::size_t kProbeBatch = 16;
 
-// Keys of the same length mostly differ in their last byte ("f0", "f1"):
-// it is checked before the whole key. An empty key never matches.
+// An empty key (one already dropped) never matches.
 bool same_key(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && !a.empty() && a.back() == b.back() && a == b;
+  return !a.empty() && detail::same_key(a, b);
 }
 }  // namespace
 

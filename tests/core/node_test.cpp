@@ -51,6 +51,52 @@ TEST_CASE("Node::try_emplace inserts only absent keys", "[node]") {
   CHECK(node.size() == 1);
 }
 
+TEST_CASE("Node: a small node scans, and indexes once it outgrows that",
+          "[node]") {
+  Node node;
+  node.reserve(10);
+  for (int i = 0; i < 10; ++i) {
+    REQUIRE(node.set("f" + std::to_string(i), Value(i), 1) ==
+            static_cast<std::size_t>(i));
+  }
+  // Ten short fields and no index: less on top of the columns than the
+  // 16-bucket table an index of ten keys would take alone.
+  constexpr std::size_t kColumns =
+      sizeof(std::string) + sizeof(Value) + sizeof(State);
+  CHECK(node.memory_bytes() < sizeof(Node) + 10 * kColumns + 16 * 8);
+  // Keys that differ only in their last byte, or are a prefix of another.
+  CHECK(node.set("f1", Value("again"), 2) == 1);
+  CHECK_FALSE(node.find("f"));
+  CHECK_FALSE(node.find("f10"));
+  CHECK_FALSE(node.find(""));
+
+  // Across kScanFields: every key stays found, and rewriting one keeps its
+  // slot, on either side of the step that builds the index.
+  for (std::size_t i = 10; i < Node::kScanFields + 4; ++i) {
+    const std::string key = "f" + std::to_string(i);
+    REQUIRE(node.set(key, Value(double(i)), 1) == i);
+    for (std::size_t j = 0; j <= i; ++j) {
+      REQUIRE(node.find("f" + std::to_string(j)) == j);
+    }
+    REQUIRE(node.set("f1", Value(double(i)), 3) == 1);
+    CHECK_FALSE(node.find("g" + std::to_string(i)));
+  }
+  CHECK(node.size() == Node::kScanFields + 4);
+  CHECK(node.value(1) == Value(double(Node::kScanFields + 3)));
+  CHECK(node.memory_bytes() >= sizeof(Node) + node.size() * kColumns + 16 * 8);
+
+  // A copy of a small node is one too, and independent of it.
+  Node small;
+  small.set("a", Value(1), 1);
+  small.set("b", Value(2), 1);
+  Node copy = small;
+  copy.set("c", Value(3), 1);
+  CHECK(copy.find("c") == 2);
+  CHECK(copy.find("b") == 1);
+  CHECK_FALSE(small.find("c"));
+  CHECK(small.size() == 2);
+}
+
 TEST_CASE("Node index survives growth", "[node]") {
   Node node;
   constexpr int kKeys = 10000;

@@ -31,6 +31,13 @@
 
 namespace gunpp::detail {
 
+// Equality of keys for a search without an index. Keys of the same length
+// mostly differ in their last byte ("f0", "f1"): it is compared before the
+// whole key.
+inline bool same_key(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || a.back() == b.back()) && a == b;
+}
+
 class SlotIndex {
  public:
   static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
