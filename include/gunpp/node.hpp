@@ -75,11 +75,22 @@ class Node {
   // conflict resolution: callers run HAM first.
   std::size_t set(std::string key, Value value, State state);
 
+  // What prefetch() learned of a key (its hash, when the node has an index),
+  // to hand to try_emplace() for the same key so that it is not hashed
+  // twice. A default Hint knows nothing.
+  struct Hint {
+    std::size_t hash = 0;
+    bool hashed = false;
+  };
+
   // Appends `key` with `value` and `state` when it is absent, moving from
   // them, and returns {its new slot, true}; when present, returns {its slot,
   // false} and leaves all three untouched. One hash probe either way.
   std::pair<std::size_t, bool> try_emplace(std::string&& key, Value&& value,
                                            State state);
+  // The same, with `hint` what prefetch(key) returned for this same key.
+  std::pair<std::size_t, bool> try_emplace(std::string&& key, Value&& value,
+                                           State state, Hint hint);
 
   // Sizes an empty node's first block (and, past kScanFields, its index)
   // for `fields` fields, so that a node put whole allocates each column once
@@ -89,10 +100,13 @@ class Node {
   // Overwrites the field at `slot` (< size()).
   void assign(std::size_t slot, Value value, State state);
 
-  // A hint that `key` is about to be looked up: starts loading its index
-  // bucket. No effect on results.
-  void prefetch(std::string_view key) const {
-    if (indexed()) index_.prefetch(key);
+  // Says that `key` is about to be looked up: starts loading its index
+  // bucket, and returns what try_emplace() may reuse. No effect on results.
+  Hint prefetch(std::string_view key) const {
+    if (!indexed()) return {};
+    const Hint hint{detail::SlotIndex::hash(key), true};
+    index_.prefetch_hashed(hint.hash);
+    return hint;
   }
 
   // Approximate heap and inline bytes held by this node.

@@ -369,7 +369,8 @@ void GraphStore::Impl::run_job_turn() {
 
 HamDecision GraphStore::Impl::resolve(std::string_view soul, Node*& node,
                                       Field& field, double now,
-                                      std::size_t fields_hint) {
+                                      std::size_t fields_hint,
+                                      Node::Hint key_hint) {
   ++stats.keys_visited;
   if (storage_failed()) {
     // Without its stored node, HAM would decide against nothing.
@@ -396,7 +397,7 @@ HamDecision GraphStore::Impl::resolve(std::string_view soul, Node*& node,
     node->reserve(fields_hint);
   }
   const auto [slot, inserted] = node->try_emplace(
-      std::move(field.key), std::move(field.value), field.state);
+      std::move(field.key), std::move(field.value), field.state, key_hint);
   HamDecision decision = HamDecision::kConverge;
   if (!inserted) {
     decision = ham(now, field.state, field.value, node->state(slot),

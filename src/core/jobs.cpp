@@ -70,8 +70,10 @@ void IngestJob::resolve_field(GraphStore::Impl& store, Node*& target,
   }
   // A node this put creates is sized for the rest of its delta.
   const NodeDelta& delta = nodes_[node_index_];
+  const std::size_t hint = field_index_ - 1 - hinted_from_;
   switch (store.resolve(delta.soul, target, field, now,
-                        delta.fields.size() - field_index_ + 1)) {
+                        delta.fields.size() - field_index_ + 1,
+                        hint < hints_.size() ? hints_[hint] : Node::Hint())) {
     case HamDecision::kConverge:
       ++summary_.applied;
       break;
@@ -91,12 +93,17 @@ void IngestJob::resolve_field(GraphStore::Impl& store, Node*& target,
 
 // Hints the index buckets of the fields this turn will resolve in the
 // current node: in a node too large for the cache, their misses then overlap.
-void IngestJob::prefetch(const Node* target, std::size_t budget) const {
+// Their hashes are kept for the inserts.
+void IngestJob::prefetch(const Node* target, std::size_t budget) {
+  hints_.clear();
+  hinted_from_ = field_index_;
   if (target == nullptr || node_index_ >= nodes_.size()) return;
   const auto& fields = nodes_[node_index_].fields;
   const std::size_t end = std::min(fields.size(), field_index_ + budget);
   for (std::size_t i = field_index_; i < end; ++i) {
-    target->prefetch(fields[i].key);
+    const Node::Hint hint = target->prefetch(fields[i].key);
+    if (!hint.hashed) return;  // a node without an index
+    hints_.push_back(hint);
   }
 }
 

@@ -27,7 +27,7 @@ class IngestJob final : public Job {
  private:
   void resolve_field(GraphStore::Impl& store, Node*& target, Field& field,
                      double now);
-  void prefetch(const Node* target, std::size_t budget) const;
+  void prefetch(const Node* target, std::size_t budget);
   void reslice(GraphStore::Impl& store);
   void release_reservation(GraphStore::Impl& store);
 
@@ -36,6 +36,10 @@ class IngestJob final : public Job {
   // The current node: its soul hashed once, the node kept while valid.
   std::optional<NodeRef> current_;
   std::size_t field_index_ = 0;
+  // What prefetch() learned of the current node's fields from hinted_from_
+  // on, one per field.
+  std::vector<Node::Hint> hints_;
+  std::size_t hinted_from_ = 0;
   // Only for the re-slicing baseline.
   std::vector<std::string> remaining_;
   std::size_t sliced_ = 0;

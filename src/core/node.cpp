@@ -35,15 +35,22 @@ std::size_t Node::set(std::string key, Value value, State state) {
 
 std::pair<std::size_t, bool> Node::try_emplace(std::string&& key, Value&& value,
                                                State state) {
+  return try_emplace(std::move(key), std::move(value), state, Hint());
+}
+
+std::pair<std::size_t, bool> Node::try_emplace(std::string&& key, Value&& value,
+                                               State state, Hint hint) {
   const auto next = static_cast<std::uint32_t>(size_);
   if (!indexed() && size_ == kScanFields) build_index();
   const std::uint32_t slot =
-      indexed() ? index_.find_or_insert(
-                      key, next,
-                      [this](std::uint32_t s) -> const std::string& {
-                        return this->key(s);
-                      })
-                : scan(key);
+      indexed()
+          ? index_.find_or_insert(
+                key, hint.hashed ? hint.hash : detail::SlotIndex::hash(key),
+                next,
+                [this](std::uint32_t s) -> const std::string& {
+                  return this->key(s);
+                })
+          : scan(key);
   if (slot != next && slot != kNone) return {slot, false};
   if (blocks_.empty()) {
     blocks_.emplace_back();

@@ -1,5 +1,7 @@
 #include "gunpp/graph_builder.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -103,20 +105,28 @@ void GraphBuilder::field(std::string key, Value value) {
 }
 
 void GraphBuilder::drop_duplicates() {
-  for (std::size_t i = indexed_; i < fields_.size(); ++i) {
-    field_index_.prefetch(fields_[i].key);
-  }
   const auto key_at = [this](std::uint32_t s) -> const std::string& {
     return fields_[s].key;
   };
-  for (; indexed_ < fields_.size(); ++indexed_) {
-    Field& field = fields_[indexed_];
-    const auto slot = field_index_.find_or_insert(
-        field.key, static_cast<std::uint32_t>(indexed_), key_at);
-    if (slot != indexed_) {
-      fields_[slot].value = std::move(field.value);
-      field.key.clear();
-      ++duplicates_;
+  // A batch's probes are prefetched together; each key is hashed once.
+  std::array<std::size_t, kProbeBatch> hashes;
+  while (indexed_ < fields_.size()) {
+    const std::size_t first = indexed_;
+    const std::size_t end = std::min(fields_.size(), first + kProbeBatch);
+    for (std::size_t i = first; i < end; ++i) {
+      hashes[i - first] = detail::SlotIndex::hash(fields_[i].key);
+      field_index_.prefetch_hashed(hashes[i - first]);
+    }
+    for (; indexed_ < end; ++indexed_) {
+      Field& field = fields_[indexed_];
+      const auto slot = field_index_.find_or_insert(
+          field.key, hashes[indexed_ - first],
+          static_cast<std::uint32_t>(indexed_), key_at);
+      if (slot != indexed_) {
+        fields_[slot].value = std::move(field.value);
+        field.key.clear();
+        ++duplicates_;
+      }
     }
   }
 }

@@ -97,6 +97,36 @@ TEST_CASE("Node: a small node scans, and indexes once it outgrows that",
   CHECK(small.size() == 2);
 }
 
+TEST_CASE("Node: prefetch's hint carries a key's hash to try_emplace",
+          "[node]") {
+  Node small;
+  small.set("a", Value(1), 1);
+  CHECK_FALSE(small.prefetch("a").hashed);  // no index, nothing to hash
+
+  Node node;
+  node.reserve(100);
+  for (int i = 0; i < 100; ++i) {
+    const std::string key = "k" + std::to_string(i);
+    const Node::Hint hint = node.prefetch(key);
+    REQUIRE(hint.hashed);
+    std::string moved = key;
+    REQUIRE(node.try_emplace(std::move(moved), Value(i), 1, hint) ==
+            std::pair<std::size_t, bool>(i, true));
+  }
+  // A present key is found through its hint, and left untouched.
+  std::string again = "k42";
+  Value other("other");
+  CHECK(node.try_emplace(std::move(again), std::move(other), 2,
+                         node.prefetch("k42")) ==
+        std::pair<std::size_t, bool>(42, false));
+  CHECK(node.value(42) == Value(42));
+  // Keys inserted with hints are found without one.
+  for (int i = 0; i < 100; ++i) {
+    REQUIRE(node.find("k" + std::to_string(i)) == static_cast<std::size_t>(i));
+  }
+  CHECK_FALSE(node.find("k100"));
+}
+
 TEST_CASE("Node index survives growth", "[node]") {
   Node node;
   constexpr int kKeys = 10000;

@@ -143,8 +143,12 @@ class SlotIndex {
 
   // Starts fetching the buckets where a probe for `key` begins, so that
   // several probes' cache misses overlap instead of queueing.
-  void prefetch(std::string_view key) const {
-    const std::uint32_t tag = tag_of(hash(key));
+  void prefetch(std::string_view key) const { prefetch_hashed(hash(key)); }
+  // The same for a key whose hash(key) the caller already has. Always
+  // inlined: GCC takes a function that only prefetches for one without
+  // effects, and drops its calls.
+  [[gnu::always_inline]] void prefetch_hashed(std::size_t key_hash) const {
+    const std::uint32_t tag = tag_of(key_hash);
     table_.prefetch(tag);
     old_.prefetch(tag);
   }
@@ -250,7 +254,7 @@ class SlotIndex {
       buckets[b] = e;
     }
 
-    void prefetch(std::uint32_t tag) const {
+    [[gnu::always_inline]] void prefetch(std::uint32_t tag) const {
       if (capacity != 0) __builtin_prefetch(&buckets[tag & (capacity - 1)]);
     }
 
