@@ -8,6 +8,10 @@
 // ingest_ms runs from the JSON text to every field applied (decode,
 // validate, ingest, ack); get_ms is a get of the whole node SOUL until every
 // reply chunk has been encoded.
+//
+// Built twice: gunpp_ingest on the system's malloc, and
+// gunpp_ingest_large_pages on the heap of the gunpp program (mimalloc, 2 MiB
+// pages; tools/gunpp/large_pages.hpp).
 #include <chrono>
 #include <fstream>
 #include <gunpp/wire.hpp>
@@ -17,6 +21,9 @@
 #include <vector>
 
 #include "peak_rss.hpp"
+#if GUNPP_INGEST_LARGE_PAGES
+#include "large_pages.hpp"
+#endif
 
 namespace {
 
@@ -29,6 +36,9 @@ double ms_since(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 int main(int argc, char** argv) {
+#if GUNPP_INGEST_LARGE_PAGES
+  if (!gunpp::cli::use_large_pages()) return 3;
+#endif
   std::string file;
   std::string get_soul;
   for (int i = 1; i < argc; ++i) {

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Tests of the `gunpp` command-line contract (docs/wire.md).
-# Usage: cli_test.sh PATH_TO_GUNPP
+# Usage: cli_test.sh PATH_TO_GUNPP [MIMALLOC]
+# MIMALLOC is 1 when the program is built with mimalloc (GUNPP_MIMALLOC).
 set -u
 gunpp=$1
+mimalloc=${2:-0}
 passed=0
 failed=0
 tmp=$(mktemp -d)
@@ -127,6 +129,23 @@ check "import with a refused message exits 1" 1 $?
 check "and names it" 1 "$(grep -c "^gunpp: message 2: Invalid graph: soul 'a' key 'y'" "$tmp/err")"
 printf 'not json' | "$gunpp" import --db "$tmp/in.db" > /dev/null 2> "$tmp/err"
 check "import of input that is not JSON exits 2 with one line" "2 1" "$? $(wc -l < "$tmp/err")"
+
+# The program's heap: mimalloc when built with it, the system's otherwise.
+# A 20,000-soul input in one message spans many 2 MiB pages.
+heap=$(MIMALLOC_VERBOSE=1 "$gunpp" apply --now 4000 "$tmp/in.ndjson" 2>&1 > /dev/null |
+       grep -c '^mimalloc: process init')
+check "the program's malloc is mimalloc exactly when built with it" "$mimalloc" "$heap"
+{
+  printf '{"#":"big","put":{'
+  for ((i = 0; i < 20000; i++)); do
+    ((i > 0)) && printf ','
+    printf '"s%d":{"_":{"#":"s%d",">":{"k":1}},"k":"value %d"}' "$i" "$i" "$i"
+  done
+  printf '}}\n'
+} > "$tmp/big.json"
+"$gunpp" apply --now 4000 "$tmp/big.json" > "$tmp/out"
+check "a large input applies on that heap" "0 20000 1" \
+  "$? $(grep -o '"k":"value [0-9]*"' "$tmp/out" | wc -l) $(grep -c '"s19999":{"_":{"#":"s19999",">":{"k":1}},"k":"value 19999"}' "$tmp/out")"
 
 # Help.
 "$gunpp" --help | grep -q 'gunpp apply'; check "--help" 0 $?

@@ -17,6 +17,7 @@
 #include "exit_codes.hpp"
 #include "export.hpp"
 #include "import.hpp"
+#include "large_pages.hpp"
 #include "relay.hpp"
 #include "sea.hpp"
 
@@ -70,6 +71,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::cerr << "gunpp: " << one_line(e.what()) << " (see gunpp --help)\n";
     return gunpp::cli::kExitUsage;
+  }
+  // The batch commands take their whole input in at once.
+  if (apply.parsed() || import_command.parsed()) {
+    gunpp::cli::use_large_pages();
   }
   if (apply.parsed()) {
     return gunpp::cli::run_apply(apply_args, std::cin, std::cout, std::cerr);
