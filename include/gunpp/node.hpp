@@ -127,9 +127,12 @@ class Node {
   std::uint32_t scan(std::string_view key) const;
   // Indexes every field: the node has just outgrown kScanFields.
   void build_index();
-  // Faults in the pages of a block's unused capacity (see page_advice.hpp),
-  // in the turn that allocates it: bounded, at most one full block.
-  static void touch_spare_capacity(Block& b);
+  // A block of at least this many slots has its pages faulted in this many
+  // slots at a time, ahead of the appends (see page_advice.hpp): about
+  // 80 KiB, one call per column, every kPopulateSlots fields.
+  static constexpr std::size_t kPopulateSlots = 1024;
+  // Populates the next kPopulateSlots slots of a block's spare capacity.
+  static void populate_window(const Block& b);
   // Makes room in a full block of at most `slots` slots.
   static void grow(Block& b, std::size_t slots);
   Where locate(std::size_t slot) const {

@@ -60,11 +60,14 @@ std::pair<std::size_t, bool> Node::try_emplace(std::string&& key, Value&& value,
     fresh.keys.reserve(kBlockFields);
     fresh.values.reserve(kBlockFields);
     fresh.states.reserve(kBlockFields);
-    touch_spare_capacity(fresh);
   }
   Block& last = blocks_.back();
   if (last.keys.size() == last.keys.capacity()) {
     grow(last, blocks_.size() == 1 ? first_block_fields_ : kBlockFields);
+  }
+  if (last.keys.size() % kPopulateSlots == 0 &&
+      last.keys.capacity() >= kPopulateSlots) {
+    populate_window(last);
   }
   last.keys.push_back(std::move(key));
   last.values.push_back(std::move(value));
@@ -106,16 +109,16 @@ void Node::build_index() {
 
 namespace {
 template <typename T>
-void touch_spare(std::vector<T>& column) {
-  detail::touch_pages(column.data() + column.size(),
-                      (column.capacity() - column.size()) * sizeof(T));
+void populate_spare(const std::vector<T>& column, std::size_t slots) {
+  const std::size_t n = std::min(slots, column.capacity() - column.size());
+  detail::populate_pages(column.data() + column.size(), n * sizeof(T));
 }
 }  // namespace
 
-void Node::touch_spare_capacity(Block& b) {
-  touch_spare(b.keys);
-  touch_spare(b.values);
-  touch_spare(b.states);
+void Node::populate_window(const Block& b) {
+  populate_spare(b.keys, kPopulateSlots);
+  populate_spare(b.values, kPopulateSlots);
+  populate_spare(b.states, kPopulateSlots);
 }
 
 void Node::grow(Block& b, std::size_t slots) {
@@ -126,7 +129,6 @@ void Node::grow(Block& b, std::size_t slots) {
   b.keys.reserve(to);
   b.values.reserve(to);
   b.states.reserve(to);
-  touch_spare_capacity(b);
 }
 
 void Node::assign(std::size_t slot, Value value, State state) {

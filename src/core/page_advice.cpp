@@ -2,6 +2,8 @@
 // (madvise) where the platform has it.
 #include "gunpp/detail/page_advice.hpp"
 
+#include <atomic>
+#include <cerrno>
 #include <cstdint>
 
 #if defined(__linux__)
@@ -38,6 +40,12 @@ void advise_huge_pages(const void* data, std::size_t bytes) noexcept {
 #endif
 }
 
+void prefault(const void* data, std::size_t bytes) noexcept {
+  if (bytes < kPrefaultMinBytes) return;
+  advise_huge_pages(data, bytes);
+  populate_pages(data, bytes);
+}
+
 void release_pages(const void* data, std::size_t bytes) noexcept {
 #if defined(__linux__)
   static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
@@ -48,17 +56,25 @@ void release_pages(const void* data, std::size_t bytes) noexcept {
 #endif
 }
 
-void touch_pages(void* data, std::size_t bytes) noexcept {
-  // A volatile write per page: the compiler may not drop stores to storage
-  // that nothing reads yet.
-  constexpr std::size_t kPage = 4096;
-  auto* const begin = static_cast<volatile unsigned char*>(data);
-  const std::uintptr_t misalign =
-      reinterpret_cast<std::uintptr_t>(data) % kPage;
-  for (std::size_t i = misalign == 0 ? 0 : kPage - misalign; i < bytes;
-       i += kPage) {
-    begin[i] = 0;
+void populate_pages(const void* data, std::size_t bytes) noexcept {
+#if defined(__linux__)
+  // The kernel headers of older distributions lack the name.
+  constexpr int kPopulateWrite = 23;  // MADV_POPULATE_WRITE
+  // EINVAL once means a kernel older than 5.14: no more calls.
+  static std::atomic<bool> unsupported{false};
+  if (bytes == 0 || unsupported.load(std::memory_order_relaxed)) return;
+  static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto begin = reinterpret_cast<std::uintptr_t>(data) & ~(page - 1);
+  const auto end = reinterpret_cast<std::uintptr_t>(data) + bytes;
+  if (::madvise(reinterpret_cast<void*>(begin), end - begin, kPopulateWrite) !=
+          0 &&
+      errno == EINVAL) {
+    unsupported.store(true, std::memory_order_relaxed);
   }
+#else
+  (void)data;
+  (void)bytes;
+#endif
 }
 
 }  // namespace gunpp::detail

@@ -133,12 +133,12 @@ class Parser {
     if (auto error = dom_.doc.allocate(bytes)) return error;
     // The parser's buffers are members simdjson 3 documents as private but
     // declares public; a change to them fails the build, not a run.
-    detail::advise_huge_pages(padded_.get(), bytes);
-    detail::advise_huge_pages(dom_.implementation->structural_indexes.get(),
-                              bytes * sizeof(std::uint32_t));
-    detail::advise_huge_pages(dom_.doc.tape.get(),
-                              bytes * sizeof(std::uint64_t));
-    detail::advise_huge_pages(dom_.doc.string_buf.get(), 5 * bytes / 3);
+    // Each buffer is faulted in for about as many bytes as the text: what
+    // a GUN message of strings and numbers fills of it.
+    detail::prefault(padded_.get(), bytes);
+    detail::prefault(dom_.implementation->structural_indexes.get(), bytes);
+    detail::prefault(dom_.doc.tape.get(), bytes);
+    detail::prefault(dom_.doc.string_buf.get(), bytes);
     return simdjson::SUCCESS;
   }
 

@@ -54,8 +54,8 @@ void GraphBuilder::begin_node(std::string soul, std::size_t members) {
   duplicates_ = 0;
   fields_.reserve(members);
   if (members > kProbeBatch) {
-    detail::advise_huge_pages(fields_.data(), members * sizeof(Field));
-    field_index_.reserve(members, /*huge_pages=*/true);
+    detail::prefault(fields_.data(), members * sizeof(Field));
+    field_index_.reserve(members, /*fill_at_once=*/true);
   }
   state_text_.clear();
   state_ends_.clear();
@@ -83,8 +83,8 @@ void GraphBuilder::begin_states(std::size_t members) {
   has_state_map_ = true;
   state_ends_.reserve(members);
   states_.reserve(members);
-  detail::advise_huge_pages(state_ends_.data(), members * sizeof(std::size_t));
-  detail::advise_huge_pages(states_.data(), members * sizeof(double));
+  detail::prefault(state_ends_.data(), members * sizeof(std::size_t));
+  detail::prefault(states_.data(), members * sizeof(double));
 }
 
 void GraphBuilder::state(std::string_view key, double state) {

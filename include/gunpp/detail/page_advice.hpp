@@ -13,16 +13,17 @@
 // freed, so that a big array emptied a little per turn is not then unmapped,
 // hundreds of megabytes at once, in the turn that frees it.
 //
-// touch_pages() takes the first-touch faults of a fresh buffer of bounded
-// size at once: a node's full-size block, in the turn that opens it, rather
-// than one fault every few turns that fill it (on a virtual machine a first
-// touch costs 5-15 us, 10-20 typical turns, even when the guest kernel has
-// already mapped the page).
+// populate_pages() takes the first-touch faults of fresh memory in one
+// system call instead of one fault per 4 KiB page. On a virtual machine
+// each fault is an exit to the hypervisor, 5-15 us; one call populates
+// 64 KiB in about the time of one fault (docs/performance.md). Used for the
+// buffers a frame is decoded into, and for a node's columns a window
+// ahead of where the store writes.
 //
 // An implementation detail of the core and the wire layer, not part of the
-// API. Except for touch_pages, hints: no live contents change, nothing is an
-// error, and where the platform has no such advice (or transparent huge pages
-// are off) it does nothing. Safe from any thread.
+// API. Hints: no live contents change, nothing is an error, and where the
+// platform has no such advice (or transparent huge pages are off) it does
+// nothing. Safe from any thread.
 #ifndef GUNPP_DETAIL_PAGE_ADVICE_HPP_
 #define GUNPP_DETAIL_PAGE_ADVICE_HPP_
 
@@ -37,16 +38,27 @@ inline constexpr std::size_t kHugePageBytes = std::size_t{2} << 20;
 // around them are left as they are.
 void advise_huge_pages(const void* data, std::size_t bytes) noexcept;
 
+// Buffers smaller than this are left to fault in as they are written: a
+// few pages, often ones the allocator has handed out before.
+inline constexpr std::size_t kPrefaultMinBytes = std::size_t{64} << 10;
+
+// For a buffer about to be filled in one go: faults in its pages up front
+// (advise_huge_pages, then populate_pages). Contents are unchanged. Does
+// nothing below kPrefaultMinBytes.
+void prefault(const void* data, std::size_t bytes) noexcept;
+
 // Releases the whole base pages inside [data, data + bytes). The caller
 // promises not to read those bytes before writing them again (they then
 // read as zeros): for storage that holds no live object, such as a vector's
 // past its size.
 void release_pages(const void* data, std::size_t bytes) noexcept;
 
-// Writes a zero byte in each base page of [data, data + bytes), which must
-// be allocated storage holding no live object (a vector's reserved
-// capacity, say).
-void touch_pages(void* data, std::size_t bytes) noexcept;
+// Faults in the base pages of [data, data + bytes) for writing, all in one
+// call (MADV_POPULATE_WRITE, Linux 5.14 and later), without changing what
+// they hold: the range may hold live objects. Where the kernel lacks the
+// call it does nothing, and the pages fault in one at a time when first
+// written, as they would have.
+void populate_pages(const void* data, std::size_t bytes) noexcept;
 
 }  // namespace gunpp::detail
 

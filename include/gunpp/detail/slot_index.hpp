@@ -157,10 +157,10 @@ class SlotIndex {
   std::size_t capacity() const { return table_.capacity + old_.capacity; }
 
   // Makes room for `n` keys in all, so that inserting them grows nothing.
-  // Unlike inserts, this may take O(size) at once. `huge_pages`: a large
-  // table is advised for huge pages (see page_advice.hpp), for an index
-  // filled in one go rather than a few keys a turn.
-  void reserve(std::size_t n, bool huge_pages = false) {
+  // Unlike inserts, this may take O(size) at once. `fill_at_once`: the
+  // table is about to be filled in one go, not a few keys a turn, so its
+  // pages are faulted in up front (prefault, see page_advice.hpp).
+  void reserve(std::size_t n, bool fill_at_once = false) {
     if (n == 0) return;
     while (!old_.empty()) move_some();
     std::size_t capacity = table_.capacity == 0 ? 8 : table_.capacity;
@@ -172,8 +172,8 @@ class SlotIndex {
     }
     table_ = std::move(bigger);
     tombstones_ = 0;
-    if (huge_pages) {
-      advise_huge_pages(table_.buckets.get(), capacity * sizeof(std::uint64_t));
+    if (fill_at_once) {
+      prefault(table_.buckets.get(), capacity * sizeof(std::uint64_t));
     }
   }
 

@@ -1,0 +1,86 @@
+#include "gunpp/detail/page_advice.hpp"
+
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+namespace gunpp::detail {
+namespace {
+
+// MADV_POPULATE_WRITE came with Linux 5.14; before it, populate_pages does
+// nothing by contract.
+bool kernel_can_populate() {
+  utsname name{};
+  int major = 0;
+  int minor = 0;
+  if (::uname(&name) != 0 ||
+      std::sscanf(name.release, "%d.%d", &major, &minor) != 2) {
+    return false;
+  }
+  return major > 5 || (major == 5 && minor >= 14);
+}
+
+std::size_t resident_pages(const void* data, std::size_t bytes) {
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> in((bytes + page - 1) / page);
+  REQUIRE(::mincore(const_cast<void*>(data), bytes, in.data()) == 0);
+  std::size_t n = 0;
+  for (const unsigned char c : in) n += c & 1;
+  return n;
+}
+
+TEST_CASE("page advice: populate and prefault keep what a buffer holds",
+          "[page_advice]") {
+  std::vector<unsigned char> buffer((std::size_t{3} << 20) + 123);
+  for (std::size_t i = 0; i < buffer.size(); ++i) {
+    buffer[i] = static_cast<unsigned char>(i * 7 + 3);
+  }
+  const std::vector<unsigned char> expected = buffer;
+  populate_pages(buffer.data() + 7, 300 * 1024);  // unaligned both ends
+  populate_pages(buffer.data(), buffer.size());
+  populate_pages(buffer.data() + 11, 0);
+  populate_pages(buffer.data() + 13, 1);
+  prefault(buffer.data() + 5, buffer.size() - 5);  // huge-page advice too
+  prefault(buffer.data(), kPrefaultMinBytes - 1);  // below: nothing
+  CHECK(buffer == expected);
+}
+
+TEST_CASE("page advice: populate faults fresh pages in, in one call",
+          "[page_advice]") {
+  if (!kernel_can_populate()) {
+    WARN("kernel older than 5.14: populate_pages does nothing here");
+    return;
+  }
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const std::size_t bytes = 256 * page;
+  void* const map = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  REQUIRE(map != MAP_FAILED);
+  auto* const data = static_cast<unsigned char*>(map);
+  ::madvise(data, bytes, MADV_NOHUGEPAGE);  // count 4 KiB pages
+  CHECK(resident_pages(data, bytes) == 0);
+
+  // Part of a page at each end: the pages holding those bytes come in.
+  populate_pages(data + page + 100, 10 * page);
+  CHECK(resident_pages(data, bytes) == 11);
+  CHECK(resident_pages(data + page, 11 * page) == 11);
+
+  // prefault: nothing below its threshold, the whole range above it.
+  prefault(data + 128 * page, kPrefaultMinBytes - 1);
+  CHECK(resident_pages(data + 128 * page, 128 * page) == 0);
+  prefault(data + 128 * page, kPrefaultMinBytes);
+  CHECK(resident_pages(data + 128 * page, 128 * page) ==
+        kPrefaultMinBytes / page);
+  CHECK(
+      std::all_of(data, data + bytes, [](unsigned char c) { return c == 0; }));
+  ::munmap(map, bytes);
+}
+
+}  // namespace
+}  // namespace gunpp::detail
