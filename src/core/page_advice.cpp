@@ -1,10 +1,11 @@
 // The one file of the core that speaks to the operating system: page advice
-// (madvise) where the platform has it.
+// (madvise) where the platform has it, and zeroed mappings.
 #include "gunpp/detail/page_advice.hpp"
 
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -44,6 +45,28 @@ void prefault(const void* data, std::size_t bytes) noexcept {
   if (bytes < kPrefaultMinBytes) return;
   advise_huge_pages(data, bytes);
   populate_pages(data, bytes);
+}
+
+void* allocate_zeroed(std::size_t bytes) noexcept {
+#if defined(__linux__)
+  if (bytes >= kHugePageBytes) {
+    void* const data = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return data == MAP_FAILED ? nullptr : data;
+  }
+#endif
+  return std::calloc(bytes, 1);
+}
+
+void free_zeroed(void* data, std::size_t bytes) noexcept {
+  if (data == nullptr) return;
+#if defined(__linux__)
+  if (bytes >= kHugePageBytes) {
+    ::munmap(data, bytes);
+    return;
+  }
+#endif
+  std::free(data);
 }
 
 void release_pages(const void* data, std::size_t bytes) noexcept {

@@ -82,5 +82,31 @@ TEST_CASE("page advice: populate faults fresh pages in, in one call",
   ::munmap(map, bytes);
 }
 
+TEST_CASE("page advice: large zeroed storage is zero without being written",
+          "[page_advice]") {
+  // Freeing a large block raises glibc's mmap threshold (up to 32 MiB), so
+  // that calloc would then zero a block this size from its heap.
+  {
+    std::vector<unsigned char> large(std::size_t{40} << 20, 1);
+    CHECK(large.back() == 1);
+  }
+  const std::size_t bytes = std::size_t{16} << 20;
+  auto* const data = static_cast<unsigned char*>(allocate_zeroed(bytes));
+  REQUIRE(data != nullptr);
+  CHECK(resident_pages(data, bytes) == 0);
+  CHECK(
+      std::all_of(data, data + bytes, [](unsigned char c) { return c == 0; }));
+  data[bytes - 1] = 7;  // writable to the end
+  free_zeroed(data, bytes);
+
+  // Small storage comes from the allocator, zeroed all the same.
+  auto* const small = static_cast<unsigned char*>(allocate_zeroed(100));
+  REQUIRE(small != nullptr);
+  CHECK(
+      std::all_of(small, small + 100, [](unsigned char c) { return c == 0; }));
+  free_zeroed(small, 100);
+  free_zeroed(nullptr, bytes);  // like free(nullptr)
+}
+
 }  // namespace
 }  // namespace gunpp::detail

@@ -47,6 +47,15 @@ inline constexpr std::size_t kPrefaultMinBytes = std::size_t{64} << 10;
 // nothing below kPrefaultMinBytes.
 void prefault(const void* data, std::size_t bytes) noexcept;
 
+// Zero-filled storage of `bytes`, or nullptr when there is none; free it
+// with free_zeroed() and the same `bytes`. From kHugePageBytes up it is
+// mapped from the kernel directly, so its pages are zero without being
+// written: glibc's calloc serves blocks of up to 32 MiB from its heap once
+// blocks that large have been freed, and zeroes them there, milliseconds
+// at once for a large index.
+void* allocate_zeroed(std::size_t bytes) noexcept;
+void free_zeroed(void* data, std::size_t bytes) noexcept;
+
 // Releases the whole base pages inside [data, data + bytes). The caller
 // promises not to read those bytes before writing them again (they then
 // read as zeros): for storage that holds no live object, such as a vector's

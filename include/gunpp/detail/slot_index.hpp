@@ -3,10 +3,10 @@
 // 32-bit slot and a 32-bit hash tag per bucket, never the keys, at most 3/4
 // full: 11 to 21 bytes per key.
 //
-// Growing never costs one insert O(n): the doubled table comes from calloc
-// (for large tables, fresh zero pages from the kernel, so no fill), and the
-// old table's entries move over a few buckets per insert while lookups probe
-// both tables. The old table is freed once empty.
+// Growing never costs one insert O(n): the doubled table is zeroed storage
+// (allocate_zeroed: for large tables, fresh zero pages from the kernel, so
+// no fill), and the old table's entries move over a few buckets per insert
+// while lookups probe both tables. The old table is freed once empty.
 //
 // Erasing leaves a tombstone that probes go on past; tombstones count toward
 // the load and are dropped by the next growth, which keeps the table's size
@@ -206,15 +206,18 @@ class SlotIndex {
     std::size_t bucket;  // where it is, or the empty bucket that ends the probe
   };
 
+  // The table's size travels with its pointer (value-initialized: 0).
   struct Free {
-    void operator()(std::uint64_t* p) const { std::free(p); }
+    std::size_t bytes;
+    void operator()(std::uint64_t* p) const { free_zeroed(p, bytes); }
   };
 
   struct Table {
     Table() = default;
     explicit Table(std::size_t n)
         : buckets(static_cast<std::uint64_t*>(
-              std::calloc(n, sizeof(std::uint64_t)))),
+                      allocate_zeroed(n * sizeof(std::uint64_t))),
+                  Free{n * sizeof(std::uint64_t)}),
           capacity(n) {
       if (!buckets) throw std::bad_alloc();
     }
