@@ -68,7 +68,10 @@ function fixedBundle() {
 }
 
 gunMemory.unrefTimers();
-const root = gunMemory.load(variant === 'fixed' ? fixedBundle() : undefined);
+const bundle = variant === 'fixed' ? fixedBundle() : undefined;
+const root = gunMemory.load(bundle);
+// Loaded: the patched copy's directory is not needed any more.
+if (bundle) fs.rmSync(path.dirname(bundle), { recursive: true, force: true });
 const text = fs.readFileSync(file, 'utf8');
 
 // Runs `work`, then calls `done(ms)` once GUN has nothing left to do. The
