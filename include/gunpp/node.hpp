@@ -94,7 +94,8 @@ class Node {
 
   // Sizes an empty node's first block (and, past kScanFields, its index)
   // for `fields` fields, so that a node put whole allocates each column once
-  // and never doubles. No effect on a node with fields.
+  // and never doubles. Columns of 2 MiB or more are advised for huge pages.
+  // No effect on a node with fields.
   void reserve(std::size_t fields);
 
   // Overwrites the field at `slot` (< size()).

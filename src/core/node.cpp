@@ -84,6 +84,11 @@ void Node::reserve(std::size_t fields) {
   b.keys.reserve(fields);
   b.values.reserve(fields);
   b.states.reserve(fields);
+  // Columns of megabytes: a 2 MiB page's fault every few thousand turns,
+  // and few TLB misses, instead of a 4 KiB fault every few turns.
+  detail::advise_huge_pages(b.keys.data(), fields * sizeof(std::string));
+  detail::advise_huge_pages(b.values.data(), fields * sizeof(Value));
+  detail::advise_huge_pages(b.states.data(), fields * sizeof(State));
   if (fields > kScanFields) index_.reserve(fields);
 }
 

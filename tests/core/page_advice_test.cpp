@@ -6,9 +6,16 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
 #include <vector>
+
+#include "gunpp/node.hpp"
 
 namespace gunpp::detail {
 namespace {
@@ -33,6 +40,36 @@ std::size_t resident_pages(const void* data, std::size_t bytes) {
   std::size_t n = 0;
   for (const unsigned char c : in) n += c & 1;
   return n;
+}
+
+// Whether the kernel has transparent huge pages at all: without them,
+// huge-page advice is refused and changes nothing, by contract.
+bool kernel_has_thp() {
+  return std::filesystem::exists("/sys/kernel/mm/transparent_hugepage");
+}
+
+// The VmFlags line of the mapping that holds `p`, from /proc/self/smaps.
+std::string vm_flags_of(const void* p) {
+  const auto at = reinterpret_cast<std::uintptr_t>(p);
+  std::ifstream smaps("/proc/self/smaps");
+  std::string line;
+  bool inside = false;
+  while (std::getline(smaps, line)) {
+    std::uintptr_t begin = 0;
+    std::uintptr_t end = 0;
+    char dash = 0;
+    std::istringstream head(line);
+    if (head >> std::hex >> begin >> dash >> end && dash == '-') {
+      inside = begin <= at && at < end;
+    } else if (inside && line.rfind("VmFlags:", 0) == 0) {
+      return line;
+    }
+  }
+  return {};
+}
+
+bool advised_huge(const void* p) {
+  return vm_flags_of(p).find(" hg") != std::string::npos;
 }
 
 TEST_CASE("page advice: populate and prefault keep what a buffer holds",
@@ -106,6 +143,36 @@ TEST_CASE("page advice: large zeroed storage is zero without being written",
       std::all_of(small, small + 100, [](unsigned char c) { return c == 0; }));
   free_zeroed(small, 100);
   free_zeroed(nullptr, bytes);  // like free(nullptr)
+}
+
+TEST_CASE(
+    "page advice: large tables and a large node's columns ask for "
+    "huge pages",
+    "[page_advice]") {
+  if (!kernel_has_thp()) return;  // the advice is refused; nothing to see
+  const std::size_t bytes = std::size_t{16} << 20;
+  void* const table = allocate_zeroed(bytes);
+  REQUIRE(table != nullptr);
+  CHECK(advised_huge(table));
+  CHECK(resident_pages(table, bytes) == 0);  // advice faults nothing in
+  free_zeroed(table, bytes);
+
+  // The whole huge pages inside a column are advised, which the slots
+  // from the column's first 2 MiB boundary on are.
+  Node big;
+  big.reserve(1'000'000);
+  constexpr std::size_t kFields = 150'000;
+  for (std::size_t i = 0; i < kFields; ++i) {
+    big.set("k" + std::to_string(i), Value(1.0), 1);
+  }
+  CHECK(advised_huge(&big.key(kFields - 1)));
+  CHECK(advised_huge(&big.value(kFields - 1)));
+
+  // A node reserved small stays on the heap's ordinary pages.
+  Node small;
+  small.reserve(100);
+  small.set("k", Value(1.0), 1);
+  CHECK_FALSE(advised_huge(&small.key(0)));
 }
 
 }  // namespace

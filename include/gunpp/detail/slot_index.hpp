@@ -5,8 +5,9 @@
 //
 // Growing never costs one insert O(n): the doubled table is zeroed storage
 // (allocate_zeroed: for large tables, fresh zero pages from the kernel, so
-// no fill), and the old table's entries move over a few buckets per insert
-// while lookups probe both tables. The old table is freed once empty.
+// no fill, on huge pages), and the old table's entries move over a few
+// buckets per insert while lookups probe both tables. The old table is
+// freed once empty.
 //
 // Erasing leaves a tombstone that probes go on past; tombstones count toward
 // the load and are dropped by the next growth, which keeps the table's size
