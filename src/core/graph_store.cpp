@@ -186,12 +186,16 @@ void GraphStore::Impl::flush() {
 }
 
 namespace {
-// The pages of a retired delta's array go back this many bytes at a time.
-constexpr std::size_t kReleaseUnit = std::size_t{512} << 10;
+// The pages of a retired delta's array go back this many bytes at a time:
+// a whole huge page, as the decoder's arrays are. Releasing part of one
+// splits it, and the rest of it is then read through 4 KiB pages, each
+// first read an exit to the hypervisor on a virtual machine (ten times
+// slower reclaim; docs/performance.md).
+constexpr std::size_t kReleaseUnit = detail::kHugePageBytes;
 
 // The storage of `fields` past its size is dead; `erased` fields were just
 // destroyed at its end. Each time the end crosses down a kReleaseUnit
-// boundary, the whole units above it go back to the kernel (a few hundred
+// boundary, the whole units above it go back to the kernel (tens of
 // microseconds, once per unit), so that freeing the emptied array unmaps
 // nothing much: otherwise that one turn unmaps the whole array, milliseconds
 // for a million fields.
