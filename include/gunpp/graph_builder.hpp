@@ -126,6 +126,7 @@ class GraphBuilder {
   // line up with the fields (GUN writes them in field order). The keys are
   // one text: state i's key ends at state_ends_[i] and starts where the one
   // before ends.
+  static constexpr std::size_t kStateKeyBytes = 12;
   std::string state_text_;
   std::vector<std::size_t> state_ends_;
   std::vector<double> states_;  // NaN: present but not a number

@@ -81,8 +81,13 @@ Status GraphBuilder::states_not_object() {
 
 void GraphBuilder::begin_states(std::size_t members) {
   has_state_map_ = true;
+  // The keys' text is sized for keys of up to kStateKeyBytes on average
+  // (GUN's keys are mostly shorter), so that a large node's states do not
+  // grow it by doubling, copying it into fresh pages each time.
+  state_text_.reserve(members * kStateKeyBytes);
   state_ends_.reserve(members);
   states_.reserve(members);
+  detail::prefault(state_text_.data(), members * kStateKeyBytes);
   detail::prefault(state_ends_.data(), members * sizeof(std::size_t));
   detail::prefault(states_.data(), members * sizeof(double));
 }
