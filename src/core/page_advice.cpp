@@ -52,9 +52,7 @@ void* allocate_zeroed(std::size_t bytes) noexcept {
   if (bytes >= kHugePageBytes) {
     void* const data = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
                               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (data == MAP_FAILED) return nullptr;
-    advise_huge_pages(data, bytes);
-    return data;
+    return data == MAP_FAILED ? nullptr : data;
   }
 #endif
   return std::calloc(bytes, 1);

@@ -5,10 +5,10 @@
 // machines, where a fault costs microseconds.
 //
 // Used for the buffers a frame is decoded into, which are filled in one go
-// inside WireProtocol::receive(); for the columns of a node put whole
-// (Node::reserve) and for large index tables (allocate_zeroed). A huge
-// page's first touch zeroes 2 MiB in one turn, but a million-field node
-// then takes a few dozen such faults instead of tens of thousands.
+// inside WireProtocol::receive(), and for the columns of a node put whole
+// (Node::reserve), which are written in order: a huge page's first touch
+// zeroes 2 MiB in one turn, but a million-field node then takes a few
+// dozen such faults instead of tens of thousands, one at a time.
 //
 // release_pages() hands back the pages of memory that is dead but not yet
 // freed, so that a big array emptied a little per turn is not then unmapped,
@@ -53,10 +53,10 @@ void prefault(const void* data, std::size_t bytes) noexcept;
 // mapped from the kernel directly, so its pages are zero without being
 // written: glibc's calloc serves blocks of up to 32 MiB from its heap once
 // blocks that large have been freed, and zeroes them there, milliseconds
-// at once for a large index. Such storage is advised for huge pages: it
-// holds hash tables, written at random from their first insert on, where
-// 4 KiB pages would fault in one at a time, thousands of times
-// (docs/performance.md, "Huge pages for a node put whole").
+// at once for a large index. Such storage stays on 4 KiB pages: it holds
+// hash tables, written at random from their first insert on, and on huge
+// pages one turn's nine inserts could each fault in (zero) a different
+// 2 MiB page (docs/performance.md, "Huge pages for a node put whole").
 void* allocate_zeroed(std::size_t bytes) noexcept;
 void free_zeroed(void* data, std::size_t bytes) noexcept;
 

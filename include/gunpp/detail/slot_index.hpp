@@ -5,7 +5,7 @@
 //
 // Growing never costs one insert O(n): the doubled table is zeroed storage
 // (allocate_zeroed: for large tables, fresh zero pages from the kernel, so
-// no fill, on huge pages), and the old table's entries move over a few
+// no fill), and the old table's entries move over a few
 // buckets per insert while lookups probe both tables. The old table is
 // freed once empty.
 //
