@@ -94,9 +94,19 @@ class Node {
 
   // Sizes an empty node's first block (and, past kScanFields, its index)
   // for `fields` fields, so that a node put whole allocates each column once
-  // and never doubles. Columns of 2 MiB or more are advised for huge pages.
-  // No effect on a node with fields.
+  // and never doubles. Columns of 2 MiB or more are advised for huge pages;
+  // so is an index of SlotIndex::kStagedMinBytes or more, which is then
+  // warming() until warm_step() has faulted all its pages in. No effect on
+  // a node with fields.
   void reserve(std::size_t fields);
+
+  // Whether the index reserve() sized is still faulting in: an insert may
+  // then fault in a 2 MiB page, each insert a different one. The store
+  // spends a turn on each warm_step() instead. Results are the same either
+  // way.
+  bool warming() const { return index_.warming(); }
+  // Faults in the next 2 MiB of a warming index.
+  void warm_step() { index_.warm_step(); }
 
   // Overwrites the field at `slot` (< size()).
   void assign(std::size_t slot, Value value, State state);

@@ -28,6 +28,11 @@ Job::Turn IngestJob::run_turn(GraphStore::Impl& store) {
       bool loading = false;
       target = current_->get(store, &loading);
       if (loading) return Turn::kMore;  // nothing else until it is in memory
+      if (target != nullptr && target->warming()) {
+        // A node put whole: the next 2 MiB of its index is this turn's work.
+        target->warm_step();
+        return Turn::kMore;
+      }
       if (store.slice_baseline) reslice(store);
       prefetch(target, budget);
       reached = true;
@@ -47,7 +52,10 @@ Job::Turn IngestJob::run_turn(GraphStore::Impl& store) {
     if (store.slice_baseline) field.key = std::move(remaining_[sliced_++]);
     --budget;
     resolve_field(store, target, field, now);
-    if (target != nullptr) current_->set(target, store.node_epoch);
+    if (target != nullptr) {
+      current_->set(target, store.node_epoch);
+      if (target->warming()) break;  // just created; warmed from next turn
+    }
   }
   if (node_index_ < nodes_.size()) return Turn::kMore;
   release_reservation(store);

@@ -89,7 +89,9 @@ void Node::reserve(std::size_t fields) {
   detail::advise_huge_pages(b.keys.data(), fields * sizeof(std::string));
   detail::advise_huge_pages(b.values.data(), fields * sizeof(Value));
   detail::advise_huge_pages(b.states.data(), fields * sizeof(State));
-  if (fields > kScanFields) index_.reserve(fields);
+  if (fields > kScanFields) {
+    index_.reserve(fields, detail::SlotIndex::Fill::kStaged);
+  }
 }
 
 std::uint32_t Node::scan(std::string_view key) const {

@@ -47,13 +47,26 @@ void prefault(const void* data, std::size_t bytes) noexcept {
   populate_pages(data, bytes);
 }
 
-void* allocate_zeroed(std::size_t bytes) noexcept {
+void* allocate_zeroed(std::size_t bytes, bool huge_pages) noexcept {
 #if defined(__linux__)
   if (bytes >= kHugePageBytes) {
-    void* const data = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
-                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    return data == MAP_FAILED ? nullptr : data;
+    // For huge pages, a mapping one huge page longer, trimmed to start on a
+    // huge page's boundary.
+    const std::size_t slack = huge_pages ? kHugePageBytes : 0;
+    void* const map = ::mmap(nullptr, bytes + slack, PROT_READ | PROT_WRITE,
+                             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (map == MAP_FAILED) return nullptr;
+    if (!huge_pages) return map;
+    const auto at = reinterpret_cast<std::uintptr_t>(map);
+    const std::uintptr_t begin = (at + slack - 1) & ~(slack - 1);
+    if (begin > at) ::munmap(map, begin - at);
+    ::munmap(reinterpret_cast<void*>(begin + bytes), at + slack - begin);
+    void* const data = reinterpret_cast<void*>(begin);
+    advise_huge_pages(data, bytes);
+    return data;
   }
+#else
+  (void)huge_pages;
 #endif
   return std::calloc(bytes, 1);
 }

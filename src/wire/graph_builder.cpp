@@ -55,7 +55,7 @@ void GraphBuilder::begin_node(std::string soul, std::size_t members) {
   fields_.reserve(members);
   if (members > kProbeBatch) {
     detail::prefault(fields_.data(), members * sizeof(Field));
-    field_index_.reserve(members, /*fill_at_once=*/true);
+    field_index_.reserve(members, detail::SlotIndex::Fill::kAtOnce);
   }
   state_text_.clear();
   state_ends_.clear();

@@ -227,13 +227,54 @@ TEST_CASE("a million-field put visits each field exactly once",
   Fixture f;
   Fixture::Done done;
   REQUIRE(f.store.put(one_node("huge", kKeys), f.recorder(done)));
+  // The first turn creates the node, sized for the whole delta: its index
+  // is 16 MiB of huge pages, which the next 8 turns fault in, one each,
+  // before any turn inserts at random into them. Then 9 fields a turn.
+  constexpr int kWarmTurns = 8;
+  REQUIRE(f.scheduler.poll(1) == 1);
+  CHECK(f.store.stats().keys_visited == 1);
+  for (int i = 0; i < kWarmTurns; ++i) REQUIRE(f.scheduler.poll(1) == 1);
+  CHECK(f.store.stats().keys_visited == 1);
+  REQUIRE(f.scheduler.poll(1) == 1);
+  CHECK(f.store.stats().keys_visited == 10);
   f.scheduler.run_until_idle();
   CHECK(f.store.stats().keys_visited == kKeys);
-  CHECK(f.store.stats().ingest_turns == (kKeys + 8) / 9);
+  // 999,999 more fields fill 111,111 turns exactly; the turn after finds
+  // the delta spent and completes the put.
+  CHECK(f.store.stats().ingest_turns == 1 + kWarmTurns + (kKeys - 1) / 9 + 1);
   CHECK(done.calls == 1);
   CHECK(done.summary == PutSummary{kKeys, 0, 0});
   REQUIRE(f.store.get("huge")->size() == kKeys);
   CHECK(f.store.get("huge", "k999999")->value == Value(999999));
+}
+
+TEST_CASE("puts to a node whose index is warming wait their turn with it",
+          "[store][batcher]") {
+  // A second put to the node, queued behind the one that creates it, also
+  // spends its turns on the index's huge pages until they are in; both
+  // then apply in full, and HAM decides between them as ever.
+  constexpr int kKeys = 300'000;  // a 4 MiB index: 2 huge pages
+  Fixture f;
+  Fixture::Done first;
+  Fixture::Done second;
+  REQUIRE(f.store.put(one_node("big", kKeys, 1000), f.recorder(first)));
+  REQUIRE(f.store.put(one_node("big", 20, 2000), f.recorder(second)));
+  REQUIRE(f.scheduler.poll(1) == 1);  // the first put creates the node
+  REQUIRE(f.scheduler.poll(1) == 1);  // the second warms a huge page
+  REQUIRE(f.scheduler.poll(1) == 1);  // the first warms the other
+  CHECK(f.store.stats().keys_visited == 1);
+  REQUIRE(f.scheduler.poll(1) == 1);  // the second applies 9 fields
+  CHECK(f.store.stats().keys_visited == 10);
+  f.scheduler.run_until_idle();
+  CHECK(f.store.stats().ingest_turns == 3 + (20 + 8) / 9 + (kKeys - 1 + 8) / 9);
+  // Then they interleave 9 fields a turn: the first put's k1-k8, k10-k17
+  // and k19 come after the second put's, and lose to their later state.
+  CHECK(first.summary == PutSummary{kKeys - 17, 17, 0});
+  CHECK(second.summary == PutSummary{20, 0, 0});
+  REQUIRE(f.store.get("big")->size() == kKeys);
+  CHECK(f.store.get("big", "k19")->state == 2000);
+  CHECK(f.store.get("big", "k20")->state == 1000);
+  CHECK(f.store.get("big", "k299999")->value == Value(299999));
 }
 
 TEST_CASE("resuming by cursor copies nothing; GUN's slicing is quadratic",

@@ -276,5 +276,65 @@ TEST_CASE("SlotIndex grows without moving everything in one insert", "[node]") {
   CHECK(index.find("absent", key_at) == detail::SlotIndex::kNone);
 }
 
+TEST_CASE(
+    "SlotIndex: a staged table warms a huge page a step, and works "
+    "before",
+    "[node]") {
+  using detail::SlotIndex;
+  std::vector<std::string> keys;
+  const auto key_at = [&keys](std::uint32_t s) -> const std::string& {
+    return keys[s];
+  };
+  // 1M keys: 2^21 buckets of 8 bytes, 16 MiB, 8 huge pages to warm.
+  constexpr std::size_t kKeys = 1'000'000;
+  constexpr std::size_t kBytes = (std::size_t{1} << 21) * 8;
+  SlotIndex index;
+  index.reserve(kKeys, SlotIndex::Fill::kStaged);
+  REQUIRE(index.capacity() == kBytes / 8);
+  REQUIRE(index.warming());
+  // Inserts and lookups do not wait for the warming.
+  for (std::uint32_t s = 0; s < 1000; ++s) {
+    keys.push_back("key" + std::to_string(s));
+    REQUIRE(index.find_or_insert(keys.back(), s, key_at) == s);
+  }
+  std::size_t steps = 0;
+  while (index.warming()) {
+    index.warm_step();
+    ++steps;
+    REQUIRE(steps <= kBytes / detail::kHugePageBytes);
+  }
+  CHECK(steps == kBytes / detail::kHugePageBytes);
+  index.warm_step();  // nothing left: no effect
+  for (std::uint32_t s = 0; s < keys.size(); ++s) {
+    REQUIRE(index.find(keys[s], key_at) == s);
+  }
+  CHECK(index.find("absent", key_at) == SlotIndex::kNone);
+
+  // A copy is written whole, so it has nothing to warm.
+  SlotIndex staged;
+  staged.reserve(kKeys, SlotIndex::Fill::kStaged);
+  const SlotIndex copy = staged;
+  CHECK_FALSE(copy.warming());
+
+  // Below kStagedMinBytes, or filled otherwise, there is nothing to stage.
+  SlotIndex small;
+  small.reserve(SlotIndex::kStagedMinBytes / 8 * 3 / 8,
+                SlotIndex::Fill::kStaged);
+  CHECK(small.capacity() * 8 < SlotIndex::kStagedMinBytes);
+  CHECK_FALSE(small.warming());
+  SlotIndex gradual;
+  gradual.reserve(kKeys);
+  CHECK_FALSE(gradual.warming());
+
+  // A node reserved for a million fields stages its index; for a hundred
+  // thousand (a 2 MiB table) it does not.
+  Node big;
+  big.reserve(kKeys);
+  CHECK(big.warming());
+  Node medium;
+  medium.reserve(100'000);
+  CHECK_FALSE(medium.warming());
+}
+
 }  // namespace
 }  // namespace gunpp

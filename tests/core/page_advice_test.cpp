@@ -175,5 +175,27 @@ TEST_CASE("page advice: a large node's columns ask for huge pages",
   free_zeroed(table, bytes);
 }
 
+TEST_CASE("page advice: zeroed storage on huge pages starts on a huge page",
+          "[page_advice]") {
+  // An odd size: the mapping is trimmed at both ends, and what is left is
+  // exactly the storage asked for.
+  const std::size_t bytes = (std::size_t{6} << 20) + 4096;
+  auto* const data = static_cast<unsigned char*>(allocate_zeroed(bytes, true));
+  REQUIRE(data != nullptr);
+  CHECK(reinterpret_cast<std::uintptr_t>(data) % kHugePageBytes == 0);
+  CHECK(resident_pages(data, bytes) == 0);
+  if (kernel_has_thp()) CHECK(advised_huge(data));
+  CHECK(
+      std::all_of(data, data + bytes, [](unsigned char c) { return c == 0; }));
+  data[bytes - 1] = 7;
+  // The page past its end was the mapping's slack, and is unmapped
+  // (mincore fails on unmapped memory); so is the storage once freed.
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  unsigned char in = 0;
+  CHECK(::mincore(data + bytes, page, &in) != 0);
+  free_zeroed(data, bytes);
+  CHECK(::mincore(data, page, &in) != 0);
+}
+
 }  // namespace
 }  // namespace gunpp::detail

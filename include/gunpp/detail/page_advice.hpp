@@ -53,11 +53,16 @@ void prefault(const void* data, std::size_t bytes) noexcept;
 // mapped from the kernel directly, so its pages are zero without being
 // written: glibc's calloc serves blocks of up to 32 MiB from its heap once
 // blocks that large have been freed, and zeroes them there, milliseconds
-// at once for a large index. Such storage stays on 4 KiB pages: it holds
-// hash tables, written at random from their first insert on, and on huge
-// pages one turn's nine inserts could each fault in (zero) a different
-// 2 MiB page (docs/performance.md, "Huge pages for a node put whole").
-void* allocate_zeroed(std::size_t bytes) noexcept;
+// at once for a large index.
+//
+// Such storage is on 4 KiB pages unless `huge_pages`: it holds hash
+// tables, written at random from their first insert on, and on huge pages
+// one turn's nine inserts could each fault in (zero) a different 2 MiB page
+// (docs/performance.md, "Huge pages for a node put whole"). With
+// `huge_pages` the mapping starts on a 2 MiB boundary and is advised whole,
+// for a caller that faults its pages in one at a time before writing it at
+// random (SlotIndex::warm_step).
+void* allocate_zeroed(std::size_t bytes, bool huge_pages = false) noexcept;
 void free_zeroed(void* data, std::size_t bytes) noexcept;
 
 // Releases the whole base pages inside [data, data + bytes). The caller

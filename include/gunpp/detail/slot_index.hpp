@@ -9,6 +9,10 @@
 // buckets per insert while lookups probe both tables. The old table is
 // freed once empty.
 //
+// A table presized for a node put whole (reserve with Fill::kStaged) is on
+// huge pages, which its owner faults in one per turn (warm_step) before it
+// writes the table at random; see reserve().
+//
 // Erasing leaves a tombstone that probes go on past; tombstones count toward
 // the load and are dropped by the next growth, which keeps the table's size
 // when the live keys fit (so erase-and-insert churn does not grow it).
@@ -54,6 +58,7 @@ class SlotIndex {
       size_ = other.size_;
       tombstones_ = other.tombstones_;
       moved_ = other.moved_;
+      cold_bytes_ = 0;  // a copy is written whole
     }
     return *this;
   }
@@ -140,6 +145,7 @@ class SlotIndex {
     }
     size_ = tombstones_ = 0;
     moved_ = 0;
+    cold_bytes_ = 0;
   }
 
   // Starts fetching the buckets where a probe for `key` begins, so that
@@ -157,25 +163,54 @@ class SlotIndex {
   // Buckets allocated, in both tables.
   std::size_t capacity() const { return table_.capacity + old_.capacity; }
 
+  // How reserve() brings in a new table's pages.
+  enum class Fill {
+    // As inserts first touch them, 4 KiB at a time.
+    kByInserts,
+    // All at once (prefault, see page_advice.hpp): the table is about to be
+    // filled in one go, not a few keys a turn.
+    kAtOnce,
+    // A table of kStagedMinBytes or more goes on huge pages, which the
+    // owner faults in with warm_step(), one a turn, while warming() before
+    // it inserts: a turn that inserts into a cold huge-page table may fault
+    // in (zero) a 2 MiB page for every key. Smaller tables: kByInserts.
+    kStaged,
+  };
+  static constexpr std::size_t kStagedMinBytes = 2 * kHugePageBytes;
+
   // Makes room for `n` keys in all, so that inserting them grows nothing.
-  // Unlike inserts, this may take O(size) at once. `fill_at_once`: the
-  // table is about to be filled in one go, not a few keys a turn, so its
-  // pages are faulted in up front (prefault, see page_advice.hpp).
-  void reserve(std::size_t n, bool fill_at_once = false) {
+  // Unlike inserts, this may take O(size) at once.
+  void reserve(std::size_t n, Fill fill = Fill::kByInserts) {
     if (n == 0) return;
     while (!old_.empty()) move_some();
     std::size_t capacity = table_.capacity == 0 ? 8 : table_.capacity;
     while (4 * n > 3 * capacity) capacity *= 2;
     if (capacity == table_.capacity) return;
-    Table bigger(capacity);
+    const std::size_t bytes = capacity * sizeof(std::uint64_t);
+    const bool staged = fill == Fill::kStaged && bytes >= kStagedMinBytes;
+    Table bigger(capacity, staged);
     for (std::size_t b = 0; b < table_.capacity; ++b) {
       if (is_live(table_.buckets[b])) bigger.place(table_.buckets[b]);
     }
     table_ = std::move(bigger);
     tombstones_ = 0;
-    if (fill_at_once) {
-      prefault(table_.buckets.get(), capacity * sizeof(std::uint64_t));
-    }
+    cold_bytes_ = staged ? bytes : 0;
+    if (fill == Fill::kAtOnce) prefault(table_.buckets.get(), bytes);
+  }
+
+  // Whether a staged table still has pages to fault in. Lookups and
+  // inserts are correct either way; only their cost differs.
+  bool warming() const { return cold_bytes_ != 0; }
+
+  // Faults in the next huge page of a staged table (one 2 MiB zeroing).
+  void warm_step() {
+    if (cold_bytes_ == 0) return;
+    const std::size_t bytes = table_.capacity * sizeof(std::uint64_t);
+    const std::size_t step = std::min(cold_bytes_, kHugePageBytes);
+    populate_pages(reinterpret_cast<const char*>(table_.buckets.get()) +
+                       (bytes - cold_bytes_),
+                   step);
+    cold_bytes_ -= step;
   }
 
  private:
@@ -215,9 +250,9 @@ class SlotIndex {
 
   struct Table {
     Table() = default;
-    explicit Table(std::size_t n)
+    explicit Table(std::size_t n, bool huge_pages = false)
         : buckets(static_cast<std::uint64_t*>(
-                      allocate_zeroed(n * sizeof(std::uint64_t))),
+                      allocate_zeroed(n * sizeof(std::uint64_t), huge_pages)),
                   Free{n * sizeof(std::uint64_t)}),
           capacity(n) {
       if (!buckets) throw std::bad_alloc();
@@ -278,6 +313,7 @@ class SlotIndex {
     old_ = std::exchange(table_, Table(capacity));
     tombstones_ = 0;
     moved_ = 0;
+    cold_bytes_ = 0;
   }
 
   void move_some() {
@@ -296,6 +332,7 @@ class SlotIndex {
   std::uint32_t size_ = 0;        // live keys, in both tables
   std::uint32_t tombstones_ = 0;  // erased buckets of table_
   std::size_t moved_ = 0;         // old buckets [0, moved_) have moved
+  std::size_t cold_bytes_ = 0;    // table_'s last bytes, not yet warmed
 };
 
 }  // namespace gunpp::detail
