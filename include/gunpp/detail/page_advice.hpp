@@ -5,10 +5,10 @@
 // machines, where a fault costs microseconds.
 //
 // Used for the buffers a frame is decoded into, which are filled in one go
-// inside WireProtocol::receive(), and for the columns of a node put whole
-// (Node::reserve), which are written in order: a huge page's first touch
-// zeroes 2 MiB in one turn, but a million-field node then takes a few
-// dozen such faults instead of tens of thousands, one at a time.
+// inside WireProtocol::receive(), and for the columns and the index of a
+// node put whole (Node::reserve): a huge page's first touch zeroes 2 MiB
+// in one turn, but a million-field node then takes a few dozen such faults
+// instead of tens of thousands, one at a time.
 //
 // release_pages() hands back the pages of memory that is dead but not yet
 // freed, so that a big array emptied a little per turn is not then unmapped,
