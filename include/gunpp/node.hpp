@@ -142,7 +142,9 @@ class Node {
   // slots at a time, ahead of the appends (see page_advice.hpp): about
   // 80 KiB, one call per column, every kPopulateSlots fields.
   static constexpr std::size_t kPopulateSlots = 1024;
-  // Populates the next kPopulateSlots slots of a block's spare capacity.
+  // Populates the next kPopulateSlots slots of a block's spare capacity,
+  // and touches their pages (touch_pages), so that the appends that fill
+  // them find every page ready.
   static void populate_window(const Block& b);
   // Makes room in a full block of at most `slots` slots.
   static void grow(Block& b, std::size_t slots);

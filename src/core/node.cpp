@@ -118,7 +118,9 @@ namespace {
 template <typename T>
 void populate_spare(const std::vector<T>& column, std::size_t slots) {
   const std::size_t n = std::min(slots, column.capacity() - column.size());
-  detail::populate_pages(column.data() + column.size(), n * sizeof(T));
+  const T* const spare = column.data() + column.size();
+  detail::populate_pages(spare, n * sizeof(T));
+  detail::touch_pages(spare, n * sizeof(T));
 }
 }  // namespace
 

@@ -113,4 +113,20 @@ void populate_pages(const void* data, std::size_t bytes) noexcept {
 #endif
 }
 
+void touch_pages(const void* data, std::size_t bytes) noexcept {
+  if (bytes == 0) return;
+#if defined(__linux__)
+  static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+#else
+  constexpr std::uintptr_t page = 4096;
+#endif
+  const auto* const bytes_at = static_cast<const volatile unsigned char*>(data);
+  const auto begin = reinterpret_cast<std::uintptr_t>(data);
+  (void)bytes_at[0];
+  for (std::uintptr_t at = (begin & ~(page - 1)) + page; at < begin + bytes;
+       at += page) {
+    (void)bytes_at[at - begin];
+  }
+}
+
 }  // namespace gunpp::detail

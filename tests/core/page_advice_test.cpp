@@ -85,6 +85,7 @@ TEST_CASE("page advice: populate and prefault keep what a buffer holds",
   populate_pages(buffer.data() + 13, 1);
   prefault(buffer.data() + 5, buffer.size() - 5);  // huge-page advice too
   prefault(buffer.data(), kPrefaultMinBytes - 1);  // below: nothing
+  touch_pages(buffer.data() + 3, buffer.size() - 3);
   CHECK(buffer == expected);
 }
 
@@ -114,6 +115,13 @@ TEST_CASE("page advice: populate faults fresh pages in, in one call",
   prefault(data + 128 * page, kPrefaultMinBytes);
   CHECK(resident_pages(data + 128 * page, 128 * page) ==
         kPrefaultMinBytes / page);
+
+  // touch_pages reads the pages of its range, and no page outside it.
+  touch_pages(data + 40 * page + 4000, 3 * page);  // 4 pages, in part
+  CHECK(resident_pages(data + 39 * page, 6 * page) == 4);
+  CHECK(resident_pages(data + 40 * page, 4 * page) == 4);
+  touch_pages(data + 50 * page, 0);
+  CHECK(resident_pages(data + 50 * page, page) == 0);
   CHECK(
       std::all_of(data, data + bytes, [](unsigned char c) { return c == 0; }));
   ::munmap(map, bytes);
