@@ -221,9 +221,12 @@ class SlotIndex {
   // match).
   static constexpr std::uint64_t kEmpty = 0;
   static constexpr std::uint64_t kMoved = ~std::uint64_t{0};
-  // Old buckets moved per insert while a growth is under way: the move ends
-  // long before the new table is 3/4 full (it starts 3/8 full).
-  static constexpr std::size_t kMovesPerInsert = 8;
+  // Old buckets moved per insert while a growth is under way. Each moved
+  // entry is a write at random into the new table, so fewer a turn make an
+  // inserting turn cheaper; four still end the move before the new table
+  // is 3/4 full: it starts at most 3/8 full (doubled, or rebuilt at its size
+  // without tombstones) and takes capacity / 4 inserts, 5/8 full at most.
+  static constexpr std::size_t kMovesPerInsert = 4;
   // The largest table clear() keeps (4 KiB).
   static constexpr std::size_t kKeptBuckets = 512;
 
