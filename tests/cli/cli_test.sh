@@ -147,6 +147,14 @@ check "the program's malloc is mimalloc exactly when built with it" "$mimalloc" 
 check "a large input applies on that heap" "0 20000 1" \
   "$? $(grep -o '"k":"value [0-9]*"' "$tmp/out" | wc -l) $(grep -c '"s19999":{"_":{"#":"s19999",">":{"k":1}},"k":"value 19999"}' "$tmp/out")"
 
+# A public key may start with '-': after --, it is a PUB, not an option.
+"$gunpp" sea pair > "$tmp/pair.json"
+"$gunpp" sea certify --pair "$tmp/pair.json" -- '{"#":{"*":"inbox"}}' -Wd8Pa.xY > "$tmp/cert" 2> "$tmp/err"
+check "certify takes a PUB that starts with '-' after --" '0 "c":"-Wd8Pa.xY"' \
+  "$? $(grep -o '"c":"[^"]*"' "$tmp/cert")"
+"$gunpp" sea certify --pair "$tmp/pair.json" '{"#":{"*":"inbox"}}' -Wd8Pa.xY > /dev/null 2> "$tmp/err"
+check "without --, that PUB is refused with exit 2" 2 $?
+
 # Help.
 "$gunpp" --help | grep -q 'gunpp apply'; check "--help" 0 $?
 "$gunpp" apply --help | grep -q -- '--now MS'; check "apply --help" 0 $?

@@ -205,7 +205,7 @@ function expect(cond, what) {
   fs.writeFileSync(bobFile, gunpp(['sea', 'pair']));
   const bob = JSON.parse(fs.readFileSync(bobFile, 'utf8'));
   const certFile = path.join(work, 'cert.json');
-  fs.writeFileSync(certFile, gunpp(['sea', 'certify', '--pair', pairFile, '{"#":{"*":"inbox"}}', bob.pub]));
+  fs.writeFileSync(certFile, gunpp(['sea', 'certify', '--pair', pairFile, '--', '{"#":{"*":"inbox"}}', bob.pub]));
   const lines = (text) => text.trim().split('\n').map((l) => JSON.parse(l));
   const ours = [
     ...lines(gunpp(['sea', 'user', '--pair', pairFile, 'carol', 'correct horse'])),

@@ -26,7 +26,9 @@ constexpr char kDescription[] =
                                       user's certificate
   gunpp sea certify --pair FILE [--expiry MS] POLICY PUB...
                                       a certificate letting PUB... ("*" for
-                                      anyone) write where POLICY allows
+                                      anyone) write where POLICY allows; put
+                                      -- before POLICY when a PUB starts
+                                      with '-' (a key may)
 Messages go to standard output, one line each, for `gunpp apply` or a peer.
 States are the real clock's unless --now MS is given.
 
