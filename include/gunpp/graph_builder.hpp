@@ -56,7 +56,8 @@ class GraphBuilder {
 
   // A member of "put" whose value is an object: the node `soul` starts. Its
   // members follow, then end_node(). `members`, when the decoder knows it,
-  // is the object's member count: room for that many fields is made at once.
+  // is the object's member count: room for all but one of them (the meta)
+  // is made at once.
   void begin_node(std::string soul, std::size_t members = 0);
 
   // The node's "_" is not an object ("no meta").

@@ -1,10 +1,10 @@
 // Node: the fields of one soul, with their per-key state vector.
 //
-// Fields live in columns (keys, values, states) in insertion order; a field's
-// slot never moves, because fields are never removed (deleting is writing
-// null). A flat open-addressing index maps a key to its slot. Walking a node
-// by slot is O(1) a step and survives appends, which is what the chunked read
-// relies on.
+// Fields live in one column of records (key, value and state side by side:
+// a Field) in insertion order; a field's slot never moves, because fields
+// are never removed (deleting is writing null). A flat open-addressing index
+// maps a key to its slot. Walking a node by slot is O(1) a step and survives
+// appends, which is what the chunked read relies on.
 //
 // A node of up to kScanFields fields has no index: a key is found by
 // comparing it with each of the node's keys, which costs less than hashing
@@ -12,12 +12,17 @@
 // index is built when the node outgrows that (kScanFields keys at once, the
 // one step over several keys), or up front by reserve().
 //
-// No append costs O(size): the columns are cut into blocks that never move
-// once full, and the index grows incrementally (SlotIndex). The first block
-// grows by doubling up to kBlockFields slots, or is sized once by reserve()
-// for a node put whole; every later block has kBlockFields slots. So a turn
-// that adds fields to a node of millions costs what it costs in a node of
-// thousands, plus cache misses.
+// A record keeps together what a put reads and writes for one key: finding
+// it, comparing states and values under HAM, and appending it touch one or
+// two cache lines, not one in each of three columns.
+//
+// No append costs O(size): the column is cut into blocks that never move
+// once full (the first one inside the Node, so that a small node is one
+// allocation and reaching a record one load less), and the index grows
+// incrementally (SlotIndex). The first block grows by doubling up to
+// kBlockFields slots, or is sized once by reserve() for a node put whole; every
+// later block has kBlockFields slots. So a turn that adds fields to a node of
+// millions costs what it costs in a node of thousands, plus cache misses.
 //
 // Thread safety: none. A Node handed out by GraphStore is read-only to the
 // caller and valid until the store next runs a turn.
@@ -33,6 +38,7 @@
 #include <vector>
 
 #include "gunpp/detail/slot_index.hpp"
+#include "gunpp/graph.hpp"
 #include "gunpp/state.hpp"
 #include "gunpp/value.hpp"
 
@@ -42,7 +48,7 @@ class Node {
  public:
   Node() = default;
 
-  // Slots per block of the columns.
+  // Slots per block of the column.
   static constexpr std::size_t kBlockFields = 4096;
 
   // The most fields a node holds without an index.
@@ -51,19 +57,10 @@ class Node {
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
 
-  // Column access by slot; require slot < size().
-  const std::string& key(std::size_t slot) const {
-    const Where w = locate(slot);
-    return blocks_[w.block].keys[w.offset];
-  }
-  const Value& value(std::size_t slot) const {
-    const Where w = locate(slot);
-    return blocks_[w.block].values[w.offset];
-  }
-  State state(std::size_t slot) const {
-    const Where w = locate(slot);
-    return blocks_[w.block].states[w.offset];
-  }
+  // Access by slot; require slot < size().
+  const std::string& key(std::size_t slot) const { return record(slot).key; }
+  const Value& value(std::size_t slot) const { return record(slot).value; }
+  State state(std::size_t slot) const { return record(slot).state; }
 
   // The slot holding `key`, or nullopt.
   std::optional<std::size_t> find(std::string_view key) const;
@@ -93,8 +90,8 @@ class Node {
                                            State state, Hint hint);
 
   // Sizes an empty node's first block (and, past kScanFields, its index)
-  // for `fields` fields, so that a node put whole allocates each column once
-  // and never doubles. Columns of 2 MiB or more are advised for huge pages;
+  // for `fields` fields, so that a node put whole allocates its column once
+  // and never doubles. A block of 2 MiB or more is advised for huge pages;
   // so is an index of SlotIndex::kStagedMinBytes or more, which is then
   // warming() until warm_step() has faulted all its pages in. No effect on
   // a node with fields.
@@ -124,39 +121,36 @@ class Node {
   std::size_t memory_bytes() const;
 
  private:
-  struct Block {
-    std::vector<std::string> keys;
-    std::vector<Value> values;
-    std::vector<State> states;
-  };
-  struct Where {
-    std::size_t block;
-    std::size_t offset;
-  };
+  using Block = std::vector<Field>;
+  // The record at `slot`: in the first block, held in the node itself (a
+  // small node's only one), or in a later block.
+  template <typename Self>
+  static auto& record_in(Self& node, std::size_t slot) {
+    if (slot < node.first_block_fields_) return node.first_[slot];
+    const std::size_t rest = slot - node.first_block_fields_;
+    return node.more_[rest / kBlockFields][rest % kBlockFields];
+  }
+  const Field& record(std::size_t slot) const { return record_in(*this, slot); }
+  Field& record(std::size_t slot) { return record_in(*this, slot); }
   bool indexed() const { return index_.capacity() != 0; }
   // The slot of `key` in a node without an index, or SlotIndex::kNone.
   std::uint32_t scan(std::string_view key) const;
   // Indexes every field: the node has just outgrown kScanFields.
   void build_index();
   // A block of at least this many slots has its pages faulted in this many
-  // slots at a time, ahead of the appends (see page_advice.hpp): about
-  // 80 KiB, one call per column, every kPopulateSlots fields.
+  // slots at a time, ahead of the appends (see page_advice.hpp): 80 KiB,
+  // one call every kPopulateSlots fields.
   static constexpr std::size_t kPopulateSlots = 1024;
   // Populates the next kPopulateSlots slots of a block's spare capacity,
   // and touches their pages (touch_pages), so that the appends that fill
   // them find every page ready.
   static void populate_window(const Block& b);
-  // Makes room in a full block of at most `slots` slots.
-  static void grow(Block& b, std::size_t slots);
-  Where locate(std::size_t slot) const {
-    if (slot < first_block_fields_) return {0, slot};
-    const std::size_t rest = slot - first_block_fields_;
-    return {1 + rest / kBlockFields, rest % kBlockFields};
-  }
-
-  std::vector<Block> blocks_;
+  // The block the next field goes to, with room for it.
+  Block& block_for_append();
+  Block first_;
+  std::vector<Block> more_;  // kBlockFields slots each
   std::size_t size_ = 0;
-  std::size_t first_block_fields_ = kBlockFields;  // slots of blocks_[0]
+  std::size_t first_block_fields_ = kBlockFields;  // slots of first_
   detail::SlotIndex index_;  // key -> slot; none up to kScanFields fields
 };
 

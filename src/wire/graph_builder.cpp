@@ -52,10 +52,13 @@ void GraphBuilder::begin_node(std::string soul, std::size_t members) {
   if (indexed_ > 0) field_index_.clear();
   indexed_ = 0;
   duplicates_ = 0;
-  fields_.reserve(members);
-  if (members > kProbeBatch) {
-    detail::prefault(fields_.data(), members * sizeof(Field));
-    field_index_.reserve(members, detail::SlotIndex::Fill::kAtOnce);
+  // Every member but the meta ("_") is a field. A node without one is
+  // refused, so it never needs the slot this leaves out.
+  const std::size_t fields = members > 0 ? members - 1 : 0;
+  fields_.reserve(fields);
+  if (fields > kProbeBatch) {
+    detail::prefault(fields_.data(), fields * sizeof(Field));
+    field_index_.reserve(fields, detail::SlotIndex::Fill::kAtOnce);
   }
   state_text_.clear();
   state_ends_.clear();
