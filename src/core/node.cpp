@@ -56,7 +56,7 @@ std::pair<std::size_t, bool> Node::try_emplace(std::string&& key, Value&& value,
   if (last.size() % kPopulateSlots == 0 && last.capacity() >= kPopulateSlots) {
     populate_window(last);
   }
-  last.emplace_back(std::move(key), std::move(value), state);
+  last.push_back(Field{std::move(key), std::move(value), state});
   ++size_;
   return {next, true};
 }
