@@ -38,13 +38,7 @@ Job::Turn IngestJob::run_turn(GraphStore::Impl& store) {
       reached = true;
     }
     if (field_index_ == delta.fields.size()) {
-      // A small node's spent fields go now, while in cache, rather than in
-      // a reclaim pass that reads them again cold.
-      if (delta.fields.size() <= GraphStore::Impl::kReclaimPerTurn) {
-        std::vector<Field>().swap(delta.fields);
-      }
-      ++node_index_;
-      field_index_ = 0;
+      next_node();
       reached = false;
       continue;
     }
@@ -57,11 +51,28 @@ Job::Turn IngestJob::run_turn(GraphStore::Impl& store) {
       if (target->warming()) break;  // just created; warmed from next turn
     }
   }
+  // A budget spent on a node's last field ends the node too (and the put,
+  // when it was the last), rather than leaving that to a turn of its own.
+  while (node_index_ < nodes_.size() &&
+         field_index_ == nodes_[node_index_].fields.size()) {
+    next_node();
+  }
   if (node_index_ < nodes_.size()) return Turn::kMore;
   release_reservation(store);
   store.finish_put(std::move(done_), summary_);
   store.retire(std::move(nodes_));
   return Turn::kDone;
+}
+
+void IngestJob::next_node() {
+  NodeDelta& spent = nodes_[node_index_];
+  // A small node's spent fields go now, while in cache, rather than in a
+  // reclaim pass that reads them again cold.
+  if (spent.fields.size() <= GraphStore::Impl::kReclaimPerTurn) {
+    std::vector<Field>().swap(spent.fields);
+  }
+  ++node_index_;
+  field_index_ = 0;
 }
 
 void IngestJob::cancel(GraphStore::Impl& store) {

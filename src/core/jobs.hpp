@@ -27,6 +27,8 @@ class IngestJob final : public Job {
  private:
   void resolve_field(GraphStore::Impl& store, Node*& target, Field& field,
                      double now);
+  // Moves past the current node, all of whose fields have been resolved.
+  void next_node();
   void prefetch(const Node* target, std::size_t budget);
   void reslice(GraphStore::Impl& store);
   void release_reservation(GraphStore::Impl& store);

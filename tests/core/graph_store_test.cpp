@@ -203,6 +203,37 @@ TEST_CASE("one turn applies exactly keys_per_turn fields", "[store][batcher]") {
   CHECK(done.summary == PutSummary{100, 0, 0});
 }
 
+TEST_CASE("a put whose fields fill its last turn completes in that turn",
+          "[store][batcher]") {
+  Fixture f;
+  Fixture::Done nine;
+  Fixture::Done eighteen;
+  Fixture::Done behind;
+  // Puts of nine fields, of two nodes of nine, and of one field: each ends
+  // in the turn that resolves its last field, not in a turn of its own.
+  Graph two;
+  for (int i = 0; i < 9; ++i) two.add("a", "k" + std::to_string(i), i, 1000);
+  for (int i = 0; i < 9; ++i) two.add("b", "k" + std::to_string(i), i, 1000);
+  REQUIRE(f.store.put(one_node("n", 9), f.recorder(nine)));
+  REQUIRE(f.store.put(std::move(two), f.recorder(eighteen)));
+  REQUIRE(f.store.put(one_node("m", 1), f.recorder(behind)));
+  REQUIRE(f.scheduler.poll(1) == 1);
+  CHECK(nine.calls == 1);
+  CHECK(nine.summary == PutSummary{9, 0, 0});
+  REQUIRE(f.scheduler.poll(1) == 1);
+  CHECK(f.store.get("a")->size() == 9);
+  CHECK(f.store.get("b") == nullptr);
+  CHECK(eighteen.calls == 0);
+  REQUIRE(f.scheduler.poll(1) == 1);  // the one-field put's turn
+  CHECK(behind.calls == 1);
+  REQUIRE(f.scheduler.poll(1) == 1);
+  CHECK(f.store.get("b")->size() == 9);
+  CHECK(eighteen.calls == 1);
+  CHECK(eighteen.summary == PutSummary{18, 0, 0});
+  CHECK(f.store.stats().ingest_turns == 4);
+  CHECK(f.scheduler.poll() == 0);
+}
+
 TEST_CASE("the turn budget spans node boundaries", "[store][batcher]") {
   Fixture f;
   Graph g;
@@ -239,9 +270,9 @@ TEST_CASE("a million-field put visits each field exactly once",
   CHECK(f.store.stats().keys_visited == 10);
   f.scheduler.run_until_idle();
   CHECK(f.store.stats().keys_visited == kKeys);
-  // 999,999 more fields fill 111,111 turns exactly; the turn after finds
-  // the delta spent and completes the put.
-  CHECK(f.store.stats().ingest_turns == 1 + kWarmTurns + (kKeys - 1) / 9 + 1);
+  // 999,999 more fields fill 111,111 turns exactly; the last completes the
+  // put.
+  CHECK(f.store.stats().ingest_turns == 1 + kWarmTurns + (kKeys - 1) / 9);
   CHECK(done.calls == 1);
   CHECK(done.summary == PutSummary{kKeys, 0, 0});
   REQUIRE(f.store.get("huge")->size() == kKeys);
