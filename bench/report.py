@@ -198,7 +198,8 @@ def compare_section(compare):
         lines += [
             "",
             "The same host on the heap the `gunpp` program uses for `apply` and `import`: "
-            "`gunpp_ingest_large_pages`, linked with mimalloc and asking it for 2 MiB pages "
+            "`gunpp_ingest_large_pages`, which runs itself again with glibc's malloc on 2 MiB pages "
+            "(`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`) "
             "([performance.md](performance.md#the-programs-heap-on-2-mib-pages)). The library "
             "does not choose an allocator; `gunpp_ingest` above runs on the system's malloc.",
             "",
@@ -223,7 +224,7 @@ def compare_section(compare):
             "apply the messages, print the graph). Whole processes from start to exit, median "
             f"of {compare['runs']} runs; both printed the same graph. gunpp's output is "
             "canonical (souls and keys sorted); GUN.js prints its insertion order. `gunpp apply` "
-            "runs on the program's heap (mimalloc, 2 MiB pages).",
+            "runs on the program's heap (glibc's malloc on 2 MiB pages).",
             "",
             "| workload | bytes | fixed GUN.js | gunpp apply | fixed / gunpp |",
             "|---|---|---|---|---|",

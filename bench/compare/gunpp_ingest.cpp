@@ -10,8 +10,8 @@
 // reply chunk has been encoded.
 //
 // Built twice: gunpp_ingest on the system's malloc, and
-// gunpp_ingest_large_pages on the heap of the gunpp program (mimalloc, 2 MiB
-// pages; tools/gunpp/large_pages.hpp).
+// gunpp_ingest_large_pages on the heap of the gunpp program (glibc's malloc
+// on 2 MiB pages; tools/gunpp/large_pages.hpp).
 #include <chrono>
 #include <fstream>
 #include <gunpp/wire.hpp>
@@ -37,7 +37,7 @@ double ms_since(std::chrono::steady_clock::time_point start) {
 
 int main(int argc, char** argv) {
 #if GUNPP_INGEST_LARGE_PAGES
-  if (!gunpp::cli::use_large_pages()) return 3;
+  if (!gunpp::cli::use_large_pages(argv)) return 3;
 #endif
   std::string file;
   std::string get_soul;

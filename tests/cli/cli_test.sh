@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Tests of the `gunpp` command-line contract (docs/wire.md).
-# Usage: cli_test.sh PATH_TO_GUNPP [MIMALLOC]
-# MIMALLOC is 1 when the program is built with mimalloc (GUNPP_MIMALLOC).
+# Usage: cli_test.sh PATH_TO_GUNPP [LARGE_PAGES]
+# LARGE_PAGES is 1 when the program is built to ask for 2 MiB pages
+# (GUNPP_LARGE_PAGES).
 set -u
 gunpp=$1
-mimalloc=${2:-0}
+large_pages=${2:-0}
 passed=0
 failed=0
 tmp=$(mktemp -d)
@@ -130,11 +131,39 @@ check "and names it" 1 "$(grep -c "^gunpp: message 2: Invalid graph: soul 'a' ke
 printf 'not json' | "$gunpp" import --db "$tmp/in.db" > /dev/null 2> "$tmp/err"
 check "import of input that is not JSON exits 2 with one line" "2 1" "$? $(wc -l < "$tmp/err")"
 
-# The program's heap: mimalloc when built with it, the system's otherwise.
-# A 20,000-soul input in one message spans many 2 MiB pages.
-heap=$(MIMALLOC_VERBOSE=1 "$gunpp" apply --now 4000 "$tmp/in.ndjson" 2>&1 > /dev/null |
-       grep -c '^mimalloc: process init')
-check "the program's malloc is mimalloc exactly when built with it" "$mimalloc" "$heap"
+# The program's heap: `apply` and `import` run themselves again with glibc's
+# malloc on 2 MiB pages when built for it (the value they run with is tested
+# in large_pages_test.cpp). tunables_of COMMAND... prints the GLIBC_TUNABLES
+# the process started with, as it reads its standard input (a read(2) of fd
+# 0 in /proc/PID/syscall): "none" when unset, "?" when never seen reading.
+# The dynamic loader splits the value in place, so /proc/PID/environ shows
+# its first tunable only.
+tunables_of() {
+  rm -f "$tmp/fifo"
+  mkfifo "$tmp/fifo"
+  "$@" < "$tmp/fifo" > /dev/null 2>&1 &
+  local pid=$! seen='?'
+  exec 3> "$tmp/fifo"
+  for ((i = 0; i < 200; i++)); do
+    if [[ "$(cut -d' ' -f1-2 "/proc/$pid/syscall" 2> /dev/null)" == "0 0x0" ]]; then
+      seen=$(tr '\0' '\n' < "/proc/$pid/environ" | sed -n 's/^GLIBC_TUNABLES=//p')
+      seen=${seen:-none}
+      break
+    fi
+    sleep 0.05
+  done
+  exec 3>&-
+  wait "$pid"
+  echo "$seen"
+}
+expected=none
+[[ $large_pages == 1 ]] && expected=glibc.malloc.hugetlb=1
+check "apply asks for 2 MiB pages exactly when built to" "$expected" \
+  "$(tunables_of env -u GLIBC_TUNABLES "$gunpp" apply --now 4000 -)"
+check "import asks as apply does" "$expected" \
+  "$(tunables_of env -u GLIBC_TUNABLES "$gunpp" import --db "$tmp/heap.db")"
+check "a setting of the user's stands" glibc.malloc.hugetlb=0 \
+  "$(tunables_of env GLIBC_TUNABLES=glibc.malloc.hugetlb=0 "$gunpp" apply -)"
 {
   printf '{"#":"big","put":{'
   for ((i = 0; i < 20000; i++)); do

@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
   }
   // The batch commands take their whole input in at once.
   if (apply.parsed() || import_command.parsed()) {
-    gunpp::cli::use_large_pages();
+    gunpp::cli::use_large_pages(argv);
   }
   if (apply.parsed()) {
     return gunpp::cli::run_apply(apply_args, std::cin, std::cout, std::cerr);
