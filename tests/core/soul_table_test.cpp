@@ -88,6 +88,34 @@ TEST_CASE("SlotIndex churn does not grow the table", "[soul_table]") {
   CHECK(c.find(c.keys[19899]) == SlotIndex::kNone);
 }
 
+TEST_CASE("SlotIndex rebuilt at its size moves four buckets an insert",
+          "[soul_table]") {
+  // Churn at 40 live keys in 128 buckets: tombstones fill the table, which
+  // is rebuilt at its size (both tables of 128 held while entries move).
+  Column c;
+  std::uint32_t next_erase = 0;
+  const auto churn = [&] {
+    c.insert();
+    if (c.keys.size() > 40)
+      REQUIRE(c.erase(c.keys[next_erase++]) != SlotIndex::kNone);
+  };
+  while (c.index.capacity() != 128 + 128) {
+    churn();
+    REQUIRE(c.keys.size() < 100000);
+  }
+  int inserts = 0;
+  while (c.index.capacity() != 128) {
+    churn();
+    ++inserts;
+  }
+  CHECK(inserts >= 128 / 4 - 1);
+  CHECK(inserts <= 128 / 4 + 1);
+  CHECK(c.index.size() == 40);
+  for (std::uint32_t s = next_erase; s < c.keys.size(); ++s) {
+    REQUIRE(c.find(c.keys[s]) == s);
+  }
+}
+
 TEST_CASE("SlotIndex clear keeps a small table and frees a large one",
           "[soul_table]") {
   Column c;

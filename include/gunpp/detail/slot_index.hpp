@@ -223,10 +223,13 @@ class SlotIndex {
   static constexpr std::uint64_t kMoved = ~std::uint64_t{0};
   // Old buckets moved per insert while a growth is under way. Each moved
   // entry is a write at random into the new table, so fewer a turn make an
-  // inserting turn cheaper; four still end the move before the new table
-  // is 3/4 full: it starts at most 3/8 full (doubled, or rebuilt at its size
-  // without tombstones) and takes capacity / 4 inserts, 5/8 full at most.
-  static constexpr std::size_t kMovesPerInsert = 4;
+  // inserting turn cheaper, but the move must end before the new table is
+  // 3/4 full. A doubled table starts at most 3/8 full and takes
+  // capacity / 4 inserts at two moves each (5/8 full at most); one rebuilt
+  // at its size also starts at most 3/8 full but has as many buckets to
+  // move as it holds, so it moves four an insert (5/8 full at most too).
+  static constexpr std::size_t kMovesPerInsertDoubled = 2;
+  static constexpr std::size_t kMovesPerInsertRebuilt = 4;
   // The largest table clear() keeps (4 KiB).
   static constexpr std::size_t kKeptBuckets = 512;
 
@@ -321,7 +324,10 @@ class SlotIndex {
 
   void move_some() {
     if (old_.empty()) return;
-    const std::size_t end = std::min(old_.capacity, moved_ + kMovesPerInsert);
+    const std::size_t per = old_.capacity < table_.capacity
+                                ? kMovesPerInsertDoubled
+                                : kMovesPerInsertRebuilt;
+    const std::size_t end = std::min(old_.capacity, moved_ + per);
     for (; moved_ < end; ++moved_) {
       std::uint64_t& e = old_.buckets[moved_];
       if (is_live(e)) table_.place(e);
