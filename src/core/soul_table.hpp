@@ -8,6 +8,13 @@
 // Entries live in chunks of raw memory, constructed on first use; an erased
 // entry's slot is reused by a later insert. Iteration is in slot order:
 // insertion order until something is erased.
+//
+// The first chunk (kFirstChunk entries) is on the heap's ordinary pages, so
+// that a small store stays small. Every later chunk is 4 MiB mapped on a
+// huge page boundary and advised for huge pages: entries are written in
+// slot order, so the insert that reaches a new 2 MiB page faults it in
+// whole, one fault for about 10,000 souls instead of one per 4 KiB
+// (docs/performance.md, "The soul table on huge pages").
 // Internal to the core.
 #ifndef GUNPP_SRC_CORE_SOUL_TABLE_HPP_
 #define GUNPP_SRC_CORE_SOUL_TABLE_HPP_
@@ -22,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "gunpp/detail/page_advice.hpp"
 #include "gunpp/detail/slot_index.hpp"
 
 namespace gunpp::detail {
@@ -59,16 +67,13 @@ class SoulTable {
   // was. Allocation failure throws std::bad_alloc and changes nothing.
   std::pair<T*, bool> try_emplace(const SoulKey& key) {
     const std::uint32_t free = free_.empty() ? end_ : free_.back();
-    if (free == end_ && end_ % kChunk == 0 && end_ / kChunk == chunks_.size()) {
-      chunks_.emplace_back(static_cast<Entry*>(::operator new (
-          kChunk * sizeof(Entry), std::align_val_t{alignof(Entry)})));
-    }
+    if (free == end_ && end_ == capacity()) add_chunk();
     // `free` is in no bucket, so the index never asks for its soul.
     const std::uint32_t slot =
         index_.find_or_insert(key.soul, key.hash, free, key_at());
     if (slot != free) return {&*entry(slot).value, false};
     if (free == end_) {
-      new (&chunks_[end_ / kChunk].get()[end_ % kChunk]) Entry();
+      new (&entry_storage(*this, end_)) Entry();
       ++end_;
     } else {
       free_.pop_back();
@@ -109,25 +114,59 @@ class SoulTable {
   }
 
  private:
-  // Entries per chunk: a chunk is allocated untouched, so its size costs
-  // nothing until slots are used.
-  static constexpr std::uint32_t kChunk = 4096;
-
   struct Entry {
     std::string soul;
     std::optional<T> value;  // empty once erased
   };
+
+  // Entries in the first chunk, and in each later one (4 MiB). A chunk is
+  // allocated untouched, so its size costs nothing until slots are used.
+  static constexpr std::uint32_t kFirstChunk = 4096;
+  static constexpr std::size_t kChunkBytes = std::size_t{4} << 20;
+  static constexpr auto kChunk =
+      static_cast<std::uint32_t>(kChunkBytes / sizeof(Entry));
+
+  // Frees a chunk: the first to the heap, a later one to the kernel.
   struct FreeChunk {
+    bool mapped = false;
     void operator()(Entry* p) const {
-      ::operator delete (p, std::align_val_t{alignof(Entry)});
+      if (mapped) {
+        free_zeroed(p, kChunkBytes);
+      } else {
+        ::operator delete (p, std::align_val_t{alignof(Entry)});
+      }
     }
   };
 
-  Entry& entry(std::uint32_t slot) {
-    return chunks_[slot / kChunk].get()[slot % kChunk];
+  std::uint32_t capacity() const {
+    return chunks_.empty()
+               ? 0
+               : kFirstChunk +
+                     static_cast<std::uint32_t>((chunks_.size() - 1) * kChunk);
   }
+  // Appends a chunk; throws std::bad_alloc, changing nothing, when there is
+  // no memory for it.
+  void add_chunk() {
+    chunks_.reserve(chunks_.size() + 1);
+    if (chunks_.empty()) {
+      chunks_.emplace_back(static_cast<Entry*>(::operator new (
+          kFirstChunk * sizeof(Entry), std::align_val_t{alignof(Entry)})));
+      return;
+    }
+    void* const chunk = allocate_zeroed(kChunkBytes, /*huge_pages=*/true);
+    if (chunk == nullptr) throw std::bad_alloc();
+    chunks_.emplace_back(static_cast<Entry*>(chunk), FreeChunk{true});
+  }
+  // The storage of `slot` (< capacity()), constructed or not.
+  template <typename Self>
+  static auto& entry_storage(Self& table, std::uint32_t slot) {
+    if (slot < kFirstChunk) return table.chunks_[0].get()[slot];
+    const std::uint32_t rest = slot - kFirstChunk;
+    return table.chunks_[1 + rest / kChunk].get()[rest % kChunk];
+  }
+  Entry& entry(std::uint32_t slot) { return entry_storage(*this, slot); }
   const Entry& entry(std::uint32_t slot) const {
-    return chunks_[slot / kChunk].get()[slot % kChunk];
+    return entry_storage(*this, slot);
   }
   auto key_at() const {
     return

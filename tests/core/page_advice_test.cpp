@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "gunpp/node.hpp"
+#include "soul_table.hpp"
 
 namespace gunpp::detail {
 namespace {
@@ -181,6 +182,22 @@ TEST_CASE("page advice: a large node's columns ask for huge pages",
   REQUIRE(table != nullptr);
   CHECK_FALSE(advised_huge(table));
   free_zeroed(table, bytes);
+}
+
+TEST_CASE("page advice: the soul table's later chunks ask for huge pages",
+          "[page_advice]") {
+  // A store of a few thousand souls stays on the heap's ordinary pages; the
+  // entries past them are written in slot order, a huge page at a time.
+  SoulTable<int> table;
+  const int* const first = table.try_emplace(SoulKey("s0")).first;
+  const int* last = first;
+  for (int i = 1; i <= 5000; ++i) {
+    last = table.try_emplace(SoulKey("s" + std::to_string(i))).first;
+  }
+  CHECK_FALSE(advised_huge(first));
+  if (kernel_has_thp()) CHECK(advised_huge(last));
+  CHECK(table.find(SoulKey("s0")) == first);
+  CHECK(table.find(SoulKey("s5000")) == last);
 }
 
 TEST_CASE("page advice: zeroed storage on huge pages starts on a huge page",
