@@ -48,6 +48,9 @@ class Graph {
 
   // Reserves room for `fields` more fields in node `soul` (creating it).
   void reserve(std::string_view soul, std::size_t fields);
+  // Reserves room for `nodes` nodes in all, so that adding them does not
+  // grow the graph's node list by doubling.
+  void reserve_nodes(std::size_t nodes);
 
   const std::vector<NodeDelta>& nodes() const { return nodes_; }
   bool empty() const { return nodes_.empty(); }

@@ -49,6 +49,9 @@ namespace gunpp {
 class GraphBuilder {
  public:
   GraphBuilder() = default;
+  // A builder for a put of `nodes` members, when the decoder knows the
+  // count: room for that many nodes is made at once.
+  explicit GraphBuilder(std::size_t nodes) { graph_.reserve_nodes(nodes); }
 
   // A member of "put" whose value is not an object: "no node" when the value
   // is falsy (null, false, 0, ""), else "no meta".

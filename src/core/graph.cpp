@@ -44,6 +44,11 @@ void Graph::reserve(std::string_view soul, std::size_t fields) {
   n.fields.reserve(n.fields.size() + fields);
 }
 
+void Graph::reserve_nodes(std::size_t nodes) {
+  nodes_.reserve(nodes);
+  node_index_.reserve(nodes);
+}
+
 std::vector<NodeDelta> Graph::take_nodes() {
   std::vector<NodeDelta> out = std::move(nodes_);
   nodes_.clear();

@@ -198,7 +198,7 @@ bool FrameHandler::open(bool is_object, std::size_t members) {
         message().has_put = true;
         if (is_object) {
           next = Ctx::kPut;
-          put_ = GraphBuilder();
+          put_ = GraphBuilder(members);
         } else {
           fail("put is not a graph");
         }

@@ -38,6 +38,29 @@ TEST_CASE("builder: valid nodes become the graph, in order", "[builder]") {
   CHECK(put.take_graph().empty());  // taken
 }
 
+TEST_CASE("builder: sized for a put's nodes, it builds the same graph",
+          "[builder]") {
+  GraphBuilder put(3);
+  REQUIRE(add_node(put, "a", {{"x", Value(1), 10}}));
+  REQUIRE(add_node(put, "b", {{"y", Value(2), 20}}));
+  Graph graph = put.take_graph();
+  REQUIRE(graph.nodes().size() == 2);
+  CHECK(graph.nodes()[1].soul == "b");
+
+  // Reserving past what a graph holds (a rehash of its soul index) keeps
+  // every soul found: adding to one appends to its node, not a new one.
+  graph.reserve_nodes(1000);
+  graph.add("a", "z", Value(3), 30);
+  for (int i = 0; i < 100; ++i) graph.add("n" + std::to_string(i), "k", 1, 1);
+  graph.add("b", "w", Value(4), 40);
+  REQUIRE(graph.nodes().size() == 102);
+  CHECK(graph.nodes()[0].fields ==
+        std::vector<Field>{{"x", Value(1), 10}, {"z", Value(3), 30}});
+  CHECK(graph.nodes()[1].fields ==
+        std::vector<Field>{{"y", Value(2), 20}, {"w", Value(4), 40}});
+  CHECK(graph.field_count() == 104);
+}
+
 TEST_CASE("builder: states and fields in any order, duplicates keep the last",
           "[builder]") {
   GraphBuilder put;
