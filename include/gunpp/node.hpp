@@ -31,6 +31,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,6 +48,11 @@ namespace gunpp {
 class Node {
  public:
   Node() = default;
+  Node(const Node& other);
+  Node& operator=(const Node& other);
+  Node(Node&&) noexcept = default;
+  Node& operator=(Node&&) noexcept = default;
+  ~Node() = default;
 
   // Slots per block of the column.
   static constexpr std::size_t kBlockFields = 4096;
@@ -101,9 +107,11 @@ class Node {
   // then fault in a 2 MiB page, each insert a different one. The store
   // spends a turn on each warm_step() instead. Results are the same either
   // way.
-  bool warming() const { return index_.warming(); }
+  bool warming() const { return indexed() && index_->warming(); }
   // Faults in the next 2 MiB of a warming index.
-  void warm_step() { index_.warm_step(); }
+  void warm_step() {
+    if (indexed()) index_->warm_step();
+  }
 
   // Overwrites the field at `slot` (< size()).
   void assign(std::size_t slot, Value value, State state);
@@ -113,7 +121,7 @@ class Node {
   Hint prefetch(std::string_view key) const {
     if (!indexed()) return {};
     const Hint hint{detail::SlotIndex::hash(key), true};
-    index_.prefetch_hashed(hint.hash);
+    index_->prefetch_hashed(hint.hash);
     return hint;
   }
 
@@ -132,7 +140,7 @@ class Node {
   }
   const Field& record(std::size_t slot) const { return record_in(*this, slot); }
   Field& record(std::size_t slot) { return record_in(*this, slot); }
-  bool indexed() const { return index_.capacity() != 0; }
+  bool indexed() const { return index_ != nullptr; }
   // The slot of `key` in a node without an index, or SlotIndex::kNone.
   std::uint32_t scan(std::string_view key) const;
   // Indexes every field: the node has just outgrown kScanFields.
@@ -151,7 +159,9 @@ class Node {
   std::vector<Block> more_;  // kBlockFields slots each
   std::size_t size_ = 0;
   std::size_t first_block_fields_ = kBlockFields;  // slots of first_
-  detail::SlotIndex index_;  // key -> slot; none up to kScanFields fields
+  // key -> slot; none up to kScanFields fields. Held apart from the node,
+  // so that the small nodes most apps write carry 8 bytes for it, not 72.
+  std::unique_ptr<detail::SlotIndex> index_;
 };
 
 }  // namespace gunpp

@@ -10,12 +10,25 @@ namespace {
 constexpr std::uint32_t kNone = detail::SlotIndex::kNone;
 }  // namespace
 
+Node::Node(const Node& other)
+    : first_(other.first_),
+      more_(other.more_),
+      size_(other.size_),
+      first_block_fields_(other.first_block_fields_),
+      index_(other.index_ ? std::make_unique<detail::SlotIndex>(*other.index_)
+                          : nullptr) {}
+
+Node& Node::operator=(const Node& other) {
+  if (this != &other) *this = Node(other);
+  return *this;
+}
+
 std::optional<std::size_t> Node::find(std::string_view key) const {
   const std::uint32_t slot =
-      indexed() ? index_.find(key,
-                              [this](std::uint32_t s) -> const std::string& {
-                                return this->key(s);
-                              })
+      indexed() ? index_->find(key,
+                               [this](std::uint32_t s) -> const std::string& {
+                                 return this->key(s);
+                               })
                 : scan(key);
   if (slot == kNone) return std::nullopt;
   return slot;
@@ -44,7 +57,7 @@ std::pair<std::size_t, bool> Node::try_emplace(std::string&& key, Value&& value,
   if (!indexed() && size_ == kScanFields) build_index();
   const std::uint32_t slot =
       indexed()
-          ? index_.find_or_insert(
+          ? index_->find_or_insert(
                 key, hint.hashed ? hint.hash : detail::SlotIndex::hash(key),
                 next,
                 [this](std::uint32_t s) -> const std::string& {
@@ -69,7 +82,9 @@ void Node::reserve(std::size_t fields) {
   // and few TLB misses, instead of a 4 KiB fault every few turns.
   detail::advise_huge_pages(first_.data(), fields * sizeof(Field));
   if (fields > kScanFields) {
-    index_.reserve(fields, detail::SlotIndex::Fill::kStaged);
+    auto index = std::make_unique<detail::SlotIndex>();
+    index->reserve(fields, detail::SlotIndex::Fill::kStaged);
+    index_ = std::move(index);
   }
 }
 
@@ -84,13 +99,15 @@ std::uint32_t Node::scan(std::string_view key) const {
 }
 
 void Node::build_index() {
-  index_.reserve(size_ + 1);
+  auto index = std::make_unique<detail::SlotIndex>();
+  index->reserve(size_ + 1);
   for (std::size_t s = 0; s < first_.size(); ++s) {
-    index_.find_or_insert(first_[s].key, static_cast<std::uint32_t>(s),
+    index->find_or_insert(first_[s].key, static_cast<std::uint32_t>(s),
                           [this](std::uint32_t t) -> const std::string& {
                             return first_[t].key;
                           });
   }
+  index_ = std::move(index);
 }
 
 void Node::populate_window(const Block& b) {
@@ -123,8 +140,11 @@ void Node::assign(std::size_t slot, Value value, State state) {
 }
 
 std::size_t Node::memory_bytes() const {
-  std::size_t bytes = sizeof(Node) + more_.capacity() * sizeof(Block) +
-                      index_.capacity() * sizeof(std::uint64_t);
+  std::size_t bytes = sizeof(Node) + more_.capacity() * sizeof(Block);
+  if (indexed()) {
+    bytes +=
+        sizeof(detail::SlotIndex) + index_->capacity() * sizeof(std::uint64_t);
+  }
   // Strings longer than the small-string buffer own a heap block.
   auto heap = [](const std::string& s) {
     return s.capacity() > std::string().capacity() ? s.capacity() + 1 : 0;
