@@ -12,6 +12,18 @@
 #include <unistd.h>
 #endif
 
+// GCC says -fsanitize=address with a macro, Clang with a feature.
+#if defined(__SANITIZE_ADDRESS__)
+#define GUNPP_LEAK_CHECKS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(leak_sanitizer)
+#define GUNPP_LEAK_CHECKS 1
+#endif
+#endif
+#if defined(GUNPP_LEAK_CHECKS)
+#include <sanitizer/lsan_interface.h>
+#endif
+
 namespace gunpp::detail {
 
 namespace {
@@ -80,6 +92,24 @@ void free_zeroed(void* data, std::size_t bytes) noexcept {
   }
 #endif
   std::free(data);
+}
+
+void watch_pointers(const void* data, std::size_t bytes) noexcept {
+#if defined(GUNPP_LEAK_CHECKS)
+  __lsan_register_root_region(data, bytes);
+#else
+  (void)data;
+  (void)bytes;
+#endif
+}
+
+void unwatch_pointers(const void* data, std::size_t bytes) noexcept {
+#if defined(GUNPP_LEAK_CHECKS)
+  __lsan_unregister_root_region(data, bytes);
+#else
+  (void)data;
+  (void)bytes;
+#endif
 }
 
 void release_pages(const void* data, std::size_t bytes) noexcept {

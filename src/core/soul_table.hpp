@@ -14,7 +14,8 @@
 // huge page boundary and advised for huge pages: entries are written in
 // slot order, so the insert that reaches a new 2 MiB page faults it in
 // whole, one fault for about 10,000 souls instead of one per 4 KiB
-// (docs/performance.md, "The soul table on huge pages").
+// (docs/performance.md, "The soul table on huge pages"). Such a chunk is
+// shown to LeakSanitizer as a place that holds pointers (watch_pointers).
 // Internal to the core.
 #ifndef GUNPP_SRC_CORE_SOUL_TABLE_HPP_
 #define GUNPP_SRC_CORE_SOUL_TABLE_HPP_
@@ -123,14 +124,20 @@ class SoulTable {
   // allocated untouched, so its size costs nothing until slots are used.
   static constexpr std::uint32_t kFirstChunk = 4096;
   static constexpr std::size_t kChunkBytes = std::size_t{4} << 20;
-  static constexpr auto kChunk =
-      static_cast<std::uint32_t>(kChunkBytes / sizeof(Entry));
+  // A function, not a constant: sizeof(Entry) instantiates std::optional<T>,
+  // and where the table is declared as a member of the class T is nested in
+  // (the store's), T's default member initializers are not usable yet, so
+  // Clang would fix the optional's traits as if T could not be constructed.
+  static constexpr std::uint32_t chunk_entries() {
+    return static_cast<std::uint32_t>(kChunkBytes / sizeof(Entry));
+  }
 
   // Frees a chunk: the first to the heap, a later one to the kernel.
   struct FreeChunk {
     bool mapped = false;
     void operator()(Entry* p) const {
       if (mapped) {
+        unwatch_pointers(p, kChunkBytes);
         free_zeroed(p, kChunkBytes);
       } else {
         ::operator delete (p, std::align_val_t{alignof(Entry)});
@@ -141,8 +148,8 @@ class SoulTable {
   std::uint32_t capacity() const {
     return chunks_.empty()
                ? 0
-               : kFirstChunk +
-                     static_cast<std::uint32_t>((chunks_.size() - 1) * kChunk);
+               : kFirstChunk + static_cast<std::uint32_t>((chunks_.size() - 1) *
+                                                          chunk_entries());
   }
   // Appends a chunk; throws std::bad_alloc, changing nothing, when there is
   // no memory for it.
@@ -155,6 +162,7 @@ class SoulTable {
     }
     void* const chunk = allocate_zeroed(kChunkBytes, /*huge_pages=*/true);
     if (chunk == nullptr) throw std::bad_alloc();
+    watch_pointers(chunk, kChunkBytes);  // entries hold souls and nodes
     chunks_.emplace_back(static_cast<Entry*>(chunk), FreeChunk{true});
   }
   // The storage of `slot` (< capacity()), constructed or not.
@@ -162,7 +170,8 @@ class SoulTable {
   static auto& entry_storage(Self& table, std::uint32_t slot) {
     if (slot < kFirstChunk) return table.chunks_[0].get()[slot];
     const std::uint32_t rest = slot - kFirstChunk;
-    return table.chunks_[1 + rest / kChunk].get()[rest % kChunk];
+    return table.chunks_[1 + rest / chunk_entries()]
+        .get()[rest % chunk_entries()];
   }
   Entry& entry(std::uint32_t slot) { return entry_storage(*this, slot); }
   const Entry& entry(std::uint32_t slot) const {

@@ -65,6 +65,15 @@ void prefault(const void* data, std::size_t bytes) noexcept;
 void* allocate_zeroed(std::size_t bytes, bool huge_pages = false) noexcept;
 void free_zeroed(void* data, std::size_t bytes) noexcept;
 
+// For storage from allocate_zeroed() that holds pointers to heap blocks:
+// LeakSanitizer looks for live pointers in the heap, stacks and globals,
+// not in memory mapped from the kernel, and would report what only such
+// storage points to as leaked. watch_pointers() adds [data, data + bytes)
+// to where it looks; unwatch_pointers() removes it, before the storage is
+// freed. Nothing in builds without the sanitizer.
+void watch_pointers(const void* data, std::size_t bytes) noexcept;
+void unwatch_pointers(const void* data, std::size_t bytes) noexcept;
+
 // Releases the whole base pages inside [data, data + bytes). The caller
 // promises not to read those bytes before writing them again (they then
 // read as zeros): for storage that holds no live object, such as a vector's
