@@ -8,11 +8,15 @@
 // Which rule a field meets depends on its soul, in GUN.js's order
 // (docs/sea.md has each rule and where gunpp is stricter than GUN.js):
 //  - "~@": the alias list; key K must hold a link to "~@K".
-//  - "~@alias": an alias's pubs; key K must hold a link to K.
+//  - "~@alias": an alias's pubs; key K must hold a link to K, and K must be
+//    a user soul "~pub" with pub a point of P-256.
 //  - a soul with a pub in it ("~pub", "~pub/path"): every value is an
 //    envelope signed by pub over soul, key, value and state, or by another
 //    key "*" with pub's certificate "+" for that writer, path and key, not
-//    expired by the field's state nor by the store's clock. "~pub"'s own key
+//    expired by the field's state nor by the store's clock; where the
+//    certificate wants the writer's pub in the path or key and the path is
+//    empty, the link from "~pub"'s key K to "~pub/K" (the chain's link to the
+//    node below) is also allowed. "~pub"'s own key
 //    "pub" holds pub itself, unsigned.
 //  - any other soul with "#" in it: content addressed; the key's part after
 //    its last "#" is SHA-256 of the value (base64 or hex).
@@ -76,6 +80,8 @@ class SeaVerifier final : public PutVerifier {
                double now);
   bool signed_by(std::string_view text, std::string_view signature,
                  std::string_view pub);
+  // Whether `soul` is exactly "~pub" for a pub that is a point of P-256.
+  bool is_user_root(std::string_view soul);
 
   class KeyCache;
   std::unique_ptr<KeyCache> keys_;

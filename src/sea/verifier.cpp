@@ -63,6 +63,18 @@ bool covers(const WriteRule& rule, std::string_view path,
          match(full, rule.soul_truthy ? rule.soul : rule.self);
 }
 
+// Whether `json`, an envelope's value, is the link the chain API writes
+// from `soul`'s key `key` to the node below it: {"#": soul + "/" + key}.
+bool links_below(std::string_view json, std::string_view soul,
+                 std::string_view key) {
+  Result<Value> v = detail::value_from_json(json);
+  if (!v || !v->is_link()) return false;
+  const std::string_view target = v->as_link().soul();
+  return target.size() == soul.size() + 1 + key.size() &&
+         target.substr(0, soul.size()) == soul && target[soul.size()] == '/' &&
+         target.substr(soul.size() + 1) == key;
+}
+
 // The value's text as SEA.work hashes it: a string as is, else its JSON.
 std::string hashed_text(const Value& v) {
   return v.is_string() ? v.as_string() : lexical_form(v);
@@ -133,6 +145,12 @@ Status SeaVerifier::verify_field(std::string_view soul, const Field& field,
   return check(classify(soul), soul, field, now);
 }
 
+bool SeaVerifier::is_user_root(std::string_view soul) {
+  if (soul.empty() || soul[0] != '~') return false;
+  const std::optional<std::string> pub = detail::soul_pub(soul);
+  return pub && soul.substr(1) == *pub && keys_->find(*pub) != nullptr;
+}
+
 SeaVerifier::SoulRule SeaVerifier::classify(std::string_view soul) {
   if (soul == "~@") return {SoulRule::kAliasList, {}};
   if (soul.substr(0, 2) == "~@") return {SoulRule::kAlias, {}};
@@ -176,6 +194,9 @@ Status SeaVerifier::check(const SoulRule& rule, std::string_view soul,
     case SoulRule::kAlias:
       if (!is_truthy(value) || !links_to(value, key)) {
         return no("an alias's entry links to the soul named by its key");
+      }
+      if (!is_user_root(key)) {
+        return no("an alias's entry links to a user soul \"~<pub>\"");
       }
       return Status::ok();
     case SoulRule::kContent: {
@@ -232,7 +253,8 @@ Status SeaVerifier::check(const SoulRule& rule, std::string_view soul,
   for (const WriteRule& w : cert.write) {
     if (!covers(w, path, key)) continue;
     if (w.key_must_name_writer && path.find(writer) == std::string_view::npos &&
-        key.find(writer) == std::string_view::npos) {
+        key.find(writer) == std::string_view::npos &&
+        !(path.empty() && links_below(envelope->value_json, soul, key))) {
       return no("certificate requires the writer's pub in path or key");
     }
     return Status::ok();

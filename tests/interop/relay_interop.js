@@ -250,6 +250,26 @@ scenario('SEA: a GUN.js user writes through the relay, another client verifies i
   await until(() => later.includes('Alice'), 10000, 'a later client to read the signed name');
 });
 
+scenario('SEA certificate: SEA.certify\'s documented inbox, written by a GUN.js client, is acked by the relay and read by another client', async () => {
+  const SEA = Gun.SEA;
+  const [alice, bob] = await Promise.all([SEA.pair(), SEA.pair()]);
+  const cert = await SEA.certify(bob.pub, { '*': 'inbox', '+': '*' }, alice, null,
+                                 { expiry: Date.now() + 3600 * 1000 });
+  const C = gunClient(relay.url);
+  const authed = await new Promise((r) => C.user().auth(bob, r));
+  if (authed.err) throw new Error('user.auth: ' + authed.err);
+  // The client keeps nothing itself: only the relay can ack.
+  const ack = await new Promise((resolve) => {
+    C.get('~' + alice.pub).get('inbox').get(bob.pub).put('hi', resolve, { opt: { cert } });
+    setTimeout(() => resolve({ err: 'no ack within 10 s' }), 10000);
+  });
+  if (ack.err || !ack.ok) throw new Error('the certified put was not acked: ' + JSON.stringify(ack));
+  const D = gunClient(relay.url);
+  const seen = [];
+  D.get('~' + alice.pub).get('inbox').get(bob.pub).on((v) => seen.push(v));
+  await until(() => seen.includes('hi'), 10000, 'another client to read the inbox message');
+});
+
 scenario('bad frames are answered or ignored, and sync goes on', async () => {
   const raw = await rawPeer(relay.url);
   raw.ws.send('{not json');

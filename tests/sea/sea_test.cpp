@@ -260,6 +260,16 @@ TEST_CASE("forgeries are refused whole, naming soul, key and reason", "[sea]") {
     require_refused(s,
                     single("~@alice", "~" + alice.pub, Value(nullptr), state),
                     "alias's entry");
+    // A key that equals its link, but not to a user soul: GUN.js takes it.
+    for (const std::string& target :
+         {std::string("mallory"), "~" + alice.pub + "/profile",
+          "~" + alice.pub + "x", std::string("~AAAA.BBBB"),
+          "x~" + alice.pub}) {
+      require_refused(s, single("~@alice", target, Value(Link(target)), state),
+                      "user soul");
+    }
+    CHECK(s.put(single("~@alice", "~" + alice.pub,
+                       Value(Link("~" + alice.pub)), state)));
   }
   SECTION("a content-addressed key that is not the value's hash") {
     require_refused(s, single("#", "bm90IHRoZSBoYXNo", Value("hello"), state),
@@ -340,6 +350,36 @@ TEST_CASE(
         cert({"*"}, R"({"#":{"*":"inbox"},"+":"*"})", 0, alice);
     require_refused(s, write(bob, inbox, "m1", own_key), "writer's pub");
     CHECK(s.put(write(bob, inbox, bob.pub + "-m1", own_key)));
+  }
+  SECTION("GUN's documented inbox: the owner's link to it, a key per writer") {
+    // SEA.certify(bob.pub, {"*": "inbox", "+": "*"}, alice), then bob's
+    // gun.get("~alice").get("inbox").get(bob.pub).put("hi"): one put.
+    const std::string inbox_cert =
+        cert({bob.pub}, R"({"*":"inbox","+":"*"})", kNow + 60000, alice);
+    const std::string root = user_soul(alice);
+    const auto root_field = [&](const std::string& key, Value v) {
+      Result<Graph> g = sign_graph(bob, root, {{key, std::move(v)}}, kNow - 5,
+                                   inbox_cert);
+      REQUIRE(g);
+      return std::move(*g);
+    };
+    // At the owner's root only that link: not a value, not another link.
+    require_refused(s, root_field("inbox", Value("hi")), "writer's pub");
+    require_refused(s, root_field("inbox", Value(Link(root + "/elsewhere"))),
+                    "writer's pub");
+    require_refused(s, root_field("inbox", Value(Link("~" + bob.pub))),
+                    "writer's pub");
+    require_refused(s, root_field("inboxes", Value(Link(root + "/inbox"))),
+                    "writer's pub");
+    // Below the root the key or path must name the writer, as in GUN.js.
+    require_refused(s, write(bob, inbox, "m1", inbox_cert), "writer's pub");
+    Graph both = root_field("inbox", Value(Link(inbox)));
+    for (NodeDelta& node : write(bob, inbox, bob.pub, inbox_cert).take_nodes()) {
+      both.set_node(node.soul, std::move(node.fields));
+    }
+    CHECK(s.put(std::move(both)));
+    CHECK(s.store.get(root, "inbox"));
+    CHECK(s.store.get(inbox, bob.pub));
   }
   SECTION("a certificate with a write block") {
     Result<std::string> sig =
