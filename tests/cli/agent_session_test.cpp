@@ -150,10 +150,94 @@ TEST_CASE("agent: peers, exit, and bad commands", "[agent]") {
     CHECK(out[0]["ok"] == false);
     CHECK(out[0]["err"].is_string());
   }
-  CHECK_FALSE(f.session->exiting());
+  CHECK_FALSE(f.session->input_ended());
   CHECK(f.run(R"({"id":10,"op":"exit"})")[0] ==
         Json::parse(R"({"id":10,"ok":true})"));
-  CHECK(f.session->exiting());
+  CHECK(f.session->input_ended());
+  CHECK(f.session->finished());
+  CHECK_FALSE(f.session->all_succeeded());  // the bad commands
+  CHECK(f.run(R"({"id":11,"op":"peers"})").empty());  // after exit: ignored
+}
+
+TEST_CASE(
+    "agent: at the end of input every pending command is answered, then "
+    "exit last",
+    "[agent]") {
+  int finished = 0;
+  Fixture f;
+  f.session = std::make_unique<AgentSession>(
+      f.net.nodes["agent"]->mesh, std::vector<std::string>{"mem://relay"},
+      [&f](std::string line) { f.lines.push_back(std::move(line)); },
+      [&finished] { ++finished; });
+  f.net.disconnect(0);  // the connection is not up yet
+  REQUIRE(f.relay().write("r", {{"x", 1}}));
+  f.net.pump();
+  for (const char* line :
+       {R"({"id":1,"op":"put","soul":"bob","data":{"name":"Bob"}})",
+        R"({"id":2,"op":"get","soul":"r","expect":1,"timeout":2000})",
+        R"({"id":3,"op":"on","soul":"bob"})", R"({"id":4,"op":"exit"})"}) {
+    f.session->handle(line);
+  }
+  f.net.pump();
+  const auto replies = [&f] {
+    std::vector<Json> out;
+    for (const auto& l : f.lines) {
+      if (!Json::parse(l).contains("event")) out.push_back(Json::parse(l));
+    }
+    return out;
+  };
+  // Only "on" so far: exit waits for the put's ack and the get's reply.
+  REQUIRE(replies().size() == 1);
+  CHECK(replies()[0]["id"] == 3);
+  CHECK(finished == 0);
+  f.net.connect("agent", "relay");
+  f.net.pump();
+  const std::vector<Json> out = replies();
+  REQUIRE(out.size() == 4);
+  CHECK(out[1]["id"] == 1);
+  CHECK(out[1]["acked"] == true);
+  CHECK(out[2]["id"] == 2);
+  CHECK(out[2]["why"] == "expect");
+  CHECK(out[3] == Json::parse(R"({"id":4,"ok":true})"));
+  CHECK(Json::parse(f.lines.back()) == out[3]);  // nothing after exit
+  CHECK(finished == 1);
+  CHECK(f.session->all_succeeded());
+  CHECK(f.relay().get("bob", "name")->value == Value("Bob"));
+}
+
+TEST_CASE("agent: a put nobody acks fails the session at its own timeout",
+          "[agent]") {
+  bool finished = false;
+  Fixture f;
+  f.session = std::make_unique<AgentSession>(
+      f.net.nodes["agent"]->mesh, std::vector<std::string>{},
+      [&f](std::string line) { f.lines.push_back(std::move(line)); },
+      [&finished] { finished = true; });
+  f.net.disconnect(0);
+  f.session->handle(R"({"id":1,"op":"put","soul":"s","data":{"a":1},)"
+                    R"("timeout":300})");
+  f.session->end_input();
+  f.net.pump();
+  CHECK_FALSE(finished);
+  f.net.clock.advance(299);
+  f.net.pump();
+  CHECK_FALSE(finished);
+  f.net.clock.advance(1);
+  f.net.pump();
+  CHECK(finished);
+  REQUIRE(f.lines.size() == 1);
+  CHECK(Json::parse(f.lines[0])["acked"] == false);
+  CHECK_FALSE(f.session->all_succeeded());
+}
+
+TEST_CASE("agent: the end of input with nothing pending finishes at once",
+          "[agent]") {
+  Fixture f;
+  CHECK(f.run(R"({"id":1,"op":"on","soul":"s"})").size() == 1);
+  CHECK_FALSE(f.session->finished());
+  f.session->end_input();
+  CHECK(f.session->finished());
+  CHECK(f.session->all_succeeded());
 }
 
 TEST_CASE("every input the fuzzer found failing keeps the agent property",

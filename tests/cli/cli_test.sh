@@ -70,14 +70,20 @@ check "a directory as FILE exits 2, prints nothing, says so" "2 0 gunpp: cannot 
 "$gunpp" apply --bogus > /dev/null 2>&1; check "unknown option" 2 $?
 "$gunpp" frobnicate > /dev/null 2>&1; check "unknown command" 2 $?
 
-# The relay: listens, says where, and exits 0 on SIGTERM and on SIGINT.
-for signal in TERM INT; do
+# Starts `gunpp relay` on a free port, logging to $tmp/relay.err; sets
+# $relay (its pid) and $relay_url once it listens.
+start_relay() {
   "$gunpp" relay --host 127.0.0.1 --port 0 2> "$tmp/relay.err" &
   relay=$!
   for _ in $(seq 50); do
-    grep -q 'listening on ws://127.0.0.1:[0-9]*/gun' "$tmp/relay.err" && break
+    relay_url=$(grep -o 'ws://127.0.0.1:[0-9]*/gun' "$tmp/relay.err") && break
     sleep 0.1
   done
+}
+
+# The relay: listens, says where, and exits 0 on SIGTERM and on SIGINT.
+for signal in TERM INT; do
+  start_relay
   kill -"$signal" "$relay"
   wait "$relay"
   check "relay exits 0 on SIG$signal" 0 $?
@@ -88,6 +94,47 @@ check "relay on a bad address exits 1" 1 $?
 check "relay on a bad address says why" 1 "$(wc -l < "$tmp/err")"
 "$gunpp" agent --peer http://nope < /dev/null > /dev/null 2>&1
 check "agent with a bad URL exits 1" 1 $?
+
+# The agent driven by a piped script, no sleeps: at the end of input every
+# command gets its real answer, then "exit" last.
+start_relay
+printf '%s\n' '{"id":1,"op":"put","soul":"bob","data":{"name":"Bob"}}' \
+  '{"id":2,"op":"get","soul":"bob","key":"name","expect":1,"timeout":5000}' \
+  '{"id":3,"op":"on","soul":"bob"}' '{"id":4,"op":"exit"}' |
+  "$gunpp" agent --peer "$relay_url" > "$tmp/agent.out" 2> /dev/null
+check "a piped script: exit 0" 0 $?
+check "a piped script: the put is acked" 1 "$(grep -c '^{"id":1,"ok":true,"acked":true,' "$tmp/agent.out")"
+check "a piped script: the get reads it" 1 "$(grep -c '^{"id":2,"ok":true,"node":{"name":"Bob"}.*"why":"expect"}$' "$tmp/agent.out")"
+check "a piped script: exit is answered last" '{"id":4,"ok":true}' "$(tail -n 1 "$tmp/agent.out")"
+printf '%s\n' '{"id":5,"op":"get","soul":"bob","key":"name","expect":1,"timeout":5000}' |
+  "$gunpp" agent --peer "$relay_url" > "$tmp/agent.out" 2> /dev/null
+check "end of input without exit: the relay has the put" "0 1" \
+  "$? $(grep -c '^{"id":5,"ok":true,"node":{"name":"Bob"}' "$tmp/agent.out")"
+kill "$relay"; wait "$relay"
+# A put whose peer is down is answered at its own timeout, and fails the run.
+printf '%s\n' '{"id":1,"op":"put","soul":"s","data":{"a":1},"timeout":300}' \
+  '{"id":2,"op":"put","soul":"s","data":{"a":[]}}' |
+  "$gunpp" agent --peer "$relay_url" > "$tmp/agent.out" 2> /dev/null
+check "a put to a peer that is down: exit 1" 1 $?
+check "a put to a peer that is down: acked false, a bad put refused" "1 1" \
+  "$(grep -c '^{"id":1,"ok":true,"acked":false,' "$tmp/agent.out") $(grep -c '^{"id":2,"ok":false,' "$tmp/agent.out")"
+# The first signal ends the input (the pending put is still answered); a
+# second ends the agent at once (the pending put is not).
+for signals in TERM "TERM TERM"; do
+  { echo '{"id":1,"op":"put","soul":"s","data":{"a":1},"timeout":'"$([[ $signals == TERM ]] && echo 300 || echo 600000)"'}'; sleep 30; } |
+    "$gunpp" agent --peer "$relay_url" > "$tmp/agent.out" 2> /dev/null &
+  agent=$!
+  for _ in $(seq 50); do grep -q ready "$tmp/agent.out" && break; sleep 0.1; done
+  for signal in $signals; do kill -"$signal" "$agent"; sleep 0.2; done
+  wait "$agent"
+  status=$?
+  replies=$(grep -c '"id":1' "$tmp/agent.out")
+  if [[ $signals == TERM ]]; then
+    check "one SIGTERM: the pending put is answered, exit 1" "1 1" "$status $replies"
+  else
+    check "two SIGTERMs: the agent ends at once, exit 1" "1 0" "$status $replies"
+  fi
+done
 "$gunpp" agent < /dev/null > /dev/null 2>&1
 check "agent without --peer exits 2" 2 $?
 

@@ -1,8 +1,9 @@
 // The property every run of `gunpp agent`'s command lines must keep, shared
 // by the libFuzzer target and the regression tests that replay the inputs it
 // found: any bytes, split into lines and fed to an AgentSession over a mesh
-// with no peer, make it print only JSON objects, and exactly one reply per
-// command line once every put and get has timed out.
+// with no peer, make it print only JSON objects, exactly one reply per
+// command line once every put and get has timed out, and nothing after it
+// finished (the end of input waits for every pending command).
 #ifndef GUNPP_TESTS_FUZZ_AGENT_PROPERTY_HPP_
 #define GUNPP_TESTS_FUZZ_AGENT_PROPERTY_HPP_
 
@@ -23,26 +24,37 @@ inline std::string agent_property_violation(std::string_view text) {
   Mesh mesh(store);
   std::string problem;
   std::size_t replies = 0;
-  cli::AgentSession session(mesh, {"ws://nowhere/gun"}, [&](std::string line) {
-    if (problem.empty() &&
-        (line.empty() || line.front() != '{' || !decode_frame(line))) {
-      problem = "a printed line is not one JSON object: " + line;
-    }
-    if (line.find("\"event\"") != 1) ++replies;
-  });
+  std::size_t finished = 0;
+  cli::AgentSession session(
+      mesh, {"ws://nowhere/gun"},
+      [&](std::string line) {
+        if (problem.empty() &&
+            (line.empty() || line.front() != '{' || !decode_frame(line))) {
+          problem = "a printed line is not one JSON object: " + line;
+        }
+        if (problem.empty() && finished > 0) {
+          problem = "a line after the session finished: " + line;
+        }
+        if (line.find("\"event\"") != 1) ++replies;
+      },
+      [&] { ++finished; });
   std::size_t commands = 0;
   std::size_t start = 0;
-  while (start < text.size() && !session.exiting()) {
+  while (start < text.size() && !session.input_ended()) {
     std::size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
     session.handle(text.substr(start, end - start));
     ++commands;
     start = end + 1;
   }
+  session.end_input();
   scheduler.run_until_idle();
   clock.advance(1e12);  // past the longest timeout a command may ask for
   scheduler.run_until_idle();
   if (!problem.empty()) return problem;
+  if (finished != 1) {
+    return "finished " + std::to_string(finished) + " times, not once";
+  }
   if (replies != commands) {
     return std::to_string(commands) + " commands got " +
            std::to_string(replies) + " replies";

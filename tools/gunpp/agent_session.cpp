@@ -105,8 +105,44 @@ struct AgentSession::Command {
 };
 
 AgentSession::AgentSession(Mesh& mesh, std::vector<std::string> peer_urls,
-                           std::function<void(std::string line)> out)
-    : mesh_(&mesh), peer_urls_(std::move(peer_urls)), out_(std::move(out)) {}
+                           std::function<void(std::string line)> out,
+                           std::function<void()> finished)
+    : mesh_(&mesh),
+      peer_urls_(std::move(peer_urls)),
+      out_(std::move(out)),
+      on_finished_(std::move(finished)) {}
+
+void AgentSession::end_input() {
+  input_ended_ = true;
+  finish_if_done();
+}
+
+void AgentSession::abandon() {
+  input_ended_ = true;
+  abandoned_ = true;
+}
+
+void AgentSession::replied(bool succeeded) {
+  if (!succeeded) ++failures_;
+}
+
+void AgentSession::answer_pending(std::string reply, bool succeeded) {
+  --pending_;
+  if (abandoned_) {
+    ++failures_;
+    return;
+  }
+  out_(std::move(reply));
+  replied(succeeded);
+  finish_if_done();
+}
+
+void AgentSession::finish_if_done() {
+  if (!input_ended_ || pending_ > 0 || finished_ || abandoned_) return;
+  finished_ = true;
+  if (exit_id_) reply_ok(*exit_id_);
+  if (on_finished_) on_finished_();
+}
 
 double AgentSession::now() const {
   return mesh_->store().scheduler().clock().now_ms();
@@ -125,6 +161,7 @@ void AgentSession::reply_ok(const std::string& id) {
 }
 
 void AgentSession::handle(std::string_view line) {
+  if (input_ended_) return;
   Command command{Json::parse(line, nullptr, /*allow_exceptions=*/false),
                   "null", now()};
   if (command.json.is_object() && command.json.contains("id")) {
@@ -138,6 +175,7 @@ void AgentSession::handle(std::string_view line) {
   json.begin_object().key("id").raw(command.id).key("ok").boolean(false);
   json.key("err").string(status.message()).end_object();
   out_(std::move(reply));
+  replied(false);
 }
 
 Status AgentSession::dispatch(const Command& command) {
@@ -149,8 +187,8 @@ Status AgentSession::dispatch(const Command& command) {
   if (*op == "on") return on(command);
   if (*op == "peers") return peers(command);
   if (*op == "exit") {
-    exiting_ = true;
-    reply_ok(command.id);
+    exit_id_ = command.id;
+    end_input();
     return Status::ok();
   }
   return Status::invalid_argument("unknown op \"" + *op + "\"");
@@ -181,7 +219,8 @@ Status AgentSession::put(const Command& command) {
     }
     delta.add(*soul, key, std::move(*v), st);
   }
-  return mesh_->put(
+  ++pending_;
+  Status status = mesh_->put(
       std::move(delta),
       [this, id = command.id,
        started = command.started_ms](const PutOutcome& o) {
@@ -192,9 +231,11 @@ Status AgentSession::put(const Command& command) {
         if (o.acked) json.key("ack").raw(o.ack);
         if (!o.error.is_ok()) json.key("err").string(o.error.message());
         json.key("ms").number(now() - started).end_object();
-        out_(std::move(reply));
+        answer_pending(std::move(reply), o.acked && o.error.is_ok());
       },
       timeout->value_or(kDefaultTimeoutMs));
+  if (!status) --pending_;
+  return status;
 }
 
 Status AgentSession::get(const Command& command) {
@@ -218,7 +259,8 @@ Status AgentSession::get(const Command& command) {
   request.timeout_ms = timeout->value_or(kDefaultTimeoutMs);
   // Keep asking across reconnects, as a GUN.js client does for what it read.
   mesh_->subscribe(request.soul, [](const Change&) {});
-  return mesh_->fetch(
+  ++pending_;
+  Status status = mesh_->fetch(
       request, [this, id = command.id, started = command.started_ms,
                 soul = request.soul, key = request.key](const FetchOutcome& o) {
         std::string reply;
@@ -227,8 +269,10 @@ Status AgentSession::get(const Command& command) {
         write_view(json, mesh_->store(), soul, key);
         json.key("ms").number(now() - started);
         json.key("why").string(to_string(o.why)).end_object();
-        out_(std::move(reply));
+        answer_pending(std::move(reply), true);
       });
+  if (!status) --pending_;
+  return status;
 }
 
 Status AgentSession::graph(const Command& command) {
