@@ -8,6 +8,7 @@
 #include "gunpp/graph_store.hpp"  // IWYU pragma: export
 #include "gunpp/ham.hpp"          // IWYU pragma: export
 #include "gunpp/key_range.hpp"    // IWYU pragma: export
+#include "gunpp/memory_storage.hpp"  // IWYU pragma: export
 #include "gunpp/node.hpp"         // IWYU pragma: export
 #include "gunpp/options.hpp"      // IWYU pragma: export
 #include "gunpp/scheduler.hpp"    // IWYU pragma: export
