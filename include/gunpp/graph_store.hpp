@@ -21,8 +21,8 @@
 //
 // Callbacks may call back into the store (put, write, get, read, subscribe,
 // unsubscribe), but must not destroy it. An exception thrown by a callback is
-// caught, counted in Stats::callback_exceptions and otherwise ignored, so a
-// bad subscriber cannot break the merge.
+// caught, counted in Stats::callback_exceptions and dropped (scheduler.hpp's
+// rule), so a bad subscriber cannot break the merge.
 //
 // Lifetime of what reads return: a `const Node*` or `const Node&` handed out
 // by the store (get, for_each_node, Chunk, Change) is valid until the store

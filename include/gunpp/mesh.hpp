@@ -35,7 +35,9 @@
 //
 // Thread safety: as GraphStore; the pumping thread only. The store and its
 // scheduler must outlive the mesh. Callbacks given to the mesh run from the
-// pump, never from inside the call that registered them.
+// pump, never from inside the call that registered them; an exception one
+// throws is caught and counted in MeshStats::callback_exceptions
+// (scheduler.hpp's rule), also when the destructor completes them.
 #ifndef GUNPP_MESH_HPP_
 #define GUNPP_MESH_HPP_
 
@@ -122,6 +124,12 @@ struct FetchOutcome {
 };
 using FetchCallback = std::function<void(const FetchOutcome&)>;
 
+struct MeshStats {
+  // Exceptions thrown by the callbacks given to the mesh, caught and
+  // dropped.
+  std::uint64_t callback_exceptions = 0;
+};
+
 class Mesh {
  public:
   explicit Mesh(GraphStore& store, MeshOptions options = {});
@@ -157,6 +165,7 @@ class Mesh {
   const std::string& pid() const;
   std::vector<PeerInfo> peers() const;
   GraphStore& store() const;
+  const MeshStats& stats() const;
 
   // The implementation, defined inside the library.
   class Impl;

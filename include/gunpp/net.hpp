@@ -51,7 +51,8 @@ struct NetOptions {
   double reconnect_initial_ms = 2000;
   double reconnect_max_ms = 30000;
   double reconnect_jitter = 0.2;
-  // Receives one line per connect, disconnect and error.
+  // Receives one line per connect, disconnect and error. If it throws, that
+  // line is lost and nothing else (scheduler.hpp's rule).
   std::function<void(std::string_view line)> log;
   // wss:// clients: verify the server's certificate chain and name (leave
   // on outside tests), against the PEM roots in ca_file, or the system's

@@ -18,8 +18,20 @@
 // Thread safety: post() and wait() may be called from any thread. Everything
 // else must be called from the single thread that pumps ("the pumping
 // thread"). Pump functions are not reentrant: calling one from inside a task
-// throws std::logic_error. An exception thrown by a task propagates out of
-// the pump; the task has already been removed and the scheduler stays usable.
+// throws std::logic_error.
+//
+// Exceptions, the one rule for every layer:
+//  - a task the host hands the scheduler itself (post, enqueue, add_timer)
+//    is the host's: an exception it throws propagates out of the pump, as
+//    from asio's io_context::run(); the task has already been removed and
+//    the scheduler stays usable.
+//  - a callback the host hands a gunpp component (the store's put, change
+//    and chunk callbacks, the mesh's put and fetch outcomes and log, the
+//    net layer's log) is called guarded: an exception it throws is caught,
+//    counted where the component keeps stats (GraphStore::stats() and
+//    Mesh::stats(), callback_exceptions) and dropped, so the component's
+//    state stays whole. Nothing a callback throws
+//    leaves a gunpp call or destructor, so none ends the process.
 #ifndef GUNPP_SCHEDULER_HPP_
 #define GUNPP_SCHEDULER_HPP_
 

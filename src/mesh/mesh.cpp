@@ -12,6 +12,7 @@
 #include "gunpp/message.hpp"
 #include "gunpp/message_ids.hpp"
 #include "gunpp/wire_protocol.hpp"
+#include "core/guarded_call.hpp"
 
 namespace gunpp {
 
@@ -74,6 +75,7 @@ class Mesh::Impl {
   MeshOptions options;
   std::string pid;
   std::unordered_map<PeerId, PeerInfo> info;
+  MeshStats stats;
 
  private:
   struct Peer {
@@ -99,8 +101,8 @@ class Mesh::Impl {
     Scheduler::TimerId settle = 0;
   };
 
-  void log(const std::string& line) const {
-    if (options.log) options.log(line);
+  void log(const std::string& line) {
+    detail::call_guarded(stats.callback_exceptions, options.log, line);
   }
   double now() const { return scheduler.clock().now_ms(); }
 
@@ -161,13 +163,13 @@ Mesh::Impl::~Impl() {
   scheduler.cancel_owner(owner_);
   auto puts = std::move(puts_);
   for (auto& [id, pending] : puts) {
-    if (pending.done) pending.done(PutOutcome{});
+    detail::call_guarded(stats.callback_exceptions, pending.done,
+                         PutOutcome{});
   }
   auto fetches = std::move(fetches_);
   for (auto& [id, pending] : fetches) {
-    if (pending.done) {
-      pending.done(FetchOutcome{FetchEnd::kTimeout, pending.replies});
-    }
+    detail::call_guarded(stats.callback_exceptions, pending.done,
+                         FetchOutcome{FetchEnd::kTimeout, pending.replies});
   }
 }
 
@@ -431,7 +433,7 @@ void Mesh::Impl::finish_put(const std::string& id, PutOutcome outcome) {
   if (node_handle.empty()) return;
   PendingPut& pending = node_handle.mapped();
   scheduler.cancel_timer(pending.timer);
-  if (pending.done) pending.done(outcome);
+  detail::call_guarded(stats.callback_exceptions, pending.done, outcome);
 }
 
 std::size_t Mesh::Impl::keys_known(const FetchRequest& request) const {
@@ -455,7 +457,8 @@ void Mesh::Impl::finish_fetch(const std::string& id, FetchEnd why) {
   PendingFetch& fetch = node_handle.mapped();
   scheduler.cancel_timer(fetch.timeout);
   scheduler.cancel_timer(fetch.settle);
-  if (fetch.done) fetch.done(FetchOutcome{why, fetch.replies});
+  detail::call_guarded(stats.callback_exceptions, fetch.done,
+                       FetchOutcome{why, fetch.replies});
 }
 
 void Mesh::Impl::send_get(PeerId to, const std::string& id,
@@ -580,5 +583,6 @@ std::vector<PeerInfo> Mesh::peers() const {
 }
 
 GraphStore& Mesh::store() const { return impl_->store; }
+const MeshStats& Mesh::stats() const { return impl_->stats; }
 
 }  // namespace gunpp

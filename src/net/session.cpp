@@ -8,7 +8,11 @@
 namespace gunpp::net {
 
 void log_line(const NetOptions& options, const std::string& line) {
-  if (options.log) options.log(line);
+  // A log callback that throws loses its line, nothing else (scheduler.hpp).
+  try {
+    if (options.log) options.log(line);
+  } catch (...) {
+  }
 }
 
 namespace {

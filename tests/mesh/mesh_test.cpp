@@ -306,6 +306,38 @@ TEST_CASE("mesh: put calls back once, at the first ack or at timeout",
   CHECK(outcomes.size() == 1);
 }
 
+TEST_CASE(
+    "mesh: a callback that throws is counted and dropped, also from the "
+    "destructor",
+    "[mesh]") {
+  ManualClock clock(1'000'000);
+  Scheduler scheduler(clock);
+  GraphStore store(scheduler);
+  int after_throw = 0;
+  {
+    MeshOptions options;
+    options.log = [](std::string_view) { throw std::runtime_error("log"); };
+    Mesh mesh(store, options);
+    const auto thrower = [](const auto&) { throw std::runtime_error("cb"); };
+    REQUIRE(mesh.write("s", {{"k", "v"}}, thrower, 10));
+    REQUIRE(mesh.fetch(FetchRequest{"s", {}, 1, 0, 10}, thrower));
+    scheduler.run_until_idle();  // the fetch completes: the store has "s"
+    CHECK(mesh.stats().callback_exceptions == 1);
+    // The mesh goes on: a later put still calls back.
+    REQUIRE(mesh.write("s", {{"k", "w"}},
+                       [&](const PutOutcome&) { ++after_throw; }, 10));
+    REQUIRE(mesh.write("t", {{"k", "v"}}, thrower, 1e9));
+    CHECK(mesh.add_peer(PeerLink{"ws://x", false,
+                                 [](std::string f) { return f.size(); },
+                                 [](std::string_view) {}}) > 0);
+    CHECK(mesh.stats().callback_exceptions == 2);  // the log line
+    scheduler.run_until_idle();
+    CHECK(store.get("t", "k"));
+    CHECK(after_throw == 0);
+  }  // the destructor completes the two pending puts; one throws
+  CHECK(after_throw == 1);
+}
+
 TEST_CASE("mesh: requests made before a peer connects reach it", "[mesh]") {
   Net net;
   net.add("relay");
