@@ -538,15 +538,15 @@ void BM_PutDurable(benchmark::State& state) {
     state.PauseTiming();
     std::filesystem::remove_all(dir);
     std::filesystem::create_directory(dir);
-    std::unique_ptr<gunpp::SqliteStorage> db;
     gunpp::SqliteOptions sqlite;
     sqlite.durability = durability;
-    if (!gunpp::SqliteStorage::open(path, sqlite, &db)) {
+    auto db = gunpp::SqliteStorage::open(path, sqlite);
+    if (!db) {
       state.SkipWithError("cannot open the database");
       break;
     }
     gunpp::Options options;
-    options.storage = db.get();
+    options.storage = db->get();
     auto bed = std::make_unique<Bed>(options);
     std::vector<gunpp::Graph> puts;
     for (std::size_t first = 0; first < n; first += 100) {
@@ -575,7 +575,7 @@ void BM_PutDurable(benchmark::State& state) {
     }
     state.PauseTiming();
     bed.reset();
-    db.reset();
+    db->reset();
     state.ResumeTiming();
   }
   std::filesystem::remove_all(dir);

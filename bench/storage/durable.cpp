@@ -105,10 +105,12 @@ struct Peer {
                                     const gunpp::SqliteOptions& sqlite,
                                     std::size_t cache_bytes) {
     auto peer = std::make_unique<Peer>();
-    if (auto s = gunpp::SqliteStorage::open(path, sqlite, &peer->db); !s) {
-      std::cerr << s.message() << "\n";
+    auto db = gunpp::SqliteStorage::open(path, sqlite);
+    if (!db) {
+      std::cerr << db.status().message() << "\n";
       return nullptr;
     }
+    peer->db = std::move(*db);
     gunpp::Options options;
     options.storage = peer->db.get();
     options.cache_bytes = cache_bytes;

@@ -1,8 +1,8 @@
 // SqliteStorage: a GraphStore's graph in one SQLite file.
 //
-//   std::unique_ptr<gunpp::SqliteStorage> db;
-//   gunpp::Status s = gunpp::SqliteStorage::open("graph.db", {}, &db);
-//   if (!s) { std::cerr << s.message() << "\n"; ... }
+//   auto db = gunpp::SqliteStorage::open("graph.db");
+//   if (!db) { std::cerr << db.status().message() << "\n"; ... }
+//   options.storage = db->get();   // a std::unique_ptr<SqliteStorage>
 //
 // The file is a plain SQLite 3 database in WAL mode (docs/storage.md has
 // the schema): a table `fields` keyed by (soul, key) WITHOUT ROWID holding
@@ -43,12 +43,12 @@ class SqliteStorage final : public Storage {
   // The schema version this build writes and reads.
   static constexpr int kSchemaVersion = 1;
 
-  // Opens (creating when absent) the database at `path` into `*out`.
-  // Errors: IOError when the file or its directory cannot be opened or
+  // Opens (creating when absent) the database at `path`; the caller owns
+  // it. Errors: IOError when the file or its directory cannot be opened or
   // written, or another process holds it; Corruption when it is not a
   // SQLite database, is damaged, or has a schema from a newer gunpp.
-  static Status open(const std::string& path, const SqliteOptions& options,
-                     std::unique_ptr<SqliteStorage>* out);
+  static Result<std::unique_ptr<SqliteStorage>> open(
+      const std::string& path, const SqliteOptions& options = {});
 
   SqliteStorage(const SqliteStorage&) = delete;
   SqliteStorage& operator=(const SqliteStorage&) = delete;

@@ -1,9 +1,9 @@
 // Storage: the seam under a GraphStore that keeps its graph beyond memory.
 //
-//   std::unique_ptr<gunpp::SqliteStorage> db;
-//   if (auto s = gunpp::SqliteStorage::open("graph.db", {}, &db); !s) ...
+//   auto db = gunpp::SqliteStorage::open("graph.db");
+//   if (!db) ...                            // db.status() says why
 //   gunpp::Options options;
-//   options.storage = db.get();             // must outlive the store
+//   options.storage = db->get();            // must outlive the store
 //   gunpp::GraphStore store(scheduler, options);
 //
 // The store stays the owner of the graph's semantics (HAM, turns,

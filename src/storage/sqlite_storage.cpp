@@ -484,13 +484,12 @@ SqliteStorage::SqliteStorage(std::string path, SqliteOptions options,
 
 SqliteStorage::~SqliteStorage() = default;
 
-Status SqliteStorage::open(const std::string& path,
-                           const SqliteOptions& options,
-                           std::unique_ptr<SqliteStorage>* out) {
+Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(
+    const std::string& path, const SqliteOptions& options) {
   auto impl = std::make_unique<Impl>(path);
   if (Status s = impl->open(options); !s) return s;
-  out->reset(new SqliteStorage(path, options, std::move(impl)));
-  return Status::ok();
+  return std::unique_ptr<SqliteStorage>(
+      new SqliteStorage(path, options, std::move(impl)));
 }
 
 Status SqliteStorage::load_fields(std::string_view soul, std::string_view after,

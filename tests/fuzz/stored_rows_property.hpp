@@ -174,16 +174,14 @@ inline std::string stored_rows_violation(std::string_view bytes) {
       problem = std::string(what) + " handed out a field gunpp cannot write";
     }
   };
-  {
-    std::unique_ptr<SqliteStorage> created;
-    if (!SqliteStorage::open(path, {}, &created)) return "cannot create";
-  }
+  if (!SqliteStorage::open(path)) return "cannot create";
   write_rows(path, bytes);
-  std::unique_ptr<SqliteStorage> db;
-  if (Status s = SqliteStorage::open(path, {}, &db); !s) {
+  auto opened = SqliteStorage::open(path);
+  if (!opened) {
     remove_files();
-    return "cannot reopen: " + s.to_string();
+    return "cannot reopen: " + opened.status().to_string();
   }
+  std::unique_ptr<SqliteStorage> db = std::move(*opened);
   std::vector<std::string> souls;
   expect(db->for_each_node([&](std::string_view soul, const Node& node) {
     souls.emplace_back(soul);

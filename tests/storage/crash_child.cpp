@@ -22,14 +22,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: gunpp_crash_child DB FIRST_ID\n");
     return 2;
   }
-  std::unique_ptr<gunpp::SqliteStorage> db;
-  if (gunpp::Status s = gunpp::SqliteStorage::open(argv[1], {}, &db); !s) {
-    std::fprintf(stderr, "%s\n", s.message().c_str());
+  auto db = gunpp::SqliteStorage::open(argv[1]);
+  if (!db) {
+    std::fprintf(stderr, "%s\n", db.status().message().c_str());
     return 1;
   }
   gunpp::Scheduler scheduler(gunpp::SystemClock::instance());
   gunpp::Options options;
-  options.storage = db.get();
+  options.storage = db->get();
   gunpp::GraphStore store(scheduler, options);
   std::uint64_t next = std::strtoull(argv[2], nullptr, 10);
   constexpr std::size_t kInFlight = 32;

@@ -111,10 +111,10 @@ TEST_CASE("acked puts survive SIGKILL at random moments, 50 rounds") {
     total_acked += ids.size();
     if (!ids.empty()) ++rounds_with_acks;
 
-    std::unique_ptr<SqliteStorage> storage;
-    const Status opened = SqliteStorage::open(db, {}, &storage);
-    INFO("round " << round << ": " << opened.message());
-    REQUIRE(opened.is_ok());
+    auto opened = SqliteStorage::open(db);
+    INFO("round " << round << ": " << opened.status().message());
+    REQUIRE(opened);
+    std::unique_ptr<SqliteStorage> storage = std::move(*opened);
     std::map<std::string, std::map<std::string, State>> stored;
     const Status walked =
         storage->for_each_node([&](std::string_view soul, const Node& node) {

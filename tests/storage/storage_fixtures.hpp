@@ -44,11 +44,10 @@ class TempDir {
 
 inline std::unique_ptr<SqliteStorage> open_db(const std::string& path,
                                               SqliteOptions options = {}) {
-  std::unique_ptr<SqliteStorage> db;
-  const Status s = SqliteStorage::open(path, options, &db);
-  INFO(s.message());
-  REQUIRE(s.is_ok());
-  return db;
+  auto db = SqliteStorage::open(path, options);
+  INFO(db.status().message());
+  REQUIRE(db);
+  return std::move(*db);
 }
 
 // Forwards to another storage; counts commits and can fail the next ones.

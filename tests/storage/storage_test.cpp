@@ -74,20 +74,19 @@ TEST_CASE("bad files give a clear status") {
     std::ofstream(path) << "this is not a database, but it is long enough "
                            "to have a header of one hundred bytes or so..."
                         << std::string(100, '.');
-    const Status s = SqliteStorage::open(path, {}, &db);
+    const Status s = SqliteStorage::open(path).status();
     CHECK(s.code() == Status::Code::kCorruption);
     CHECK_THAT(s.message(),
                Catch::StartsWith(path) && Catch::Contains("not a database"));
-    CHECK(db == nullptr);
   }
   SECTION("a missing directory") {
     const std::string path = dir.file("missing/graph.db");
-    const Status s = SqliteStorage::open(path, {}, &db);
+    const Status s = SqliteStorage::open(path).status();
     CHECK(s.code() == Status::Code::kIOError);
     CHECK_THAT(s.message(), Catch::StartsWith(path + ": cannot open"));
   }
   SECTION("a directory where files cannot be created, even by root") {
-    const Status s = SqliteStorage::open("/proc/gunpp.db", {}, &db);
+    const Status s = SqliteStorage::open("/proc/gunpp.db").status();
     CHECK(s.code() == Status::Code::kIOError);
     CHECK_THAT(s.message(), Catch::StartsWith("/proc/gunpp.db: "));
   }
@@ -95,7 +94,7 @@ TEST_CASE("bad files give a clear status") {
     const std::string path = dir.file("future.db");
     open_db(path).reset();
     sql(path, "PRAGMA user_version = 2");
-    const Status s = SqliteStorage::open(path, {}, &db);
+    const Status s = SqliteStorage::open(path).status();
     CHECK(s.code() == Status::Code::kCorruption);
     CHECK(s.message() == path +
                              ": schema version 2 is not one this gunpp reads "
@@ -104,7 +103,7 @@ TEST_CASE("bad files give a clear status") {
   SECTION("a file another process has open") {
     const std::string path = dir.file("graph.db");
     auto first = open_db(path);
-    const Status s = SqliteStorage::open(path, {}, &db);
+    const Status s = SqliteStorage::open(path).status();
     CHECK(s.code() == Status::Code::kIOError);
     CHECK_THAT(s.message(), Catch::Contains("locked"));
   }
@@ -121,8 +120,10 @@ TEST_CASE("bad files give a clear status") {
     const auto size = fs::file_size(path);
     REQUIRE(size > 8192);
     fs::resize_file(path, size / 2);
-    Status s = SqliteStorage::open(path, {}, &db);
-    if (s.is_ok()) {
+    auto opened = SqliteStorage::open(path);
+    Status s = opened.status();
+    if (opened) {
+      db = std::move(*opened);
       Peer peer(*db);
       s = db->for_each_node([](std::string_view, const Node&) {});
     }

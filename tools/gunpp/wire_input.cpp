@@ -116,11 +116,12 @@ Status feed_input(WireProtocol& protocol, Scheduler& scheduler,
 
 std::unique_ptr<SqliteStorage> open_database(const std::string& path,
                                              std::ostream& err) {
-  std::unique_ptr<SqliteStorage> db;
-  if (Status s = SqliteStorage::open(path, {}, &db); !s) {
-    err << "gunpp: " << s.message() << '\n';
+  auto db = SqliteStorage::open(path);
+  if (!db) {
+    err << "gunpp: " << db.status().message() << '\n';
+    return nullptr;
   }
-  return db;
+  return std::move(*db);
 }
 
 }  // namespace gunpp::cli
