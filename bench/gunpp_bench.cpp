@@ -43,7 +43,7 @@ gunpp::Graph node_delta(const std::string& soul, std::size_t n) {
 
 // A fresh store on a manual clock.
 struct Bed {
-  explicit Bed(gunpp::Options options = {})
+  explicit Bed(gunpp::StoreOptions options = {})
       : clock(kNow), scheduler(clock), store(scheduler, options) {}
   gunpp::ManualClock clock;
   gunpp::Scheduler scheduler;
@@ -545,7 +545,7 @@ void BM_PutDurable(benchmark::State& state) {
       state.SkipWithError("cannot open the database");
       break;
     }
-    gunpp::Options options;
+    gunpp::StoreOptions options;
     options.storage = db->get();
     auto bed = std::make_unique<Bed>(options);
     std::vector<gunpp::Graph> puts;
@@ -620,7 +620,7 @@ void BM_SignedWireIngest(benchmark::State& state) {
   gunpp::write_graph(json, signed_node(gunpp::sea::generate_pair(), n));
   text += "}";
   gunpp::sea::SeaVerifier verifier;
-  gunpp::Options options;
+  gunpp::StoreOptions options;
   if (checked) options.verifier = &verifier;
   for (auto _ : state) {
     state.PauseTiming();

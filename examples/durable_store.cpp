@@ -18,7 +18,7 @@ int with_store(const std::string& path, Body body) {
     return 1;
   }
   gunpp::Scheduler scheduler;
-  gunpp::Options options;
+  gunpp::StoreOptions options;
   options.storage = db->get();     // the storage outlives the store
   options.cache_bytes = 16 << 20;  // about 16 MiB of nodes in memory
   gunpp::GraphStore store(scheduler, options);
@@ -39,8 +39,8 @@ int main() {
                                    gunpp::Scheduler& scheduler) {
     gunpp::Graph delta;
     for (int i = 0; i < 1000; ++i) {
-      delta.add("log", "entry" + std::to_string(i), "event " + std::to_string(i),
-                store.next_state());
+      delta.add("log", "entry" + std::to_string(i),
+                "event " + std::to_string(i), store.next_state());
     }
     gunpp::Status s = store.put(
         std::move(delta),
@@ -59,8 +59,8 @@ int main() {
     std::cout << "second run: log.entry999 = "
               << (e ? gunpp::lexical_form(e->value) : "(absent)") << "\n";
     const gunpp::Node* log = store.get("log");
-    std::cout << "second run: log has "
-              << (log != nullptr ? log->size() : 0) << " fields\n";
+    std::cout << "second run: log has " << (log != nullptr ? log->size() : 0)
+              << " fields\n";
   });
   std::filesystem::remove_all(dir);
   return status;

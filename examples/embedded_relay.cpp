@@ -10,7 +10,7 @@
 #include <string>
 
 int main() {
-  gunpp::Scheduler scheduler;     // one loop for both peers
+  gunpp::Scheduler scheduler;      // one loop for both peers
   gunpp::NetLoop loop(scheduler);  // socket I/O and store turns together
 
   // The relay: a store, the GUN peer protocol over it, a WebSocket server.

@@ -10,7 +10,7 @@
 int main() {
   gunpp::Scheduler scheduler;
   gunpp::sea::SeaVerifier sea;  // outlives the store
-  gunpp::Options options;
+  gunpp::StoreOptions options;
   options.verifier = &sea;  // every put is checked before it is queued
   gunpp::GraphStore store(scheduler, options);
 
@@ -29,11 +29,11 @@ int main() {
   scheduler.run_until_idle();
 
   const std::optional<gunpp::Entry> name = store.get(soul, "name");
-  std::cout << "stored " << soul.substr(0, 12) << "... name = "
-            << gunpp::lexical_form(name->value) << "\n"
+  std::cout << "stored " << soul.substr(0, 12)
+            << "... name = " << gunpp::lexical_form(name->value) << "\n"
             << "opened: "
-            << gunpp::lexical_form(*gunpp::sea::open_field(
-                   name->value.as_string()))
+            << gunpp::lexical_form(
+                   *gunpp::sea::open_field(name->value.as_string()))
             << "\n";
 
   // Mallory signs with her own key and writes into Alice's space.

@@ -111,7 +111,7 @@ struct Peer {
       return nullptr;
     }
     peer->db = std::move(*db);
-    gunpp::Options options;
+    gunpp::StoreOptions options;
     options.storage = peer->db.get();
     options.cache_bytes = cache_bytes;
     peer->store = std::make_unique<gunpp::GraphStore>(peer->scheduler, options);

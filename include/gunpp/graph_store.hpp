@@ -9,8 +9,8 @@
 //
 // Writes are cut into turns. put() validates a delta whole, queues an ingest
 // job and returns; each scheduler turn, the job feeds at most
-// Options::keys_per_turn fields to HAM and yields. A job remembers where it
-// stopped (node index, field index), so resuming costs O(1) and a put of n
+// StoreOptions::keys_per_turn fields to HAM and yields. A job remembers where
+// it stopped (node index, field index), so resuming costs O(1) and a put of n
 // fields costs O(n) in total. Jobs interleave turn by turn in FIFO order, so
 // a huge put never starves a small one.
 //
@@ -31,8 +31,8 @@
 // copy what you need (get(soul, key) returns a copy). The store itself keeps
 // souls, never node pointers, across turns.
 //
-// Storage (Options::storage, gunpp/storage.hpp): converged and parked fields
-// are committed in groups, reads of a soul not in memory load it, parked
+// Storage (StoreOptions::storage, gunpp/storage.hpp): converged and parked
+// fields are committed in groups, reads of a soul not in memory load it, parked
 // fields are restored when the store is constructed, and a put is acked only
 // once committed. The first storage error is sticky (storage_status()):
 // from then on put() and write() return it, and pending puts fail with it.
@@ -129,7 +129,7 @@ class StoreAccess;
 class GraphStore {
  public:
   // `scheduler` (and its clock) must outlive the store.
-  explicit GraphStore(Scheduler& scheduler, Options options = {});
+  explicit GraphStore(Scheduler& scheduler, StoreOptions options = {});
   GraphStore(const GraphStore&) = delete;
   GraphStore& operator=(const GraphStore&) = delete;
   // Cancels the store's queued turns and timers; pending put callbacks fire
@@ -144,13 +144,14 @@ class GraphStore {
   // Errors (returned at once; nothing is applied or queued and `done` is not
   // called):
   //  - InvalidArgument, naming soul and key: empty soul; soul, key or string
-  //    value longer than its Options bound or not valid UTF-8; a state that
-  //    is not a finite number.
+  //    value longer than its StoreOptions bound or not valid UTF-8; a state
+  //    that is not a finite number.
   //  - ResourceExhausted: more than max_put_fields fields; max_pending_jobs
   //    jobs already queued; its future-state fields would exceed
   //    max_deferred.
   //  - The storage error, once storage has failed (see storage_status()).
-  //  - Options::verifier's error (SEA: Unauthenticated, naming soul, key and
+  //  - StoreOptions::verifier's error (SEA: Unauthenticated, naming soul, key
+  //  and
   //    reason) when it refuses the delta.
   // A field with key "" is dropped and counted as ignored, as GUN.js drops
   // it. On OK, `done` (if any) fires exactly once, from the pump.
@@ -183,10 +184,10 @@ class GraphStore {
   // `on_chunk` sees every chunk, the last one with `last` set. Returns
   // NotFound when the soul is absent, ResourceExhausted when
   // max_pending_jobs jobs are queued (no callback in either case).
-  // `keys_per_chunk` 0 means Options::keys_per_chunk.
+  // `keys_per_chunk` 0 means StoreOptions::keys_per_chunk.
   //
   // With storage, a node not in memory is loaded first: at once when it has
-  // fewer than Options::load_fields_per_turn fields, else over the next
+  // fewer than StoreOptions::load_fields_per_turn fields, else over the next
   // turns, that many a turn; the read's chunks follow, from the fields the
   // node has once loaded. Should such a read find nothing (a LEX read whose
   // range matches no key, or a load that fails), `on_chunk` is called once
@@ -227,7 +228,7 @@ class GraphStore {
 
   // With storage: commits what converged so far and acks the puts that
   // completes, now rather than at the next group commit; like every group
-  // commit, it may evict nodes (see Options::cache_bytes), so a Node
+  // commit, it may evict nodes (see StoreOptions::cache_bytes), so a Node
   // pointer got before is invalid after. Returns storage_status().
   // Without storage: OK, nothing to do.
   Status flush();
@@ -242,7 +243,7 @@ class GraphStore {
   // Puts and reads not finished yet.
   std::size_t pending_jobs() const;
   const Stats& stats() const;
-  const Options& options() const;
+  const StoreOptions& options() const;
   Scheduler& scheduler() const;
 
   // Approximate bytes held by all nodes (see Node::memory_bytes).

@@ -1,7 +1,7 @@
 // MemoryStorage: a Storage that keeps what is committed in memory.
 //
 //   gunpp::MemoryStorage memory;            // must outlive the store
-//   gunpp::Options options;
+//   gunpp::StoreOptions options;
 //   options.storage = &memory;
 //   gunpp::GraphStore store(scheduler, options);
 //
@@ -10,7 +10,7 @@
 // file, and a second store over the same MemoryStorage after the first is
 // gone sees what the first committed, as a reopened file would. That makes
 // it the reference engine of the storage contract tests, and a way to run
-// a bounded node cache (Options::cache_bytes) over a graph that need not
+// a bounded node cache (StoreOptions::cache_bytes) over a graph that need not
 // survive the process. Nothing it holds survives the process: durability()
 // says kNone unless told otherwise.
 //

@@ -1,4 +1,4 @@
-// Options: every knob and every bound of a GraphStore, with its default.
+// StoreOptions: every knob and every bound of a GraphStore, with its default.
 #ifndef GUNPP_OPTIONS_HPP_
 #define GUNPP_OPTIONS_HPP_
 
@@ -9,7 +9,7 @@ namespace gunpp {
 class PutVerifier;
 class Storage;
 
-struct Options {
+struct StoreOptions {
   // Fields an ingest job feeds to HAM in one scheduler turn; GUN.js uses 9.
   // The budget spans node boundaries. Must be >= 1.
   std::size_t keys_per_turn = 9;

@@ -1,7 +1,7 @@
 // SeaVerifier: GUN's SEA rules for user space, checked on every put.
 //
 //   gunpp::sea::SeaVerifier sea;
-//   gunpp::Options options;
+//   gunpp::StoreOptions options;
 //   options.verifier = &sea;
 //   gunpp::GraphStore store(scheduler, options);
 //

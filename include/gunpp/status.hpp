@@ -20,7 +20,7 @@ class [[nodiscard]] Status {
   enum class Code {
     kOk = 0,
     kInvalidArgument,    // the input is malformed; nothing was applied
-    kResourceExhausted,  // an Options bound was hit; nothing was applied
+    kResourceExhausted,  // a StoreOptions bound was hit; nothing was applied
     kNotFound,           // the soul or key does not exist
     kCancelled,          // the owner was destroyed before the work finished
     kIOError,            // the operating system refused a read or write

@@ -2,7 +2,7 @@
 //
 //   auto db = gunpp::SqliteStorage::open("graph.db");
 //   if (!db) ...                            // db.status() says why
-//   gunpp::Options options;
+//   gunpp::StoreOptions options;
 //   options.storage = db->get();            // must outlive the store
 //   gunpp::GraphStore store(scheduler, options);
 //
@@ -10,7 +10,7 @@
 // callbacks); a Storage only loads what was committed and commits what the
 // store hands it. Converged fields and parked (future-state) fields collect
 // in a WriteBatch and reach the Storage in one commit at a time (group
-// commit, see Options::commit_every_turns). A put's callback, and so the
+// commit, see StoreOptions::commit_every_turns). A put's callback, and so the
 // wire's "ok" ack, fires only after the commit that holds its last field.
 //
 // Implementations: SqliteStorage (gunpp/sqlite_storage.hpp, the storage

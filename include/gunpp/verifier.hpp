@@ -2,7 +2,7 @@
 //
 // The core knows nothing of signatures; a layer that does (SEA, in
 // gunpp/sea_verifier.hpp) implements this interface and is handed to the
-// store through Options::verifier. GraphStore::put (and so write(), and
+// store through StoreOptions::verifier. GraphStore::put (and so write(), and
 // every put from the wire) calls verify() once per put, after the bounds
 // checks and before anything is queued, so a refused put is refused whole:
 // nothing of it is applied, acked ok or relayed.

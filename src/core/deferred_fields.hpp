@@ -39,7 +39,7 @@ class DeferredFields {
   std::size_t size() const { return parked_.size(); }
 
   // Room set aside for the future fields of puts still queued, so that a put
-  // admitted under Options::max_deferred can always park them.
+  // admitted under StoreOptions::max_deferred can always park them.
   std::size_t reserved() const { return reserved_; }
   void reserve(std::size_t n) { reserved_ += n; }
   void release(std::size_t n) { reserved_ -= n; }

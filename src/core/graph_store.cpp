@@ -14,7 +14,7 @@
 
 namespace gunpp {
 
-GraphStore::Impl::Impl(Scheduler& scheduler_in, Options options_in)
+GraphStore::Impl::Impl(Scheduler& scheduler_in, StoreOptions options_in)
     : scheduler(scheduler_in),
       options(options_in),
       state_clock(scheduler_in.clock(), options_in.state_drift_ms),
@@ -434,7 +434,7 @@ HamDecision GraphStore::Impl::resolve(std::string_view soul, Node*& node,
 
 // The public API forwards to the implementation.
 
-GraphStore::GraphStore(Scheduler& scheduler, Options options)
+GraphStore::GraphStore(Scheduler& scheduler, StoreOptions options)
     : impl_(std::make_unique<Impl>(scheduler, options)) {}
 
 GraphStore::~GraphStore() = default;
@@ -538,7 +538,7 @@ std::size_t GraphStore::deferred_count() const {
 }
 std::size_t GraphStore::pending_jobs() const { return impl_->jobs_.size(); }
 const Stats& GraphStore::stats() const { return impl_->stats; }
-const Options& GraphStore::options() const { return impl_->options; }
+const StoreOptions& GraphStore::options() const { return impl_->options; }
 Scheduler& GraphStore::scheduler() const { return impl_->scheduler; }
 
 std::size_t GraphStore::memory_bytes() const {

@@ -12,7 +12,7 @@
 
 namespace gunpp::detail {
 
-// Feeds a delta to HAM, Options::keys_per_turn fields a turn; the budget
+// Feeds a delta to HAM, StoreOptions::keys_per_turn fields a turn; the budget
 // spans node boundaries. An index cursor (node, field) makes resuming O(1).
 class IngestJob final : public Job {
  public:
@@ -85,7 +85,7 @@ class ReadJob final : public Job {
 };
 
 // Loads a node too large for one turn (GraphStore::Impl::acquire), at most
-// Options::load_fields_per_turn fields a turn, then keeps it in memory,
+// StoreOptions::load_fields_per_turn fields a turn, then keeps it in memory,
 // pinned until every job queued behind it has had a turn. It stops early
 // when its load is superseded (a whole load by the synchronous API) or
 // storage fails.

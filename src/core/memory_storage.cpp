@@ -47,8 +47,11 @@ Status MemoryStorage::commit(const WriteBatch& batch) {
   for (const WriteBatch::Put& put : batch.puts()) {
     auto node = nodes_.find(put.soul);
     if (node == nodes_.end()) node = nodes_.emplace(put.soul, Fields()).first;
-    const bool added = node->second.insert_or_assign(
-        put.field.key, std::make_pair(put.field.value, put.field.state)).second;
+    const bool added =
+        node->second
+            .insert_or_assign(put.field.key,
+                              std::make_pair(put.field.value, put.field.state))
+            .second;
     if (added) ++fields_;
   }
   for (const WriteBatch::Park& park : batch.parks()) {

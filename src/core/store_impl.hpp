@@ -72,7 +72,7 @@ class Job {
 
 class GraphStore::Impl {
  public:
-  Impl(Scheduler& scheduler, Options options);
+  Impl(Scheduler& scheduler, StoreOptions options);
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
   ~Impl();
@@ -99,8 +99,8 @@ class GraphStore::Impl {
   }
 
   // For jobs: the node `soul` when in memory, or loaded in this call when
-  // it has fewer than Options::load_fields_per_turn fields. A larger node is
-  // loaded by a LoadJob over the next turns: nullptr with `*loading` set
+  // it has fewer than StoreOptions::load_fields_per_turn fields. A larger node
+  // is loaded by a LoadJob over the next turns: nullptr with `*loading` set
   // until then. nullptr with `*loading` clear: the soul does not exist (or
   // storage failed).
   Node* acquire(const detail::SoulKey& soul, bool* loading);
@@ -149,7 +149,7 @@ class GraphStore::Impl {
   bool storage_failed() const { return !storage_error.is_ok(); }
 
   Scheduler& scheduler;
-  Options options;
+  StoreOptions options;
   StateClock state_clock;
   Stats stats;
   // A node in memory, with what the cache needs to pick what to evict.

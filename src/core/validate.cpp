@@ -22,8 +22,8 @@ std::string text_problem(std::string_view text, std::size_t max_bytes) {
 
 }  // namespace
 
-Status validate_delta(const Graph& delta, const Options& options, double now,
-                      std::size_t* future_fields) {
+Status validate_delta(const Graph& delta, const StoreOptions& options,
+                      double now, std::size_t* future_fields) {
   if (delta.field_count() > options.max_put_fields) {
     return Status::resource_exhausted("put has " +
                                       std::to_string(delta.field_count()) +

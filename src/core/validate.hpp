@@ -16,8 +16,8 @@ namespace gunpp::detail {
 // `*future_fields` holds how many fields have a state after `now`. The
 // errors are those listed at GraphStore::put, but for the deferral budget,
 // which the store checks.
-Status validate_delta(const Graph& delta, const Options& options, double now,
-                      std::size_t* future_fields);
+Status validate_delta(const Graph& delta, const StoreOptions& options,
+                      double now, std::size_t* future_fields);
 
 }  // namespace gunpp::detail
 

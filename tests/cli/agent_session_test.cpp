@@ -155,7 +155,7 @@ TEST_CASE("agent: peers, exit, and bad commands", "[agent]") {
         Json::parse(R"({"id":10,"ok":true})"));
   CHECK(f.session->input_ended());
   CHECK(f.session->finished());
-  CHECK_FALSE(f.session->all_succeeded());  // the bad commands
+  CHECK_FALSE(f.session->all_succeeded());            // the bad commands
   CHECK(f.run(R"({"id":11,"op":"peers"})").empty());  // after exit: ignored
 }
 

@@ -20,7 +20,7 @@ constexpr double kNow = 1'000'000;
 
 // A store on a manual clock, with helpers to pump and record callbacks.
 struct Fixture {
-  explicit Fixture(Options options = {})
+  explicit Fixture(StoreOptions options = {})
       : clock(kNow), scheduler(clock), store(scheduler, options) {}
 
   // A put that records its one callback into `result`.
@@ -153,7 +153,7 @@ TEST_CASE("the merged graph does not depend on delivery order", "[store]") {
   using Snapshot = std::map<std::pair<std::string, std::string>,
                             std::pair<std::string, State>>;
   auto run = [&](int keys_per_turn) {
-    Options options;
+    StoreOptions options;
     options.keys_per_turn = static_cast<std::size_t>(keys_per_turn);
     Fixture f(options);
     // Several deltas, like messages from several peers.
@@ -480,7 +480,7 @@ TEST_CASE("a deferral longer than the timer cap waits again",
 
 TEST_CASE("a put that would exceed max_deferred is refused whole",
           "[store][defer][errors]") {
-  Options options;
+  StoreOptions options;
   options.max_deferred = 2;
   Fixture f(options);
   Graph g;
@@ -507,7 +507,7 @@ TEST_CASE("a put that would exceed max_deferred is refused whole",
 
 TEST_CASE("invalid puts are refused whole with a clear error",
           "[store][errors]") {
-  Options options;
+  StoreOptions options;
   options.max_soul_bytes = 8;
   options.max_key_bytes = 8;
   options.max_value_bytes = 8;
@@ -537,7 +537,7 @@ TEST_CASE("invalid puts are refused whole with a clear error",
 }
 
 TEST_CASE("bounds on put size and queued jobs", "[store][errors]") {
-  Options options;
+  StoreOptions options;
   options.max_put_fields = 10;
   options.max_pending_jobs = 2;
   Fixture f(options);

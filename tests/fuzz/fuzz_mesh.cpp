@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   gunpp::ManualClock clock(1'000'000);
   gunpp::Scheduler scheduler(clock);
-  gunpp::Options options;
+  gunpp::StoreOptions options;
   options.max_deferred = 64;
   gunpp::GraphStore store(scheduler, options);
   gunpp::Mesh mesh(store);

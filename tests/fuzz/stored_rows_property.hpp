@@ -197,7 +197,7 @@ inline std::string stored_rows_violation(std::string_view bytes) {
   {
     ManualClock clock(1e12);
     Scheduler scheduler(clock);
-    Options options;
+    StoreOptions options;
     options.storage = db.get();
     GraphStore store(scheduler, options);
     expect(store.storage_status(), "restoring parked fields");

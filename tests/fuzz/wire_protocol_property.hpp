@@ -75,7 +75,7 @@ inline std::string describe_decoded(const Result<DecodedFrame>& result) {
 inline std::string wire_protocol_property_violation(std::string_view text) {
   ManualClock clock(1'000'000);
   Scheduler scheduler(clock);
-  Options options;
+  StoreOptions options;
   options.max_deferred = 64;
   GraphStore store(scheduler, options);
   WireProtocol protocol(store);

@@ -127,8 +127,7 @@ TEST_CASE("mesh: one dedup across peers", "[mesh]") {
   CHECK(acks == 2);  // the relay's own ack to a, and b's ack routed to a
 }
 
-TEST_CASE("mesh: ids that extend another id are different messages",
-          "[mesh]") {
+TEST_CASE("mesh: ids that extend another id are different messages", "[mesh]") {
   // GUN.js enters a put's fields as <id>0, <id>1, ... in its dedup table, so
   // it drops a later message "p10" after "p1" (compat C24). gunpp does not.
   Net net;
@@ -324,8 +323,8 @@ TEST_CASE(
     scheduler.run_until_idle();  // the fetch completes: the store has "s"
     CHECK(mesh.stats().callback_exceptions == 1);
     // The mesh goes on: a later put still calls back.
-    REQUIRE(mesh.write("s", {{"k", "w"}},
-                       [&](const PutOutcome&) { ++after_throw; }, 10));
+    REQUIRE(mesh.write(
+        "s", {{"k", "w"}}, [&](const PutOutcome&) { ++after_throw; }, 10));
     REQUIRE(mesh.write("t", {{"k", "v"}}, thrower, 1e9));
     CHECK(mesh.add_peer(PeerLink{"ws://x", false,
                                  [](std::string f) { return f.size(); },

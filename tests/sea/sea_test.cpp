@@ -35,8 +35,8 @@ constexpr State kGunAgeState = 1796185491921;
 struct SeaStore {
   explicit SeaStore(double now = kNow)
       : clock(now), scheduler(clock), store(scheduler, options()) {}
-  Options options() {
-    Options o;
+  StoreOptions options() {
+    StoreOptions o;
     o.verifier = &sea;
     return o;
   }

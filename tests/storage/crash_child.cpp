@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   gunpp::Scheduler scheduler(gunpp::SystemClock::instance());
-  gunpp::Options options;
+  gunpp::StoreOptions options;
   options.storage = db->get();
   gunpp::GraphStore store(scheduler, options);
   std::uint64_t next = std::strtoull(argv[2], nullptr, 10);

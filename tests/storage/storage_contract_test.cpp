@@ -89,7 +89,7 @@ TEMPLATE_TEST_CASE("a put is acked after the commit that holds its last field",
                    "[storage]", ENGINES) {
   TestType engine;
   RecordingStorage recording(engine.storage());
-  Options options;
+  StoreOptions options;
   options.keys_per_turn = 2;
   options.commit_every_turns = 1000;
   Peer peer(recording, options);
@@ -110,7 +110,7 @@ TEMPLATE_TEST_CASE("group commits come every commit_every_turns turns",
                    "[storage]", ENGINES) {
   TestType engine;
   RecordingStorage recording(engine.storage());
-  Options options;
+  StoreOptions options;
   options.keys_per_turn = 10;
   options.commit_every_turns = 5;
   Peer peer(recording, options);
@@ -216,7 +216,7 @@ TEMPLATE_TEST_CASE("destroying the store commits what converged and acks it",
   Done done;
   {
     RecordingStorage recording(engine.storage());
-    Options options;
+    StoreOptions options;
     options.keys_per_turn = 1;
     options.commit_every_turns = 1000;
     Peer peer(recording, options);
@@ -236,7 +236,7 @@ TEMPLATE_TEST_CASE(
     "a tiny cache budget evicts cold nodes and reloads them on demand",
     "[storage]", ENGINES) {
   TestType engine;
-  Options options;
+  StoreOptions options;
   options.cache_bytes = 64 * 1024;
   options.commit_every_turns = 8;
   Peer peer(engine.storage(), options);
@@ -268,7 +268,7 @@ TEMPLATE_TEST_CASE(
 TEMPLATE_TEST_CASE("a node that a chunked read walks is not evicted under it",
                    "[storage]", ENGINES) {
   TestType engine;
-  Options options;
+  StoreOptions options;
   options.cache_bytes = 4 * 1024;
   options.commit_every_turns = 1;
   Peer peer(engine.storage(), options);
@@ -354,12 +354,12 @@ TEMPLATE_TEST_CASE(
   CHECK(souls == std::vector<std::string>{"a", "s", "\xC3\xA9"});
 
   std::vector<std::uint64_t> parked;
-  REQUIRE(db.load_parked([&](std::uint64_t id, std::string_view soul,
-                             const Field& f) {
-    parked.push_back(id);
-    CHECK(soul == "t");
-    CHECK(f == Field{"later", Value(true), 9e12});
-  }));
+  REQUIRE(db.load_parked(
+      [&](std::uint64_t id, std::string_view soul, const Field& f) {
+        parked.push_back(id);
+        CHECK(soul == "t");
+        CHECK(f == Field{"later", Value(true), 9e12});
+      }));
   CHECK(parked == std::vector<std::uint64_t>{8});
   Node node;
   REQUIRE(db.load_node("s", node));
@@ -376,7 +376,7 @@ struct BigNode {
       REQUIRE(writer.store.put(fields("big", n)));
       writer.scheduler.run_until_idle();
     }
-    Options options;
+    StoreOptions options;
     options.load_fields_per_turn = per_turn;
     peer = std::make_unique<Peer>(recording, options);
   }
@@ -420,8 +420,9 @@ TEMPLATE_TEST_CASE(
   CHECK(store.get("big", "k999") == Entry{Value("v999"), 1000});
 }
 
-TEMPLATE_TEST_CASE("a node larger than the cache budget still reaches its reader",
-                   "[storage]", ENGINES) {
+TEMPLATE_TEST_CASE(
+    "a node larger than the cache budget still reaches its reader", "[storage]",
+    ENGINES) {
   // Every turn commits and evicts: the node, once loaded, must survive
   // until the jobs that waited for it have had a turn.
   TestType engine;
@@ -430,7 +431,7 @@ TEMPLATE_TEST_CASE("a node larger than the cache budget still reaches its reader
     REQUIRE(writer.store.put(fields("big", 300)));
     writer.scheduler.run_until_idle();
   }
-  Options options;
+  StoreOptions options;
   options.load_fields_per_turn = 16;
   options.cache_bytes = 1;
   options.commit_every_turns = 1;
@@ -480,8 +481,9 @@ TEMPLATE_TEST_CASE("a LEX read of a node that loads across turns", "[storage]",
   CHECK(store.stats().node_loads == 1);  // both reads waited on one load
 }
 
-TEMPLATE_TEST_CASE("get() of a node being loaded loads it whole and ends the load",
-                   "[storage]", ENGINES) {
+TEMPLATE_TEST_CASE(
+    "get() of a node being loaded loads it whole and ends the load",
+    "[storage]", ENGINES) {
   BigNode<TestType> big(500, 32);
   GraphStore& store = big.peer->store;
   std::size_t read = 0;

@@ -25,9 +25,9 @@ constexpr double kNow = 1'000'000;
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() /
-                           "gunpp-storage-XXXXXX")
-                              .string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "gunpp-storage-XXXXXX")
+            .string();
     REQUIRE(mkdtemp(pattern.data()) != nullptr);
     path_ = pattern;
   }
@@ -97,9 +97,11 @@ class RecordingStorage final : public Storage {
 
 // A store on a manual clock over `storage`.
 struct Peer {
-  explicit Peer(Storage& storage, Options options = {}, double now = kNow)
-      : clock(now), scheduler(clock), store(scheduler, with(options, storage)) {}
-  static Options with(Options options, Storage& storage) {
+  explicit Peer(Storage& storage, StoreOptions options = {}, double now = kNow)
+      : clock(now),
+        scheduler(clock),
+        store(scheduler, with(options, storage)) {}
+  static StoreOptions with(StoreOptions options, Storage& storage) {
     options.storage = &storage;
     return options;
   }

@@ -15,7 +15,8 @@ namespace {
 using Json = nlohmann::json;
 
 struct Peer {
-  explicit Peer(Options options = {}, WireProtocolOptions protocol_options = {})
+  explicit Peer(StoreOptions options = {},
+                WireProtocolOptions protocol_options = {})
       : replies(),
         clock(5000),
         scheduler(clock),
@@ -95,7 +96,7 @@ TEST_CASE("an invalid put changes nothing and gets an error ack",
 }
 
 TEST_CASE("a put the store refuses gets an error ack", "[protocol]") {
-  Options options;
+  StoreOptions options;
   options.max_pending_jobs = 1;
   Peer peer(options);
   peer.send(R"([{"#":"m1","put":{)" + node_json("a", 1) + R"(}},)" +

@@ -89,20 +89,20 @@ void run_session(PeerProcess& peer, AgentSession& session) {
 int run_agent(const AgentArgs& args, std::ostream& err) {
   // Destroyed before the session: the mesh completes what is pending when
   // it goes.
-  auto peer = std::make_unique<PeerProcess>(err, args.ca, nullptr,
-                                            !args.no_sea);
+  auto peer =
+      std::make_unique<PeerProcess>(err, args.ca, nullptr, !args.no_sea);
   if (!peer->dial(args.peers)) return kExitFailure;
   AgentSession session(
       peer->mesh, args.peers,
-      [](std::string line) { std::cout << line << '\n' << std::flush; },
+      [](std::string line) { std::cout << line << '\n'
+                                       << std::flush; },
       [&peer] { peer->loop.stop(); });
   std::cout << R"({"event":"ready"})" << '\n' << std::flush;
   run_session(*peer, session);
   peer->client.close();
   if (!session.finished()) session.abandon();
   peer.reset();
-  return session.finished() && session.all_succeeded() ? kExitOk
-                                                       : kExitFailure;
+  return session.finished() && session.all_succeeded() ? kExitOk : kExitFailure;
 }
 
 }  // namespace gunpp::cli

@@ -116,7 +116,7 @@ int run_apply(const ApplyArgs& args, std::istream& in, std::ostream& out,
                           : static_cast<Clock&>(SystemClock::instance());
   Scheduler scheduler(clock);
   // An array frame queues up to max_messages_per_frame puts at once.
-  Options options;
+  StoreOptions options;
   options.max_pending_jobs = WireLimits().max_messages_per_frame;
   sea::SeaVerifier sea;
   options.verifier = verifier_for(args.no_sea, sea);

@@ -78,7 +78,7 @@ int run_import(const ImportArgs& args, std::istream& in, std::ostream& err,
   std::unique_ptr<SqliteStorage> db = open_database(args.db, err);
   if (!db) return kExitFailure;
   Scheduler scheduler(SystemClock::instance());
-  Options options;
+  StoreOptions options;
   options.storage = db.get();
   options.max_pending_jobs = WireLimits().max_messages_per_frame;
   sea::SeaVerifier sea;

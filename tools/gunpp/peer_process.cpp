@@ -21,8 +21,8 @@ NetOptions net_options_for(std::ostream& err, const std::string& ca_file) {
   return options;
 }
 
-Options store_options(Storage* storage, PutVerifier* verifier) {
-  Options options;
+StoreOptions store_options(Storage* storage, PutVerifier* verifier) {
+  StoreOptions options;
   options.storage = storage;
   options.verifier = verifier;
   return options;

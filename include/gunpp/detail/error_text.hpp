@@ -44,7 +44,7 @@ inline Status too_many_messages(std::size_t limit) {
                                     std::to_string(limit) + " messages");
 }
 
-// A put or read refused because Options::max_pending_jobs are queued.
+// A put or read refused because StoreOptions::max_pending_jobs are queued.
 inline Status too_many_jobs(std::size_t limit) {
   return Status::resource_exhausted("max_pending_jobs " +
                                     std::to_string(limit) +
