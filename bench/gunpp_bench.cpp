@@ -10,8 +10,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <gunpp/sea.hpp>
-#include <gunpp/sea_verifier.hpp>
+#include <gunpp/sea/signing.hpp>
+#include <gunpp/sea/verifier.hpp>
 #include <gunpp/sqlite_storage.hpp>
 #include <gunpp/wire.hpp>
 #include <memory>

@@ -3,8 +3,8 @@
 // so a forged write is refused whole. GUN.js peers accept the same data and
 // log in as this user with its alias and password.
 #include <gunpp/gunpp.hpp>
-#include <gunpp/sea.hpp>
-#include <gunpp/sea_verifier.hpp>
+#include <gunpp/sea/signing.hpp>
+#include <gunpp/sea/verifier.hpp>
 #include <iostream>
 
 int main() {

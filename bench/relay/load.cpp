@@ -36,7 +36,7 @@
 #include <deque>
 #include <fstream>
 #include <functional>
-#include <gunpp/json_writer.hpp>
+#include <gunpp/wire/json_writer.hpp>
 #include <iostream>
 #include <memory>
 #include <sstream>

@@ -53,7 +53,7 @@
 #include "gunpp/graph.hpp"
 #include "gunpp/graph_store.hpp"
 #include "gunpp/status.hpp"
-#include "gunpp/wire_protocol.hpp"
+#include "gunpp/wire/wire_protocol.hpp"
 
 namespace gunpp {
 

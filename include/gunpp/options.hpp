@@ -70,7 +70,7 @@ struct StoreOptions {
 
   // Checks every put before any of it is queued (not owned; it must outlive
   // the store). nullptr: no check, a plain graph. gunpp's peers and command
-  // line install SEA's (gunpp/sea_verifier.hpp) unless told not to; an app
+  // line install SEA's (gunpp/sea/verifier.hpp) unless told not to; an app
   // that keeps GUN user data should do the same. See gunpp/verifier.hpp.
   PutVerifier* verifier = nullptr;
 };

@@ -1,7 +1,7 @@
 // PutVerifier: the check every put passes before any of it is applied.
 //
 // The core knows nothing of signatures; a layer that does (SEA, in
-// gunpp/sea_verifier.hpp) implements this interface and is handed to the
+// gunpp/sea/verifier.hpp) implements this interface and is handed to the
 // store through StoreOptions::verifier. GraphStore::put (and so write(), and
 // every put from the wire) calls verify() once per put, after the bounds
 // checks and before anything is queued, so a refused put is refused whole:

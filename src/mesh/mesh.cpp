@@ -5,13 +5,13 @@
 #include <unordered_map>
 #include <utility>
 
-#include "gunpp/dedup.hpp"
+#include "gunpp/wire/dedup.hpp"
 #include "gunpp/detail/error_text.hpp"
-#include "gunpp/graph_json.hpp"
-#include "gunpp/json_writer.hpp"
-#include "gunpp/message.hpp"
-#include "gunpp/message_ids.hpp"
-#include "gunpp/wire_protocol.hpp"
+#include "gunpp/wire/graph_json.hpp"
+#include "gunpp/wire/json_writer.hpp"
+#include "gunpp/wire/message.hpp"
+#include "gunpp/wire/message_ids.hpp"
+#include "gunpp/wire/wire_protocol.hpp"
 #include "core/guarded_call.hpp"
 
 namespace gunpp {

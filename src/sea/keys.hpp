@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "crypto.hpp"
-#include "gunpp/sea.hpp"
+#include "gunpp/sea/signing.hpp"
 #include "gunpp/status.hpp"
 
 namespace gunpp::sea::detail {

@@ -1,4 +1,4 @@
-#include "gunpp/sea.hpp"
+#include "gunpp/sea/signing.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -7,7 +7,7 @@
 
 #include "crypto.hpp"
 #include "gunpp/detail/error_text.hpp"
-#include "gunpp/json_writer.hpp"
+#include "gunpp/wire/json_writer.hpp"
 #include "keys.hpp"
 #include "sea_json.hpp"
 

@@ -9,7 +9,7 @@
 #include <unordered_map>
 #include <utility>
 
-#include "gunpp/json_writer.hpp"
+#include "gunpp/wire/json_writer.hpp"
 
 namespace gunpp::sea::detail {
 namespace {

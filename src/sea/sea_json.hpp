@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "gunpp/sea.hpp"
+#include "gunpp/sea/signing.hpp"
 #include "gunpp/status.hpp"
 #include "gunpp/value.hpp"
 

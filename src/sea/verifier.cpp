@@ -5,7 +5,7 @@
 
 #include "crypto.hpp"
 #include "gunpp/detail/error_text.hpp"
-#include "gunpp/sea_verifier.hpp"
+#include "gunpp/sea/verifier.hpp"
 #include "keys.hpp"
 #include "sea_json.hpp"
 

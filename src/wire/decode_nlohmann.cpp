@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "frame_handler.hpp"
-#include "gunpp/message.hpp"
+#include "gunpp/wire/message.hpp"
 
 namespace gunpp::detail {
 

@@ -13,7 +13,7 @@
 
 #include "frame_handler.hpp"
 #include "gunpp/detail/page_advice.hpp"
-#include "gunpp/message.hpp"
+#include "gunpp/wire/message.hpp"
 
 namespace gunpp {
 

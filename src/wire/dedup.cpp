@@ -1,4 +1,4 @@
-#include "gunpp/dedup.hpp"
+#include "gunpp/wire/dedup.hpp"
 
 namespace gunpp {
 

@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "gunpp/graph_builder.hpp"
-#include "gunpp/message.hpp"
+#include "gunpp/wire/graph_builder.hpp"
+#include "gunpp/wire/message.hpp"
 
 namespace gunpp::detail {
 

@@ -1,4 +1,4 @@
-#include "gunpp/graph_builder.hpp"
+#include "gunpp/wire/graph_builder.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,5 +1,5 @@
 // Encoding graphs as GUN wire JSON.
-#include "gunpp/graph_json.hpp"
+#include "gunpp/wire/graph_json.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,4 +1,4 @@
-#include "gunpp/message_ids.hpp"
+#include "gunpp/wire/message_ids.hpp"
 
 #include <random>
 

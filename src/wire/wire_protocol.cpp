@@ -1,12 +1,12 @@
-#include "gunpp/wire_protocol.hpp"
+#include "gunpp/wire/wire_protocol.hpp"
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
 
-#include "gunpp/graph_json.hpp"
-#include "gunpp/json_writer.hpp"
+#include "gunpp/wire/graph_json.hpp"
+#include "gunpp/wire/json_writer.hpp"
 
 namespace gunpp {
 

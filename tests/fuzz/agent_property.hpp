@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "agent_session.hpp"
-#include "gunpp/message.hpp"
+#include "gunpp/wire/message.hpp"
 
 namespace gunpp::testing {
 

@@ -12,8 +12,8 @@
 #include <string>
 #include <string_view>
 
-#include "gunpp/sea.hpp"
-#include "gunpp/sea_verifier.hpp"
+#include "gunpp/sea/signing.hpp"
+#include "gunpp/sea/verifier.hpp"
 
 namespace gunpp::testing {
 

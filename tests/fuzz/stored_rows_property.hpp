@@ -28,7 +28,7 @@
 #include <string_view>
 #include <vector>
 
-#include "gunpp/graph_json.hpp"
+#include "gunpp/wire/graph_json.hpp"
 #include "gunpp/graph_store.hpp"
 #include "gunpp/sqlite_storage.hpp"
 

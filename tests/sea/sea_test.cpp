@@ -1,6 +1,6 @@
 // SEA through the public API: keys, envelopes, users and the verifier in a
 // store, with the forgeries it must refuse.
-#include "gunpp/sea.hpp"
+#include "gunpp/sea/signing.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -11,7 +11,7 @@
 
 #include "fuzz/sea_envelope_property.hpp"
 #include "gunpp/graph_store.hpp"
-#include "gunpp/sea_verifier.hpp"
+#include "gunpp/sea/verifier.hpp"
 
 namespace gunpp::sea {
 namespace {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "gunpp/graph_json.hpp"
+#include "gunpp/wire/graph_json.hpp"
 #include "storage_fixtures.hpp"
 
 namespace gunpp::testing {

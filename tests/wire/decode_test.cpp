@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "fuzz/wire_protocol_property.hpp"
-#include "gunpp/message.hpp"
+#include "gunpp/wire/message.hpp"
 
 namespace gunpp {
 namespace {

@@ -1,4 +1,4 @@
-#include "gunpp/graph_json.hpp"
+#include "gunpp/wire/graph_json.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>

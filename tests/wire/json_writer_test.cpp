@@ -1,4 +1,4 @@
-#include "gunpp/json_writer.hpp"
+#include "gunpp/wire/json_writer.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>

@@ -1,4 +1,4 @@
-#include "gunpp/wire_protocol.hpp"
+#include "gunpp/wire/wire_protocol.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "gunpp/dedup.hpp"
-#include "gunpp/graph_json.hpp"
+#include "gunpp/wire/dedup.hpp"
+#include "gunpp/wire/graph_json.hpp"
 
 namespace gunpp {
 namespace {

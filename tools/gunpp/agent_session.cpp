@@ -1,7 +1,7 @@
 #include "agent_session.hpp"
 
 #include <cmath>
-#include <gunpp/json_writer.hpp>
+#include <gunpp/wire/json_writer.hpp>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <utility>

@@ -1,7 +1,7 @@
 #include "export.hpp"
 
 #include <CLI/CLI.hpp>
-#include <gunpp/graph_json.hpp>
+#include <gunpp/wire/graph_json.hpp>
 #include <gunpp/sqlite_storage.hpp>
 #include <iostream>
 #include <memory>

@@ -6,7 +6,7 @@
 
 #include <boost/asio.hpp>
 #include <gunpp/net.hpp>
-#include <gunpp/sea_verifier.hpp>
+#include <gunpp/sea/verifier.hpp>
 #include <gunpp/storage.hpp>
 #include <ostream>
 #include <string>
@@ -18,7 +18,7 @@ struct PeerProcess {
   // `ca_file`: PEM roots trusted for wss://, else the system's. `storage`
   // (not owned; it must outlive this): where the store keeps its graph, or
   // nullptr for memory only.
-  // `verify_sea`: the store checks SEA (gunpp/sea_verifier.hpp).
+  // `verify_sea`: the store checks SEA (gunpp/sea/verifier.hpp).
   explicit PeerProcess(std::ostream& err, const std::string& ca_file = {},
                        Storage* storage = nullptr, bool verify_sea = true);
 

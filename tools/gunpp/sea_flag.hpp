@@ -3,7 +3,7 @@
 #ifndef GUNPP_TOOLS_GUNPP_SEA_FLAG_HPP_
 #define GUNPP_TOOLS_GUNPP_SEA_FLAG_HPP_
 
-#include <gunpp/sea_verifier.hpp>
+#include <gunpp/sea/verifier.hpp>
 
 namespace CLI {
 class App;

@@ -13,8 +13,8 @@
 // balanced and puts a key before every value inside an object.
 //
 // Thread safety: none; one writer per output string.
-#ifndef GUNPP_JSON_WRITER_HPP_
-#define GUNPP_JSON_WRITER_HPP_
+#ifndef GUNPP_WIRE_JSON_WRITER_HPP_
+#define GUNPP_WIRE_JSON_WRITER_HPP_
 
 #include <string>
 #include <string_view>
@@ -107,4 +107,4 @@ class JsonWriter {
 
 }  // namespace gunpp
 
-#endif  // GUNPP_JSON_WRITER_HPP_
+#endif  // GUNPP_WIRE_JSON_WRITER_HPP_

@@ -11,8 +11,8 @@
 // of it can be applied.
 //
 // Thread safety: pure functions; safe from any thread.
-#ifndef GUNPP_MESSAGE_HPP_
-#define GUNPP_MESSAGE_HPP_
+#ifndef GUNPP_WIRE_MESSAGE_HPP_
+#define GUNPP_WIRE_MESSAGE_HPP_
 
 #include <cstddef>
 #include <optional>
@@ -104,4 +104,4 @@ std::vector<std::string_view> frame_elements(std::string_view text);
 
 }  // namespace gunpp
 
-#endif  // GUNPP_MESSAGE_HPP_
+#endif  // GUNPP_WIRE_MESSAGE_HPP_

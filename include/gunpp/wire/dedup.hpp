@@ -5,8 +5,8 @@
 // `max_age_ms` after it was first seen; the oldest are forgotten first.
 //
 // Thread safety: none; use from the pumping thread.
-#ifndef GUNPP_DEDUP_HPP_
-#define GUNPP_DEDUP_HPP_
+#ifndef GUNPP_WIRE_DEDUP_HPP_
+#define GUNPP_WIRE_DEDUP_HPP_
 
 #include <cstddef>
 #include <deque>
@@ -47,4 +47,4 @@ class Dedup {
 
 }  // namespace gunpp
 
-#endif  // GUNPP_DEDUP_HPP_
+#endif  // GUNPP_WIRE_DEDUP_HPP_

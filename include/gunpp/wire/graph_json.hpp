@@ -2,8 +2,8 @@
 // text of a whole store.
 //
 // Thread safety: as GraphStore; call from the pumping thread.
-#ifndef GUNPP_GRAPH_JSON_HPP_
-#define GUNPP_GRAPH_JSON_HPP_
+#ifndef GUNPP_WIRE_GRAPH_JSON_HPP_
+#define GUNPP_WIRE_GRAPH_JSON_HPP_
 
 #include <cstddef>
 #include <cstdint>
@@ -15,7 +15,7 @@
 
 #include "gunpp/graph.hpp"
 #include "gunpp/graph_store.hpp"
-#include "gunpp/json_writer.hpp"
+#include "gunpp/wire/json_writer.hpp"
 #include "gunpp/node.hpp"
 
 namespace gunpp {
@@ -76,4 +76,4 @@ std::string encode_graph(const GraphStore& store);
 
 }  // namespace gunpp
 
-#endif  // GUNPP_GRAPH_JSON_HPP_
+#endif  // GUNPP_WIRE_GRAPH_JSON_HPP_

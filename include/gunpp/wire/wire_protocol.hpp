@@ -40,10 +40,10 @@
 #include <string_view>
 #include <vector>
 
-#include "gunpp/dedup.hpp"
+#include "gunpp/wire/dedup.hpp"
 #include "gunpp/graph_store.hpp"
-#include "gunpp/message.hpp"
-#include "gunpp/message_ids.hpp"
+#include "gunpp/wire/message.hpp"
+#include "gunpp/wire/message_ids.hpp"
 #include "gunpp/status.hpp"
 
 namespace gunpp {
