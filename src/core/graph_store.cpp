@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <utility>
 
-#include "gunpp/detail/error_text.hpp"
+#include "error_text.hpp"
 #include "gunpp/detail/page_advice.hpp"
 #include "gunpp/verifier.hpp"
 #include "jobs.hpp"

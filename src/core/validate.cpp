@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "gunpp/detail/error_text.hpp"
+#include "error_text.hpp"
 
 namespace gunpp::detail {
 

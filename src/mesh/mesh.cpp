@@ -5,12 +5,12 @@
 #include <unordered_map>
 #include <utility>
 
-#include "gunpp/wire/dedup.hpp"
-#include "gunpp/detail/error_text.hpp"
+#include "wire/dedup.hpp"
+#include "core/error_text.hpp"
 #include "gunpp/wire/graph_json.hpp"
 #include "gunpp/wire/json_writer.hpp"
 #include "gunpp/wire/message.hpp"
-#include "gunpp/wire/message_ids.hpp"
+#include "wire/message_ids.hpp"
 #include "gunpp/wire/wire_protocol.hpp"
 #include "core/guarded_call.hpp"
 

@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "crypto.hpp"
-#include "gunpp/detail/error_text.hpp"
+#include "core/error_text.hpp"
 #include "gunpp/wire/json_writer.hpp"
 #include "keys.hpp"
 #include "sea_json.hpp"

@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "crypto.hpp"
-#include "gunpp/detail/error_text.hpp"
+#include "core/error_text.hpp"
 #include "gunpp/sea/verifier.hpp"
 #include "keys.hpp"
 #include "sea_json.hpp"

@@ -7,7 +7,7 @@
 #include <string>
 #include <utility>
 
-#include "gunpp/detail/error_text.hpp"
+#include "core/error_text.hpp"
 
 namespace gunpp {
 

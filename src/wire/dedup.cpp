@@ -1,4 +1,4 @@
-#include "gunpp/wire/dedup.hpp"
+#include "dedup.hpp"
 
 namespace gunpp {
 

@@ -4,7 +4,7 @@
 #include <limits>
 #include <utility>
 
-#include "gunpp/detail/error_text.hpp"
+#include "core/error_text.hpp"
 
 namespace gunpp::detail {
 

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "gunpp/wire/graph_builder.hpp"
+#include "graph_builder.hpp"
 #include "gunpp/wire/message.hpp"
 
 namespace gunpp::detail {

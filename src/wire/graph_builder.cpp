@@ -1,4 +1,4 @@
-#include "gunpp/wire/graph_builder.hpp"
+#include "graph_builder.hpp"
 
 #include <algorithm>
 #include <array>
@@ -7,7 +7,7 @@
 #include <limits>
 #include <utility>
 
-#include "gunpp/detail/error_text.hpp"
+#include "core/error_text.hpp"
 #include "gunpp/detail/page_advice.hpp"
 
 namespace gunpp {

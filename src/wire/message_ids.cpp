@@ -1,4 +1,4 @@
-#include "gunpp/wire/message_ids.hpp"
+#include "message_ids.hpp"
 
 #include <random>
 

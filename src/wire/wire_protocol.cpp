@@ -7,6 +7,8 @@
 
 #include "gunpp/wire/graph_json.hpp"
 #include "gunpp/wire/json_writer.hpp"
+#include "dedup.hpp"
+#include "message_ids.hpp"
 
 namespace gunpp {
 
@@ -77,8 +79,10 @@ std::string frame_error(const Status& status) {
 WireProtocol::WireProtocol(GraphStore& store, WireProtocolOptions options)
     : store_(&store),
       options_(options),
-      dedup_(store.scheduler().clock(), options.dedup),
+      dedup_(std::make_unique<Dedup>(store.scheduler().clock(), options.dedup)),
       ids_(std::make_shared<MessageIds>()) {}
+
+WireProtocol::~WireProtocol() = default;
 
 Received WireProtocol::receive(std::string_view text, const Send& reply) {
   Received out;
@@ -91,7 +95,7 @@ Received WireProtocol::receive(std::string_view text, const Send& reply) {
   out.skipped = frame->skipped;
   out.messages.reserve(frame->messages.size());
   for (Message& message : frame->messages) {
-    if (!message.id.empty() && dedup_.check_and_insert(message.id)) {
+    if (!message.id.empty() && dedup_->check_and_insert(message.id)) {
       ++out.duplicates;
       out.messages.push_back(Status::ok());
       continue;

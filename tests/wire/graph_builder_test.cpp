@@ -1,5 +1,5 @@
 // GraphBuilder on its own: GUN's node rules fed as events, no JSON.
-#include "gunpp/wire/graph_builder.hpp"
+#include "wire/graph_builder.hpp"
 
 #include <catch2/catch.hpp>
 #include <limits>

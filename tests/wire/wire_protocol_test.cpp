@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "gunpp/wire/dedup.hpp"
+#include "wire/dedup.hpp"
 #include "gunpp/wire/graph_json.hpp"
 
 namespace gunpp {

@@ -26,6 +26,13 @@
 
 namespace gunpp {
 
+// How many recently seen message ids a peer remembers, and for how long,
+// so that a message reaching it twice (through two relays) is handled once.
+struct DedupOptions {
+  std::size_t max_ids = 999;  // GUN.js's default
+  double max_age_ms = 9000;   // GUN.js's default: 9 s
+};
+
 struct WireLimits {
   // Longest frame accepted, in bytes.
   std::size_t max_frame_bytes = 256 * 1024 * 1024;

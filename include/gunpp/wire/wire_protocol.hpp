@@ -40,13 +40,14 @@
 #include <string_view>
 #include <vector>
 
-#include "gunpp/wire/dedup.hpp"
 #include "gunpp/graph_store.hpp"
 #include "gunpp/wire/message.hpp"
-#include "gunpp/wire/message_ids.hpp"
 #include "gunpp/status.hpp"
 
 namespace gunpp {
+
+class Dedup;       // the library's; src/wire/dedup.hpp
+class MessageIds;  // the library's; src/wire/message_ids.hpp
 
 struct WireProtocolOptions {
   WireLimits limits;
@@ -72,6 +73,9 @@ class WireProtocol {
   using Send = std::function<void(std::string frame)>;
 
   explicit WireProtocol(GraphStore& store, WireProtocolOptions options = {});
+  WireProtocol(const WireProtocol&) = delete;
+  WireProtocol& operator=(const WireProtocol&) = delete;
+  ~WireProtocol();
 
   // Handles one incoming frame; replies go to `reply`, now or from later
   // turns (the callback is copied and kept until the last one).
@@ -87,7 +91,7 @@ class WireProtocol {
 
   GraphStore* store_;
   WireProtocolOptions options_;
-  Dedup dedup_;
+  std::unique_ptr<Dedup> dedup_;
   std::shared_ptr<MessageIds> ids_;
 };
 

@@ -3,8 +3,8 @@
 // collide across peers with negligible probability.
 //
 // Thread safety: none; one generator per owner.
-#ifndef GUNPP_WIRE_MESSAGE_IDS_HPP_
-#define GUNPP_WIRE_MESSAGE_IDS_HPP_
+#ifndef GUNPP_SRC_WIRE_MESSAGE_IDS_HPP_
+#define GUNPP_SRC_WIRE_MESSAGE_IDS_HPP_
 
 #include <cstddef>
 #include <cstdint>
@@ -30,4 +30,4 @@ class MessageIds {
 
 }  // namespace gunpp
 
-#endif  // GUNPP_WIRE_MESSAGE_IDS_HPP_
+#endif  // GUNPP_SRC_WIRE_MESSAGE_IDS_HPP_

@@ -31,8 +31,8 @@
 //   Graph graph = put.take_graph();
 //
 // Thread safety: none; one builder per put being decoded.
-#ifndef GUNPP_WIRE_GRAPH_BUILDER_HPP_
-#define GUNPP_WIRE_GRAPH_BUILDER_HPP_
+#ifndef GUNPP_SRC_WIRE_GRAPH_BUILDER_HPP_
+#define GUNPP_SRC_WIRE_GRAPH_BUILDER_HPP_
 
 #include <optional>
 #include <string>
@@ -141,4 +141,4 @@ class GraphBuilder {
 
 }  // namespace gunpp
 
-#endif  // GUNPP_WIRE_GRAPH_BUILDER_HPP_
+#endif  // GUNPP_SRC_WIRE_GRAPH_BUILDER_HPP_

@@ -1,8 +1,8 @@
 // The texts of gunpp's errors about input, in one place: how souls and keys
 // are named, and the messages more than one file produces. An
 // implementation detail, not part of the API.
-#ifndef GUNPP_DETAIL_ERROR_TEXT_HPP_
-#define GUNPP_DETAIL_ERROR_TEXT_HPP_
+#ifndef GUNPP_SRC_CORE_ERROR_TEXT_HPP_
+#define GUNPP_SRC_CORE_ERROR_TEXT_HPP_
 
 #include <algorithm>
 #include <cstddef>
@@ -53,4 +53,4 @@ inline Status too_many_jobs(std::size_t limit) {
 
 }  // namespace gunpp::detail
 
-#endif  // GUNPP_DETAIL_ERROR_TEXT_HPP_
+#endif  // GUNPP_SRC_CORE_ERROR_TEXT_HPP_

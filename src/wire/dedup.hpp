@@ -5,8 +5,8 @@
 // `max_age_ms` after it was first seen; the oldest are forgotten first.
 //
 // Thread safety: none; use from the pumping thread.
-#ifndef GUNPP_WIRE_DEDUP_HPP_
-#define GUNPP_WIRE_DEDUP_HPP_
+#ifndef GUNPP_SRC_WIRE_DEDUP_HPP_
+#define GUNPP_SRC_WIRE_DEDUP_HPP_
 
 #include <cstddef>
 #include <deque>
@@ -15,13 +15,9 @@
 #include <unordered_set>
 
 #include "gunpp/state.hpp"
+#include "gunpp/wire/message.hpp"
 
 namespace gunpp {
-
-struct DedupOptions {
-  std::size_t max_ids = 999;  // GUN.js's default
-  double max_age_ms = 9000;   // GUN.js's default: 9 s
-};
 
 class Dedup {
  public:
@@ -47,4 +43,4 @@ class Dedup {
 
 }  // namespace gunpp
 
-#endif  // GUNPP_WIRE_DEDUP_HPP_
+#endif  // GUNPP_SRC_WIRE_DEDUP_HPP_
