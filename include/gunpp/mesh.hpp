@@ -166,6 +166,9 @@ class Mesh {
   std::vector<PeerInfo> peers() const;
   GraphStore& store() const;
   const MeshStats& stats() const;
+  // The bounds on what peers send (MeshOptions::protocol.limits); a
+  // transport reads frames up to max_frame_bytes.
+  const WireLimits& limits() const;
 
   // The implementation, defined inside the library.
   class Impl;

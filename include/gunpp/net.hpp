@@ -14,7 +14,7 @@
 //   loop.run();                                     // until loop.stop()
 //
 // Text frames carry GUN messages; binary frames are ignored. A frame larger
-// than NetOptions::max_frame_bytes closes that connection only. Each
+// than the mesh's WireLimits::max_frame_bytes closes that connection only. Each
 // connection writes one frame at a time from a queue whose size the mesh
 // watches (MeshOptions::max_unsent_bytes).
 //
@@ -43,9 +43,6 @@ class io_context;
 namespace gunpp {
 
 struct NetOptions {
-  // Largest frame read; a larger one closes its connection. 64 MiB holds a
-  // one-million-field node (about 48 MB of JSON).
-  std::size_t max_frame_bytes = 64 * 1024 * 1024;
   // Reconnecting: the first retry after this long (GUN.js: about 2 s), then
   // doubling up to reconnect_max_ms, each wait varied by +-jitter.
   double reconnect_initial_ms = 2000;

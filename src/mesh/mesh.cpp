@@ -584,5 +584,8 @@ std::vector<PeerInfo> Mesh::peers() const {
 
 GraphStore& Mesh::store() const { return impl_->store; }
 const MeshStats& Mesh::stats() const { return impl_->stats; }
+const WireLimits& Mesh::limits() const {
+  return impl_->options.protocol.limits;
+}
 
 }  // namespace gunpp

@@ -34,7 +34,7 @@ class Session final : public Connection,
 
   // Joins the mesh and starts reading.
   void start() {
-    ws_.read_message_max(options_->max_frame_bytes);
+    ws_.read_message_max(mesh_->limits().max_frame_bytes);
     ws_.text(true);
     beast::get_lowest_layer(ws_).expires_never();
     ws_.set_option(

@@ -24,7 +24,8 @@ using tcp = asio::ip::tcp;
 
 // A peer: store and mesh on the shared scheduler.
 struct Peer {
-  explicit Peer(Scheduler& scheduler) : store(scheduler), mesh(store) {}
+  explicit Peer(Scheduler& scheduler, MeshOptions options = {})
+      : store(scheduler), mesh(store, std::move(options)) {}
   GraphStore store;
   Mesh mesh;
 };
@@ -136,8 +137,9 @@ TEST_CASE(
     "connection",
     "[net]") {
   Fixture f;
-  f.options.max_frame_bytes = 1000;
-  Peer relay(f.scheduler), a(f.scheduler);
+  MeshOptions small_frames;
+  small_frames.protocol.limits.max_frame_bytes = 1000;
+  Peer relay(f.scheduler, small_frames), a(f.scheduler);
   WebSocketServer server(f.loop, relay.mesh, f.options);
   auto port = server.listen("127.0.0.1", 0);
   REQUIRE(port);

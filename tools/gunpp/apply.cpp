@@ -126,7 +126,7 @@ int run_apply(const ApplyArgs& args, std::istream& in, std::ostream& out,
     options.storage = db.get();
   }
   GraphStore store(scheduler, options);
-  WireProtocol protocol(store);
+  WireProtocol protocol(store, local_input_options());
 
   std::vector<Status> errors;
   if (Status s = feed_input(protocol, scheduler, input->view(), errors); !s) {

@@ -35,7 +35,7 @@ when the input is not JSON or not messages.)";
 bool is_graph(std::string_view input) {
   const std::size_t first = input.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos || input[first] != '{') return false;
-  const auto frame = decode_frame(input);
+  const auto frame = decode_frame(input, local_input_options().limits);
   if (!frame || frame->messages.size() != 1) return false;
   const Message& m = frame->messages[0];
   return !m.has_put && !m.get && m.id.empty() && m.dam.empty() &&
@@ -84,7 +84,7 @@ int run_import(const ImportArgs& args, std::istream& in, std::ostream& err,
   sea::SeaVerifier sea;
   options.verifier = verifier_for(args.no_sea, sea);
   GraphStore store(scheduler, options);
-  WireProtocol protocol(store);
+  WireProtocol protocol(store, local_input_options());
   auto progress = [&] {
     err << "\rimport: " << store.stats().applied << " fields applied"
         << std::flush;

@@ -95,6 +95,12 @@ Status feed(WireProtocol& protocol, std::string_view frame,
 
 }  // namespace
 
+WireProtocolOptions local_input_options() {
+  WireProtocolOptions options;
+  options.limits.max_frame_bytes = std::size_t{256} << 20;
+  return options;
+}
+
 Status feed_input(WireProtocol& protocol, Scheduler& scheduler,
                   std::string_view input, std::vector<Status>& errors,
                   const std::function<void()>& after_line) {

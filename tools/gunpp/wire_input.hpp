@@ -44,6 +44,10 @@ class InputText {
 // opened.
 std::optional<InputText> read_input(const std::string& file, std::istream& in);
 
+// The protocol options for local input (a file or a pipe, read whole):
+// frames up to 256 MiB, above the 64 MiB a peer may send (WireLimits).
+WireProtocolOptions local_input_options();
+
 // Feeds `input` to `protocol`: one JSON value (a message or an array of
 // them, decoded once), else one message per non-blank line, pumping
 // `scheduler` until idle after each line and then calling `after_line`.

@@ -34,8 +34,11 @@ struct DedupOptions {
 };
 
 struct WireLimits {
-  // Longest frame accepted, in bytes.
-  std::size_t max_frame_bytes = 256 * 1024 * 1024;
+  // Longest frame accepted, in bytes: the one bound on a frame, for the
+  // decoder and for the WebSocket transport, which closes a connection
+  // whose frame is longer (MeshOptions::protocol.limits). 64 MiB holds a
+  // put of about 1.5 million fields.
+  std::size_t max_frame_bytes = 64 * 1024 * 1024;
   // Most messages in one array frame.
   std::size_t max_messages_per_frame = 100000;
 };
