@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "fuzz/agent_property.hpp"
+#include "fuzz/replay.hpp"
 #include "mesh/memory_net.hpp"
 
 namespace gunpp::cli {
@@ -242,16 +243,10 @@ TEST_CASE("agent: the end of input with nothing pending finishes at once",
 
 TEST_CASE("every input the fuzzer found failing keeps the agent property",
           "[agent][regression]") {
-  std::size_t inputs = 0;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(GUNPP_FUZZ_REGRESSIONS_DIR)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string text{std::istreambuf_iterator<char>(in),
-                           std::istreambuf_iterator<char>()};
-    INFO(entry.path());
-    CHECK(testing::agent_property_violation(text).empty());
-    ++inputs;
-  }
+  const std::size_t inputs = testing::replay_inputs(
+      {GUNPP_FUZZ_REGRESSIONS_DIR}, [](const std::string& text) {
+        CHECK(testing::agent_property_violation(text).empty());
+      });
   CHECK(inputs >= 2);
 }
 

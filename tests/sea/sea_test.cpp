@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "fuzz/sea_envelope_property.hpp"
+#include "fuzz/replay.hpp"
 #include "gunpp/graph_store.hpp"
 #include "gunpp/sea/verifier.hpp"
 
@@ -494,18 +495,11 @@ TEST_CASE("a user made as user.create makes it passes SEA and logs in",
 
 TEST_CASE("the envelope fuzz property holds on its corpus and findings",
           "[sea][fuzz]") {
-  int inputs = 0;
-  for (const char* dir : {GUNPP_SEA_CORPUS_DIR, GUNPP_SEA_REGRESSIONS_DIR}) {
-    if (!std::filesystem::exists(dir)) continue;
-    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-      std::ifstream in(entry.path(), std::ios::binary);
-      std::stringstream bytes;
-      bytes << in.rdbuf();
-      INFO(entry.path().string());
-      CHECK(testing::sea_envelope_property_violation(bytes.str()).empty());
-      ++inputs;
-    }
-  }
+  const std::size_t inputs = testing::replay_inputs(
+      {GUNPP_SEA_CORPUS_DIR, GUNPP_SEA_REGRESSIONS_DIR},
+      [](const std::string& bytes) {
+        CHECK(testing::sea_envelope_property_violation(bytes).empty());
+      });
   CHECK(inputs >= 7);
   // The seed signed for the property's pair verifies.
   const std::string soul = user_soul(testing::fuzz_pair());

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "fuzz/stored_rows_property.hpp"
+#include "fuzz/replay.hpp"
 #include "gunpp/graph_store.hpp"
 #include "gunpp/sqlite_storage.hpp"
 #include "storage_fixtures.hpp"
@@ -149,19 +150,12 @@ TEST_CASE("bad files give a clear status") {
 }
 
 TEST_CASE("the fuzzer's corpus and findings keep the stored-rows property") {
-  std::size_t inputs = 0;
-  for (const char* dir : {GUNPP_FUZZ_DIR "/corpus/stored_rows",
-                          GUNPP_FUZZ_DIR "/regressions/stored_rows"}) {
-    if (!fs::exists(dir)) continue;
-    for (const auto& entry : fs::directory_iterator(dir)) {
-      std::ifstream in(entry.path(), std::ios::binary);
-      const std::string bytes{std::istreambuf_iterator<char>(in),
-                              std::istreambuf_iterator<char>()};
-      INFO(entry.path());
-      CHECK(testing::stored_rows_violation(bytes).empty());
-      ++inputs;
-    }
-  }
+  const std::size_t inputs = replay_inputs(
+      {GUNPP_FUZZ_DIR "/corpus/stored_rows",
+       GUNPP_FUZZ_DIR "/regressions/stored_rows"},
+      [](const std::string& bytes) {
+        CHECK(stored_rows_violation(bytes).empty());
+      });
   CHECK(inputs >= 8);
 }
 

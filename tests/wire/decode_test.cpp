@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "fuzz/wire_protocol_property.hpp"
+#include "fuzz/replay.hpp"
 #include "gunpp/wire/message.hpp"
 
 namespace gunpp {
@@ -421,16 +422,10 @@ TEMPLATE_TEST_CASE(
 
 TEST_CASE("every input the fuzzer found crashing keeps the fuzz property",
           "[wire][regression]") {
-  std::size_t inputs = 0;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(GUNPP_FUZZ_REGRESSIONS_DIR)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    const std::string text{std::istreambuf_iterator<char>(in),
-                           std::istreambuf_iterator<char>()};
-    INFO(entry.path());
-    CHECK(testing::wire_protocol_property_violation(text).empty());
-    ++inputs;
-  }
+  const std::size_t inputs = testing::replay_inputs(
+      {GUNPP_FUZZ_REGRESSIONS_DIR}, [](const std::string& text) {
+        CHECK(testing::wire_protocol_property_violation(text).empty());
+      });
   CHECK(inputs >= 2);
 }
 
@@ -494,23 +489,19 @@ TEST_CASE("both decoders agree on every input of the fuzz corpora",
     if (fast) ++simdjson_accepted;
     ++inputs;
   };
-  for (const char* corpus : {"wire_protocol", "mesh", "agent"}) {
-    for (const auto& entry : std::filesystem::directory_iterator(
-             std::filesystem::path(GUNPP_FUZZ_CORPUS_DIR) / corpus)) {
-      std::ifstream in(entry.path(), std::ios::binary);
-      const std::string text{std::istreambuf_iterator<char>(in),
-                             std::istreambuf_iterator<char>()};
-      INFO(entry.path());
-      check(text);
-      std::size_t start = 0;
-      while (start < text.size()) {
-        std::size_t end = text.find('\n', start);
-        if (end == std::string::npos) end = text.size();
-        check(std::string_view(text).substr(start, end - start));
-        start = end + 1;
-      }
-    }
-  }
+  const std::filesystem::path corpus(GUNPP_FUZZ_CORPUS_DIR);
+  testing::replay_inputs(
+      {corpus / "wire_protocol", corpus / "mesh", corpus / "agent"},
+      [&](const std::string& text) {
+        check(text);
+        std::size_t start = 0;
+        while (start < text.size()) {
+          std::size_t end = text.find('\n', start);
+          if (end == std::string::npos) end = text.size();
+          check(std::string_view(text).substr(start, end - start));
+          start = end + 1;
+        }
+      });
   CHECK(inputs > 2000);
   CHECK(simdjson_accepted > 500);
 }
