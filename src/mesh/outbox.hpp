@@ -1,0 +1,61 @@
+// Outbox: the mesh's peers as links, and what goes out to them: a message
+// after a quiet period alone, the rest of the turn's messages as one array
+// of at most batch_bytes, "[]" to every peer each heartbeat_ms, and a peer
+// whose transport holds more than max_unsent_bytes unsent closed (from the
+// pump, with a log line). One object of the mesh's (MeshOptions).
+#ifndef GUNPP_SRC_MESH_OUTBOX_HPP_
+#define GUNPP_SRC_MESH_OUTBOX_HPP_
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "gunpp/mesh.hpp"
+#include "gunpp/scheduler.hpp"
+
+namespace gunpp::detail {
+
+class Outbox {
+ public:
+  using Log = std::function<void(const std::string& line)>;
+
+  // Its turns and timers are `owner`'s; `options` must outlive it.
+  Outbox(Scheduler& scheduler, Scheduler::OwnerId owner,
+         const MeshOptions& options, Log log);
+
+  void add(PeerId id, PeerLink link);
+  // False when `id` is not a peer.
+  bool remove(PeerId id);
+  bool contains(PeerId id) const { return peers_.contains(id); }
+  // Every peer, in no order.
+  std::vector<PeerId> ids() const;
+
+  // Queues `message` (one JSON value) for `to`; nothing for an unknown or
+  // closing peer.
+  void send(PeerId to, std::string message);
+
+ private:
+  struct Peer {
+    PeerLink link;
+    std::string batch;  // messages joined by ',' while a batch is open
+    bool batch_open = false;
+    bool closing = false;
+  };
+
+  void deliver(PeerId to, Peer& peer, std::string frame);
+  void flush(PeerId to);
+  void heartbeat();
+  double now() const { return scheduler_->clock().now_ms(); }
+
+  Scheduler* scheduler_;
+  Scheduler::OwnerId owner_;
+  const MeshOptions* options_;
+  Log log_;
+  std::unordered_map<PeerId, Peer> peers_;
+};
+
+}  // namespace gunpp::detail
+
+#endif  // GUNPP_SRC_MESH_OUTBOX_HPP_

@@ -1,0 +1,81 @@
+#include "router.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace gunpp::detail {
+namespace {
+
+// Peers named in "><" are read from its first 99 characters, as GUN.js does.
+constexpr std::size_t kViaChars = 99;
+// Peers named in the "><" we add.
+constexpr std::size_t kViaPeers = 7;
+
+}  // namespace
+
+Router::Router(Clock& clock, const MeshOptions& options)
+    : clock_(&clock),
+      options_(&options),
+      seen_(clock, options.protocol.dedup),
+      passed_replies_(clock, options.protocol.dedup) {}
+
+bool Router::passed(const std::string& request, double hash) {
+  return passed_replies_.check_and_insert(request + '\x1f' +
+                                          std::to_string(hash));
+}
+
+void Router::remember_sender(const std::string& id, PeerId from) {
+  const double t = clock_->now_ms();
+  while (!trail_order_.empty() &&
+         (trail_order_.front().second + options_->trail_ms <= t ||
+          trail_order_.size() >= options_->max_trail)) {
+    auto it = trail_.find(trail_order_.front().first);
+    if (it != trail_.end() && it->second.at == trail_order_.front().second) {
+      trail_.erase(it);
+    }
+    trail_order_.pop_front();
+  }
+  trail_[id] = Trail{from, t};
+  trail_order_.emplace_back(id, t);
+}
+
+std::optional<PeerId> Router::sender_of(const std::string& id) const {
+  auto it = trail_.find(id);
+  if (it == trail_.end() ||
+      it->second.at + options_->trail_ms <= clock_->now_ms()) {
+    return std::nullopt;
+  }
+  return it->second.from;
+}
+
+std::string Router::via_list(const std::unordered_map<PeerId, PeerInfo>& peers,
+                             PeerId except) {
+  std::vector<PeerId> ids;
+  for (const auto& [id, peer] : peers) {
+    if (id != except) ids.push_back(id);
+  }
+  std::sort(ids.begin(), ids.end());
+  if (ids.size() > kViaPeers) ids.resize(kViaPeers);
+  std::string via;
+  for (const PeerId id : ids) {
+    const PeerInfo& p = peers.at(id);
+    if (!via.empty()) via += ',';
+    via += !p.pid.empty() ? p.pid : !p.url.empty() ? p.url : std::to_string(id);
+  }
+  return via;
+}
+
+bool Router::named_in_via(const PeerInfo& peer, std::string_view via) {
+  via = via.substr(0, kViaChars);
+  std::size_t start = 0;
+  while (start <= via.size()) {
+    std::size_t end = via.find(',', start);
+    if (end == std::string_view::npos) end = via.size();
+    const std::string_view name = via.substr(start, end - start);
+    if (!name.empty() && (name == peer.pid || name == peer.url)) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+}  // namespace gunpp::detail
