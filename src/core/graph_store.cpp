@@ -24,7 +24,7 @@ GraphStore::Impl::Impl(Scheduler& scheduler_in, StoreOptions options_in)
                  retry_parked(id, soul, field);
                }),
       subscribers(stats.callback_exceptions),
-      storage(options_in.storage) {
+      committer(options_in.storage, stats.callback_exceptions) {
   options.keys_per_turn = std::max<std::size_t>(1, options.keys_per_turn);
   options.keys_per_chunk = std::max<std::size_t>(1, options.keys_per_chunk);
   options.commit_every_turns =
@@ -44,19 +44,19 @@ GraphStore::Impl::~Impl() {
 }
 
 void GraphStore::Impl::restore_parked() {
-  if (storage == nullptr) return;
+  if (committer.storage() == nullptr) return;
   const double now = machine_time();
-  Status s = storage->load_parked(
+  Status s = committer.storage()->load_parked(
       [this, now](std::uint64_t id, std::string_view soul, Field field) {
         deferred.restore(id, soul, std::move(field), now);
       });
-  if (!s) fail(std::move(s));
+  if (!s) committer.fail(std::move(s));
 }
 
 void GraphStore::Impl::retry_parked(std::uint64_t id, std::string_view soul,
                                     Field& field) {
-  if (storage != nullptr) {
-    batch.unpark(id);
+  if (committer.storage() != nullptr) {
+    committer.unpark(id);
     queue_flush();
   }
   Node* node = find(soul);
@@ -64,12 +64,12 @@ void GraphStore::Impl::retry_parked(std::uint64_t id, std::string_view soul,
 }
 
 Node* GraphStore::Impl::load(const detail::SoulKey& soul) {
-  if (storage == nullptr || storage_failed()) return nullptr;
+  if (committer.storage() == nullptr || committer.failed()) return nullptr;
   // A whole load supersedes a chunked one under way (its LoadJob stops).
   loading.erase(soul.soul);
   Node node;
-  if (Status s = storage->load_node(soul.soul, node); !s) {
-    fail(std::move(s));
+  if (Status s = committer.storage()->load_node(soul.soul, node); !s) {
+    committer.fail(std::move(s));
     return nullptr;
   }
   return node.empty() ? nullptr : keep(soul.soul, std::move(node));
@@ -79,15 +79,15 @@ Node* GraphStore::Impl::acquire(const detail::SoulKey& soul,
                                 bool* loading_now) {
   *loading_now = false;
   if (Node* node = cached(soul)) return node;
-  if (storage == nullptr || storage_failed()) return nullptr;
+  if (committer.storage() == nullptr || committer.failed()) return nullptr;
   if (loading.find(soul) != nullptr) {
     *loading_now = true;
     return nullptr;
   }
   const std::size_t limit = options.load_fields_per_turn;
   Node node;
-  if (Status s = storage->load_fields(soul.soul, {}, limit, node); !s) {
-    fail(std::move(s));
+  if (Status s = committer.storage()->load_fields(soul.soul, {}, limit, node); !s) {
+    committer.fail(std::move(s));
     return nullptr;
   }
   if (node.size() < limit) {
@@ -122,7 +122,7 @@ void GraphStore::Impl::evict_cold_nodes() {
   // pass drops the least recently used down to half the budget, so passes
   // are rare and each costs O(fields in memory).
   if (options.cache_bytes == 0 || cached_bytes <= options.cache_bytes ||
-      storage == nullptr || storage_failed() || !batch.empty()) {
+      committer.storage() == nullptr || committer.failed() || committer.dirty()) {
     return;
   }
   struct Candidate {
@@ -155,34 +155,15 @@ void GraphStore::Impl::evict_cold_nodes() {
   ++node_epoch;  // jobs find their nodes again by soul
 }
 
-void GraphStore::Impl::fail(Status error) {
-  if (storage_error.is_ok()) storage_error = std::move(error);
-}
-
 void GraphStore::Impl::finish_put(PutCallback done, const PutSummary& summary) {
-  if (storage == nullptr) {
-    call(done, Status::ok(), summary);
-    return;
-  }
-  awaiting_commit.push_back(Ack{std::move(done), summary});
-  if (storage->durability() == Durability::kPerPut) flush();
+  if (committer.hold(std::move(done), summary)) flush();
 }
 
 void GraphStore::Impl::flush() {
-  turns_since_commit = 0;
-  if (storage == nullptr) return;
-  if (!batch.empty() && !storage_failed()) {
-    if (Status s = storage->commit(batch); !s) {
-      fail(std::move(s));
-    } else {
-      ++stats.commits;
-    }
-  }
-  batch.clear();
+  if (committer.commit()) ++stats.commits;
+  if (committer.storage() == nullptr) return;
   evict_cold_nodes();
-  auto acks = std::move(awaiting_commit);
-  awaiting_commit.clear();
-  for (Ack& ack : acks) call(ack.done, storage_error, ack.summary);
+  committer.release();
 }
 
 namespace {
@@ -261,7 +242,7 @@ double GraphStore::Impl::machine_time() const {
 }
 
 Status GraphStore::Impl::put(Graph delta, PutCallback done) {
-  if (storage_failed()) return storage_error;
+  if (committer.failed()) return committer.error();
   if (jobs_.size() >= options.max_pending_jobs) {
     return detail::too_many_jobs(options.max_pending_jobs);
   }
@@ -365,10 +346,7 @@ void GraphStore::Impl::run_job_turn() {
     scheduler.enqueue([this] { run_job_turn(); }, owner);
   }
   // Group commit: when the queue runs dry, or every commit_every_turns.
-  if (storage != nullptr &&
-      (jobs_.empty() || ++turns_since_commit >= options.commit_every_turns)) {
-    flush();
-  }
+  if (committer.turn_ran(jobs_.empty(), options.commit_every_turns)) flush();
 }
 
 HamDecision GraphStore::Impl::resolve(std::string_view soul, Node*& node,
@@ -376,7 +354,7 @@ HamDecision GraphStore::Impl::resolve(std::string_view soul, Node*& node,
                                       std::size_t fields_hint,
                                       Node::Hint key_hint) {
   ++stats.keys_visited;
-  if (storage_failed()) {
+  if (committer.failed()) {
     // Without its stored node, HAM would decide against nothing.
     ++stats.ignored;
     return HamDecision::kKeepCurrent;
@@ -385,12 +363,12 @@ HamDecision GraphStore::Impl::resolve(std::string_view soul, Node*& node,
   // converges; so one probe finds the field or inserts it as new.
   if (field.state > now) {
     ++stats.deferrals;
-    if (storage == nullptr) {
+    if (committer.storage() == nullptr) {
       deferred.park(soul, std::move(field), now);
     } else {
       Field copy = field;
-      batch.park(deferred.park(soul, std::move(field), now), soul,
-                 std::move(copy));
+      committer.park(deferred.park(soul, std::move(field), now), soul,
+                     std::move(copy));
     }
     return HamDecision::kDefer;
   }
@@ -424,8 +402,8 @@ HamDecision GraphStore::Impl::resolve(std::string_view soul, Node*& node,
                     node->key(slot).size() +
                     (value.is_string() ? value.as_string().size() : 0);
   }
-  if (storage != nullptr) {
-    batch.put(soul, Field{node->key(slot), node->value(slot), field.state});
+  if (committer.storage() != nullptr) {
+    committer.put(soul, Field{node->key(slot), node->value(slot), field.state});
   }
   subscribers.notify(
       Change{soul, node->key(slot), node->value(slot), field.state});
@@ -458,11 +436,11 @@ const Node* GraphStore::get(std::string_view soul) const {
 std::optional<Entry> GraphStore::get(std::string_view soul,
                                      std::string_view key) const {
   Impl& impl = *impl_;
-  if (impl.storage != nullptr && !impl.nodes.contains(soul)) {
-    if (impl.storage_failed()) return std::nullopt;
+  if (impl.committer.storage() != nullptr && !impl.nodes.contains(soul)) {
+    if (impl.committer.failed()) return std::nullopt;
     std::optional<Field> field;
-    if (Status s = impl.storage->load_field(soul, key, field); !s) {
-      impl.fail(std::move(s));
+    if (Status s = impl.committer.storage()->load_field(soul, key, field); !s) {
+      impl.committer.fail(std::move(s));
       return std::nullopt;
     }
     if (!field) return std::nullopt;
@@ -506,13 +484,13 @@ void GraphStore::for_each_node(
       [&fn](const std::string& soul, const Impl::CachedNode& cached) {
         fn(soul, cached.node);
       });
-  if (impl_->storage == nullptr || impl_->storage_failed()) return;
+  if (impl_->committer.storage() == nullptr || impl_->committer.failed()) return;
   // A node in memory holds all that storage holds of it, and more.
-  Status s = impl_->storage->for_each_node(
+  Status s = impl_->committer.storage()->for_each_node(
       [this, &fn](std::string_view soul, const Node& node) {
         if (!impl_->nodes.contains(soul)) fn(soul, node);
       });
-  if (!s) impl_->fail(std::move(s));
+  if (!s) impl_->committer.fail(std::move(s));
 }
 
 void GraphStore::for_each_deferred(
@@ -525,11 +503,11 @@ void GraphStore::for_each_deferred(
 
 Status GraphStore::flush() {
   impl_->flush();
-  return impl_->storage_error;
+  return impl_->committer.error();
 }
 
 const Status& GraphStore::storage_status() const {
-  return impl_->storage_error;
+  return impl_->committer.error();
 }
 
 std::size_t GraphStore::node_count() const { return impl_->nodes.size(); }

@@ -8,9 +8,9 @@ namespace gunpp::detail {
 
 Job::Turn IngestJob::run_turn(GraphStore::Impl& store) {
   ++store.stats.ingest_turns;
-  if (store.storage_failed()) {
+  if (store.committer.failed()) {
     release_reservation(store);
-    store.call(done_, store.storage_error, summary_);
+    store.call(done_, store.committer.error(), summary_);
     return Turn::kDone;
   }
   const double now = store.machine_time();
@@ -212,7 +212,7 @@ Job::Turn LoadJob::run_turn(GraphStore::Impl& store) {
   }
   GraphStore::Impl::PendingLoad* pending = store.loading.find(SoulKey(soul_));
   if (pending == nullptr) return Turn::kDone;  // superseded
-  if (store.storage_failed()) {
+  if (store.committer.failed()) {
     store.loading.erase(soul_);
     return Turn::kDone;
   }
@@ -220,9 +220,9 @@ Job::Turn LoadJob::run_turn(GraphStore::Impl& store) {
   const std::size_t limit = store.options.load_fields_per_turn;
   const std::size_t before = load.node.size();
   if (Status s =
-          store.storage->load_fields(soul_, load.after, limit, load.node);
+          store.committer.storage()->load_fields(soul_, load.after, limit, load.node);
       !s) {
-    store.fail(std::move(s));
+    store.committer.fail(std::move(s));
     store.loading.erase(soul_);
     return Turn::kDone;
   }

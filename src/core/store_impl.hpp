@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "committer.hpp"
 #include "deferred_fields.hpp"
 #include "guarded_call.hpp"
 #include "gunpp/graph_store.hpp"
@@ -140,13 +141,10 @@ class GraphStore::Impl {
   // than the others.
   void retire(std::vector<NodeDelta> delta);
 
-  // Commits the write batch (when storage is healthy) and fires the
-  // callbacks of the puts it completes, with the commit's status.
+  // Commits the write batch (when storage is healthy), evicts what the
+  // cache budget says, and fires the callbacks of the puts the commit
+  // completes, with its status.
   void flush();
-
-  // Records the first storage error; from then on the store refuses writes.
-  void fail(Status error);
-  bool storage_failed() const { return !storage_error.is_ok(); }
 
   Scheduler& scheduler;
   StoreOptions options;
@@ -179,17 +177,10 @@ class GraphStore::Impl {
   // next only while this stays the same (detail::NodeRef).
   std::uint64_t node_epoch = 0;
 
-  // With storage: writes not committed yet, the puts that wait for them, and
-  // the first storage error (sticky).
-  Storage* storage = nullptr;
-  WriteBatch batch;
-  struct Ack {
-    PutCallback done;
-    PutSummary summary;
-  };
-  std::vector<Ack> awaiting_commit;
-  Status storage_error;
-  std::size_t turns_since_commit = 0;
+  // Writes on their way to storage, the puts that wait for their commit,
+  // and the first storage error (sticky): from then on the store refuses
+  // writes.
+  detail::Committer committer;
   bool flush_queued = false;
 
   // Benchmark hooks (detail::StoreAccess): GUN.js's re-slicing of the
