@@ -18,6 +18,7 @@ GraphStore::Impl::Impl(Scheduler& scheduler_in, StoreOptions options_in)
     : scheduler(scheduler_in),
       options(options_in),
       state_clock(scheduler_in.clock(), options_in.state_drift_ms),
+      nodes(options_in.cache_bytes),
       owner(scheduler_in.new_owner()),
       deferred(scheduler_in, owner, options_in.max_defer_wait_ms,
                [this](std::uint64_t id, std::string_view soul, Field& field) {
@@ -66,7 +67,7 @@ void GraphStore::Impl::retry_parked(std::uint64_t id, std::string_view soul,
 Node* GraphStore::Impl::load(const detail::SoulKey& soul) {
   if (committer.storage() == nullptr || committer.failed()) return nullptr;
   // A whole load supersedes a chunked one under way (its LoadJob stops).
-  loading.erase(soul.soul);
+  nodes.loads().erase(soul.soul);
   Node node;
   if (Status s = committer.storage()->load_node(soul.soul, node); !s) {
     committer.fail(std::move(s));
@@ -78,9 +79,9 @@ Node* GraphStore::Impl::load(const detail::SoulKey& soul) {
 Node* GraphStore::Impl::acquire(const detail::SoulKey& soul,
                                 bool* loading_now) {
   *loading_now = false;
-  if (Node* node = cached(soul)) return node;
+  if (Node* node = nodes.find(soul)) return node;
   if (committer.storage() == nullptr || committer.failed()) return nullptr;
-  if (loading.find(soul) != nullptr) {
+  if (nodes.loads().find(soul) != nullptr) {
     *loading_now = true;
     return nullptr;
   }
@@ -94,8 +95,8 @@ Node* GraphStore::Impl::acquire(const detail::SoulKey& soul,
     return node.empty() ? nullptr : keep(soul.soul, std::move(node));
   }
   std::string after(node.key(node.size() - 1));
-  *loading.try_emplace(soul).first =
-      PendingLoad{std::move(node), std::move(after)};
+  *nodes.loads().try_emplace(soul).first =
+      detail::NodeCache::PendingLoad{std::move(node), std::move(after)};
   enqueue(std::make_unique<detail::LoadJob>(std::string(soul.soul)));
   *loading_now = true;
   return nullptr;
@@ -103,56 +104,16 @@ Node* GraphStore::Impl::acquire(const detail::SoulKey& soul,
 
 Node* GraphStore::Impl::keep(std::string_view soul, Node node) {
   ++stats.node_loads;
-  if (options.cache_bytes > 0) cached_bytes += node.memory_bytes();
-  auto [entry, inserted] = nodes.try_emplace(detail::SoulKey(soul));
-  if (inserted) entry->node = std::move(node);
-  entry->last_use = ++use_clock;
-  return &entry->node;
-}
-
-void GraphStore::Impl::pin(std::string_view soul, int delta) {
-  if (CachedNode* entry = nodes.find(detail::SoulKey(soul))) {
-    entry->pins =
-        static_cast<std::uint32_t>(static_cast<int>(entry->pins) + delta);
-  }
+  return nodes.keep(soul, std::move(node));
 }
 
 void GraphStore::Impl::evict_cold_nodes() {
-  // Only clean nodes go: this runs right after a successful commit. The
-  // pass drops the least recently used down to half the budget, so passes
-  // are rare and each costs O(fields in memory).
-  if (options.cache_bytes == 0 || cached_bytes <= options.cache_bytes ||
-      committer.storage() == nullptr || committer.failed() || committer.dirty()) {
+  // Only clean nodes go: this runs right after a successful commit.
+  if (!nodes.over_budget() || committer.storage() == nullptr ||
+      committer.failed() || committer.dirty()) {
     return;
   }
-  struct Candidate {
-    std::uint64_t last_use;
-    std::size_t bytes;
-    std::string_view soul;  // the table's own copy: erasing moves no other
-  };
-  std::vector<Candidate> candidates;
-  candidates.reserve(nodes.size());
-  std::size_t total = 0;
-  nodes.for_each([&](const std::string& soul, const CachedNode& entry) {
-    const std::size_t bytes = entry.node.memory_bytes() + soul.size();
-    total += bytes;
-    if (entry.pins == 0) {
-      candidates.push_back(Candidate{entry.last_use, bytes, soul});
-    }
-  });
-  std::sort(candidates.begin(), candidates.end(),
-            [](const Candidate& a, const Candidate& b) {
-              return a.last_use < b.last_use;
-            });
-  const std::size_t target = options.cache_bytes / 2;
-  for (const Candidate& c : candidates) {
-    if (total <= target) break;
-    total -= c.bytes;
-    nodes.erase(c.soul);
-    ++stats.evictions;
-  }
-  cached_bytes = total;
-  ++node_epoch;  // jobs find their nodes again by soul
+  stats.evictions += nodes.evict();
 }
 
 void GraphStore::Impl::finish_put(PutCallback done, const PutSummary& summary) {
@@ -372,12 +333,7 @@ HamDecision GraphStore::Impl::resolve(std::string_view soul, Node*& node,
     }
     return HamDecision::kDefer;
   }
-  if (node == nullptr) {
-    CachedNode& cached = *nodes.try_emplace(detail::SoulKey(soul)).first;
-    cached.last_use = ++use_clock;
-    node = &cached.node;
-    node->reserve(fields_hint);
-  }
+  if (node == nullptr) node = &nodes.obtain(detail::SoulKey(soul), fields_hint);
   const auto [slot, inserted] = node->try_emplace(
       std::move(field.key), std::move(field.value), field.state, key_hint);
   HamDecision decision = HamDecision::kConverge;
@@ -393,15 +349,7 @@ HamDecision GraphStore::Impl::resolve(std::string_view soul, Node*& node,
     return decision;
   }
   ++stats.applied;
-  if (options.cache_bytes > 0 && inserted) {
-    // An estimate on the high side (columns grow by doubling); the next
-    // eviction pass counts exactly.
-    const Value& value = node->value(slot);
-    cached_bytes += 2 * (sizeof(std::string) + sizeof(Value) + sizeof(State) +
-                         sizeof(std::uint64_t)) +
-                    node->key(slot).size() +
-                    (value.is_string() ? value.as_string().size() : 0);
-  }
+  if (inserted) nodes.grew(*node, slot);
   if (committer.storage() != nullptr) {
     committer.put(soul, Field{node->key(slot), node->value(slot), field.state});
   }
@@ -481,9 +429,7 @@ bool GraphStore::unsubscribe(SubscriptionId id) {
 void GraphStore::for_each_node(
     const std::function<void(std::string_view, const Node&)>& fn) const {
   impl_->nodes.for_each(
-      [&fn](const std::string& soul, const Impl::CachedNode& cached) {
-        fn(soul, cached.node);
-      });
+      [&fn](const std::string& soul, const Node& node) { fn(soul, node); });
   if (impl_->committer.storage() == nullptr || impl_->committer.failed()) return;
   // A node in memory holds all that storage holds of it, and more.
   Status s = impl_->committer.storage()->for_each_node(
@@ -520,12 +466,7 @@ const StoreOptions& GraphStore::options() const { return impl_->options; }
 Scheduler& GraphStore::scheduler() const { return impl_->scheduler; }
 
 std::size_t GraphStore::memory_bytes() const {
-  std::size_t bytes = 0;
-  impl_->nodes.for_each(
-      [&bytes](const std::string& soul, const Impl::CachedNode& cached) {
-        bytes += cached.node.memory_bytes() + soul.capacity();
-      });
-  return bytes;
+  return impl_->nodes.memory_bytes();
 }
 
 void detail::StoreAccess::use_slice_baseline(GraphStore& store) {
@@ -537,7 +478,7 @@ std::uint64_t detail::StoreAccess::keys_copied(const GraphStore& store) {
 }
 
 void detail::StoreAccess::invalidate_nodes(GraphStore& store) {
-  ++store.impl_->node_epoch;
+  store.impl_->nodes.invalidate();
 }
 
 }  // namespace gunpp

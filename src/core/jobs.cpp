@@ -47,7 +47,7 @@ Job::Turn IngestJob::run_turn(GraphStore::Impl& store) {
     --budget;
     resolve_field(store, target, field, now);
     if (target != nullptr) {
-      current_->set(target, store.node_epoch);
+      current_->set(target, store.nodes.epoch());
       if (target->warming()) break;  // just created; warmed from next turn
     }
   }
@@ -169,7 +169,7 @@ bool ReadJob::start(GraphStore::Impl& store, const Node& node) {
     end_ = node.size();
   }
   if (end_ == 0) return false;
-  store.pin(soul_, +1);
+  store.nodes.pin(soul_, +1);
   return true;
 }
 
@@ -200,30 +200,30 @@ Job::Turn ReadJob::run_turn(GraphStore::Impl& store) {
     slots = chunk_;
   }
   store.call(on_chunk_, Chunk{soul_, *node, slots, last});
-  if (last) store.pin(soul_, -1);
+  if (last) store.nodes.pin(soul_, -1);
   return last ? Turn::kDone : Turn::kMore;
 }
 
 Job::Turn LoadJob::run_turn(GraphStore::Impl& store) {
   ++store.stats.load_turns;
   if (kept_) {  // every job that waited has had its turn
-    store.pin(soul_, -1);
+    store.nodes.pin(soul_, -1);
     return Turn::kDone;
   }
-  GraphStore::Impl::PendingLoad* pending = store.loading.find(SoulKey(soul_));
+  NodeCache::PendingLoad* pending = store.nodes.loads().find(SoulKey(soul_));
   if (pending == nullptr) return Turn::kDone;  // superseded
   if (store.committer.failed()) {
-    store.loading.erase(soul_);
+    store.nodes.loads().erase(soul_);
     return Turn::kDone;
   }
-  GraphStore::Impl::PendingLoad& load = *pending;
+  NodeCache::PendingLoad& load = *pending;
   const std::size_t limit = store.options.load_fields_per_turn;
   const std::size_t before = load.node.size();
   if (Status s =
           store.committer.storage()->load_fields(soul_, load.after, limit, load.node);
       !s) {
     store.committer.fail(std::move(s));
-    store.loading.erase(soul_);
+    store.nodes.loads().erase(soul_);
     return Turn::kDone;
   }
   if (load.node.size() - before == limit) {
@@ -231,12 +231,12 @@ Job::Turn LoadJob::run_turn(GraphStore::Impl& store) {
     return Turn::kMore;
   }
   Node node = std::move(load.node);
-  store.loading.erase(soul_);
+  store.nodes.loads().erase(soul_);
   store.keep(soul_, std::move(node));
   // Pinned for one round of the queue: a node larger than the cache budget
   // would otherwise be evicted by the next commit, before the jobs that
   // waited for it got a turn, and be loaded again, and again.
-  store.pin(soul_, +1);
+  store.nodes.pin(soul_, +1);
   kept_ = true;
   return Turn::kMore;
 }

@@ -15,6 +15,7 @@
 
 #include "committer.hpp"
 #include "deferred_fields.hpp"
+#include "node_cache.hpp"
 #include "guarded_call.hpp"
 #include "gunpp/graph_store.hpp"
 #include "gunpp/ham.hpp"
@@ -95,7 +96,7 @@ class GraphStore::Impl {
   // failed. For the synchronous API; jobs use acquire().
   Node* find(std::string_view soul) { return find(detail::SoulKey(soul)); }
   Node* find(const detail::SoulKey& soul) {
-    Node* node = cached(soul);
+    Node* node = nodes.find(soul);
     return node != nullptr ? node : load(soul);
   }
 
@@ -108,9 +109,6 @@ class GraphStore::Impl {
 
   // Keeps a node loaded from storage in memory.
   Node* keep(std::string_view soul, Node node);
-
-  // A read job walks this node: it stays in memory until unpinned.
-  void pin(std::string_view soul, int delta);
 
   // The store's "now" for HAM: never below a state it issued, so local
   // writes are never from the future to their own store.
@@ -150,32 +148,14 @@ class GraphStore::Impl {
   StoreOptions options;
   StateClock state_clock;
   Stats stats;
-  // A node in memory, with what the cache needs to pick what to evict.
-  struct CachedNode {
-    Node node;
-    std::uint64_t last_use = 0;  // use_clock at the last find()
-    std::uint32_t pins = 0;      // read jobs walking it
-  };
-  detail::SoulTable<CachedNode> nodes;
-  // Nodes being loaded a chunk a turn (see acquire()), with the last key
-  // loaded so far; not in `nodes` until complete.
-  struct PendingLoad {
-    Node node;
-    std::string after;
-  };
-  detail::SoulTable<PendingLoad> loading;
-  // With a cache budget: approximate bytes of the nodes in memory (exact
-  // after each eviction pass, estimated per field in between).
-  std::size_t cached_bytes = 0;
-  std::uint64_t use_clock = 0;
+  // The nodes in memory, and those being loaded a chunk a turn (see
+  // acquire()). Its epoch changes whenever a node may move or be freed: on
+  // eviction (and through detail::StoreAccess in tests). A job keeps a Node*
+  // from one turn to the next only while it stays the same (NodeRef).
+  detail::NodeCache nodes;
   const Scheduler::OwnerId owner;
   detail::DeferredFields deferred;
   detail::Subscribers subscribers;
-
-  // Changes whenever a node may move or be freed: on eviction (and through
-  // detail::StoreAccess in tests). A job keeps a Node* from one turn to the
-  // next only while this stays the same (detail::NodeRef).
-  std::uint64_t node_epoch = 0;
 
   // Writes on their way to storage, the puts that wait for their commit,
   // and the first storage error (sticky): from then on the store refuses
@@ -191,12 +171,6 @@ class GraphStore::Impl {
  private:
   void enqueue(std::unique_ptr<detail::Job> job);
   void run_job_turn();
-  Node* cached(const detail::SoulKey& soul) {
-    CachedNode* entry = nodes.find(soul);
-    if (entry == nullptr) return nullptr;
-    entry->last_use = ++use_clock;
-    return &entry->node;
-  }
   Node* load(const detail::SoulKey& soul);
   void evict_cold_nodes();
   void restore_parked();
@@ -219,8 +193,8 @@ void GraphStore::Impl::call(const F& callback, Args&&... args) {
 
 inline Node* detail::NodeRef::get(GraphStore::Impl& store, bool* loading) {
   *loading = false;
-  if (node_ == nullptr || epoch_ != store.node_epoch) {
-    set(store.acquire(key_, loading), store.node_epoch);
+  if (node_ == nullptr || epoch_ != store.nodes.epoch()) {
+    set(store.acquire(key_, loading), store.nodes.epoch());
   }
   return node_;
 }
