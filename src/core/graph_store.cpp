@@ -8,6 +8,7 @@
 #include "gunpp/detail/page_advice.hpp"
 #include "gunpp/verifier.hpp"
 #include "jobs.hpp"
+#include "slice_baseline_job.hpp"
 #include "store_access.hpp"
 #include "store_impl.hpp"
 #include "validate.hpp"
@@ -226,8 +227,12 @@ Status GraphStore::Impl::put(Graph delta, PutCallback done) {
         std::to_string(options.max_deferred));
   }
   deferred.reserve(future);
-  enqueue(std::make_unique<detail::IngestJob>(delta.take_nodes(), future,
-                                              std::move(done)));
+  detail::IngestJob ingest(delta.take_nodes(), future, std::move(done));
+  if (slice_baseline) {
+    enqueue(std::make_unique<detail::SliceBaselineJob>(std::move(ingest)));
+  } else {
+    enqueue(std::make_unique<detail::IngestJob>(std::move(ingest)));
+  }
   return Status::ok();
 }
 
@@ -283,13 +288,6 @@ Status GraphStore::Impl::read(std::string_view soul, detail::ReadQuery query,
   }
   enqueue(std::move(job));
   return Status::ok();
-}
-
-bool KeyRange::matches(std::string_view key) const {
-  if (exact && key != *exact) return false;
-  if (!key.starts_with(prefix)) return false;
-  if (from && utf16_compare(key, *from) < 0) return false;
-  return !to || utf16_compare(key, *to) <= 0;
 }
 
 void GraphStore::Impl::enqueue(std::unique_ptr<detail::Job> job) {

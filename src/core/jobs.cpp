@@ -33,7 +33,6 @@ Job::Turn IngestJob::run_turn(GraphStore::Impl& store) {
         target->warm_step();
         return Turn::kMore;
       }
-      if (store.slice_baseline) reslice(store);
       prefetch(target, budget);
       reached = true;
     }
@@ -43,7 +42,6 @@ Job::Turn IngestJob::run_turn(GraphStore::Impl& store) {
       continue;
     }
     Field& field = delta.fields[field_index_++];
-    if (store.slice_baseline) field.key = std::move(remaining_[sliced_++]);
     --budget;
     resolve_field(store, target, field, now);
     if (target != nullptr) {
@@ -126,17 +124,9 @@ void IngestJob::prefetch(const Node* target, std::size_t budget) {
   }
 }
 
-// The GUN.js baseline: a fresh copy of the current node's remaining key
-// names, from which this turn takes its keys.
-void IngestJob::reslice(GraphStore::Impl& store) {
-  remaining_.clear();
-  sliced_ = 0;
-  if (node_index_ >= nodes_.size()) return;
-  const auto& fields = nodes_[node_index_].fields;
-  for (std::size_t i = field_index_; i < fields.size(); ++i) {
-    remaining_.push_back(fields[i].key);
-  }
-  store.keys_copied += remaining_.size();
+std::span<const Field> IngestJob::pending_fields() const {
+  if (node_index_ >= nodes_.size()) return {};
+  return std::span(nodes_[node_index_].fields).subspan(field_index_);
 }
 
 void IngestJob::release_reservation(GraphStore::Impl& store) {

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -24,13 +25,15 @@ class IngestJob final : public Job {
   Turn run_turn(GraphStore::Impl& store) override;
   void cancel(GraphStore::Impl& store) override;
 
+  // The fields not yet resolved of the node the next turn starts in.
+  std::span<const Field> pending_fields() const;
+
  private:
   void resolve_field(GraphStore::Impl& store, Node*& target, Field& field,
                      double now);
   // Moves past the current node, all of whose fields have been resolved.
   void next_node();
   void prefetch(const Node* target, std::size_t budget);
-  void reslice(GraphStore::Impl& store);
   void release_reservation(GraphStore::Impl& store);
 
   std::vector<NodeDelta> nodes_;
@@ -42,9 +45,6 @@ class IngestJob final : public Job {
   // on, one per field.
   std::vector<Node::Hint> hints_;
   std::size_t hinted_from_ = 0;
-  // Only for the re-slicing baseline.
-  std::vector<std::string> remaining_;
-  std::size_t sliced_ = 0;
   std::size_t reserved_;
   PutCallback done_;
   PutSummary summary_;

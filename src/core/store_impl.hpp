@@ -163,8 +163,9 @@ class GraphStore::Impl {
   detail::Committer committer;
   bool flush_queued = false;
 
-  // Benchmark hooks (detail::StoreAccess): GUN.js's re-slicing of the
-  // remaining keys every turn, and how many key names it copied.
+  // Benchmark hooks (detail::StoreAccess): puts ingested by
+  // SliceBaselineJob, GUN.js's re-slicing of the remaining keys every turn,
+  // and how many key names it copied.
   bool slice_baseline = false;
   std::uint64_t keys_copied = 0;
 
