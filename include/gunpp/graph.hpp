@@ -11,15 +11,19 @@
 #define GUNPP_GRAPH_HPP_
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "gunpp/detail/slot_index.hpp"
 #include "gunpp/state.hpp"
 #include "gunpp/value.hpp"
 
 namespace gunpp {
+
+namespace detail {
+class SlotIndex;  // the library's hash index (src/core/slot_index.hpp)
+}  // namespace detail
 
 struct Field {
   std::string key;
@@ -36,7 +40,12 @@ struct NodeDelta {
 
 class Graph {
  public:
-  Graph() = default;
+  Graph();
+  Graph(const Graph& other);
+  Graph& operator=(const Graph& other);
+  Graph(Graph&& other) noexcept;
+  Graph& operator=(Graph&& other) noexcept;
+  ~Graph();
 
   // Appends a field to the node `soul`, creating the node at the end when it
   // is new. Validation happens in GraphStore::put, not here.
@@ -64,7 +73,8 @@ class Graph {
   NodeDelta& node(std::string_view soul);
 
   std::vector<NodeDelta> nodes_;
-  detail::SlotIndex node_index_;  // soul -> position in nodes_
+  // soul -> position in nodes_; made by the first node.
+  std::unique_ptr<detail::SlotIndex> node_index_;
   std::size_t field_count_ = 0;
 };
 

@@ -44,7 +44,7 @@ class MemoryStorage final : public Storage {
       : durability_(durability) {}
 
   Status load_fields(std::string_view soul, std::string_view after,
-                     std::size_t limit, Node& node) override;
+                     std::size_t limit, std::vector<Field>& fields) override;
   Status load_field(std::string_view soul, std::string_view key,
                     std::optional<Field>& field) override;
   Status load_parked(const ParkedFn& fn) override;

@@ -95,20 +95,22 @@ class Storage {
 
   virtual ~Storage() = default;
 
-  // Appends to `node` the committed fields of `soul` whose keys sort after
-  // `after` in byte order (all of them when `after` is empty: no key is
-  // empty), in byte order of their keys, at most `limit` of them (0: no
+  // Appends to `fields` the committed fields of `soul` whose keys sort
+  // after `after` in byte order (all of them when `after` is empty: no key
+  // is empty), in byte order of their keys, at most `limit` of them (0: no
   // limit). Fewer than `limit` appended means none is left: a store loads a
   // large node `limit` fields a turn, resuming after the last key it got.
   // IOError or Corruption when the file cannot be read.
   virtual Status load_fields(std::string_view soul, std::string_view after,
-                             std::size_t limit, Node& node) = 0;
+                             std::size_t limit, std::vector<Field>& fields) = 0;
 
   // Replaces `node` with every committed field of `soul` (none when the soul
   // was never stored). Errors as load_fields().
   Status load_node(std::string_view soul, Node& node) {
-    node = Node();
-    return load_fields(soul, {}, 0, node);
+    std::vector<Field> fields;
+    Status s = load_fields(soul, {}, 0, fields);
+    node = Node(std::move(fields));
+    return s;
   }
 
   // Sets `field` to the committed field `key` of `soul`, or nullopt when

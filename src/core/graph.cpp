@@ -1,22 +1,43 @@
 #include "gunpp/graph.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <utility>
 
+#include "slot_index.hpp"
+
 namespace gunpp {
+
+Graph::Graph() = default;
+Graph::Graph(const Graph& other)
+    : nodes_(other.nodes_),
+      node_index_(other.node_index_ != nullptr
+                      ? std::make_unique<detail::SlotIndex>(*other.node_index_)
+                      : nullptr),
+      field_count_(other.field_count_) {}
+Graph& Graph::operator=(const Graph& other) {
+  if (this != &other) *this = Graph(other);
+  return *this;
+}
+Graph::Graph(Graph&& other) noexcept = default;
+Graph& Graph::operator=(Graph&& other) noexcept = default;
+Graph::~Graph() = default;
 
 NodeDelta& Graph::node(std::string_view soul) {
   const auto soul_at = [this](std::uint32_t s) -> const std::string& {
     return nodes_[s].soul;
   };
+  if (node_index_ == nullptr) {
+    node_index_ = std::make_unique<detail::SlotIndex>();
+  }
   const std::size_t hash = detail::SlotIndex::hash(soul);
-  const std::uint32_t at = node_index_.find(soul, hash, soul_at);
+  const std::uint32_t at = node_index_->find(soul, hash, soul_at);
   if (at != detail::SlotIndex::kNone) return nodes_[at];
   // The node first, so that a failed allocation leaves the index as it was.
   const auto next = static_cast<std::uint32_t>(nodes_.size());
   nodes_.push_back(NodeDelta{std::string(soul), {}});
   try {
-    node_index_.find_or_insert(soul, hash, next, soul_at);
+    node_index_->find_or_insert(soul, hash, next, soul_at);
   } catch (...) {
     nodes_.pop_back();
     throw;
@@ -46,13 +67,16 @@ void Graph::reserve(std::string_view soul, std::size_t fields) {
 
 void Graph::reserve_nodes(std::size_t nodes) {
   nodes_.reserve(nodes);
-  node_index_.reserve(nodes);
+  if (node_index_ == nullptr) {
+    node_index_ = std::make_unique<detail::SlotIndex>();
+  }
+  node_index_->reserve(nodes);
 }
 
 std::vector<NodeDelta> Graph::take_nodes() {
   std::vector<NodeDelta> out = std::move(nodes_);
   nodes_.clear();
-  node_index_ = detail::SlotIndex();
+  node_index_.reset();
   field_count_ = 0;
   return out;
 }

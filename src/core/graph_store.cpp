@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "error_text.hpp"
-#include "gunpp/detail/page_advice.hpp"
+#include "page_advice.hpp"
 #include "gunpp/verifier.hpp"
 #include "jobs.hpp"
 #include "slice_baseline_job.hpp"
@@ -87,14 +87,15 @@ Node* GraphStore::Impl::acquire(const detail::SoulKey& soul,
     return nullptr;
   }
   const std::size_t limit = options.load_fields_per_turn;
-  Node node;
-  if (Status s = committer.storage()->load_fields(soul.soul, {}, limit, node); !s) {
+  std::vector<Field> fields;
+  if (Status s = committer.storage()->load_fields(soul.soul, {}, limit, fields);
+      !s) {
     committer.fail(std::move(s));
     return nullptr;
   }
-  if (node.size() < limit) {
-    return node.empty() ? nullptr : keep(soul.soul, std::move(node));
-  }
+  const bool whole = fields.size() < limit;
+  Node node(std::move(fields));
+  if (whole) return node.empty() ? nullptr : keep(soul.soul, std::move(node));
   std::string after(node.key(node.size() - 1));
   *nodes.loads().try_emplace(soul).first =
       detail::NodeCache::PendingLoad{std::move(node), std::move(after)};
@@ -311,7 +312,7 @@ void GraphStore::Impl::run_job_turn() {
 HamDecision GraphStore::Impl::resolve(std::string_view soul, Node*& node,
                                       Field& field, double now,
                                       std::size_t fields_hint,
-                                      Node::Hint key_hint) {
+                                      detail::NodeWriter::Hint key_hint) {
   ++stats.keys_visited;
   if (committer.failed()) {
     // Without its stored node, HAM would decide against nothing.
@@ -332,14 +333,16 @@ HamDecision GraphStore::Impl::resolve(std::string_view soul, Node*& node,
     return HamDecision::kDefer;
   }
   if (node == nullptr) node = &nodes.obtain(detail::SoulKey(soul), fields_hint);
-  const auto [slot, inserted] = node->try_emplace(
-      std::move(field.key), std::move(field.value), field.state, key_hint);
+  const auto [slot, inserted] = detail::NodeWriter::try_emplace(
+      *node, std::move(field.key), std::move(field.value), field.state,
+      key_hint);
   HamDecision decision = HamDecision::kConverge;
   if (!inserted) {
     decision = ham(now, field.state, field.value, node->state(slot),
                    node->value(slot));
     if (decision == HamDecision::kConverge) {
-      node->assign(slot, std::move(field.value), field.state);
+      detail::NodeWriter::assign(*node, slot, std::move(field.value),
+                                 field.state);
     }
   }
   if (decision != HamDecision::kConverge) {

@@ -1,5 +1,7 @@
 #include "jobs.hpp"
 
+#include "node_writer.hpp"
+
 #include <algorithm>
 #include <span>
 #include <utility>
@@ -28,9 +30,9 @@ Job::Turn IngestJob::run_turn(GraphStore::Impl& store) {
       bool loading = false;
       target = current_->get(store, &loading);
       if (loading) return Turn::kMore;  // nothing else until it is in memory
-      if (target != nullptr && target->warming()) {
+      if (target != nullptr && NodeWriter::warming(*target)) {
         // A node put whole: the next 2 MiB of its index is this turn's work.
-        target->warm_step();
+        NodeWriter::warm_step(*target);
         return Turn::kMore;
       }
       prefetch(target, budget);
@@ -46,7 +48,7 @@ Job::Turn IngestJob::run_turn(GraphStore::Impl& store) {
     resolve_field(store, target, field, now);
     if (target != nullptr) {
       current_->set(target, store.nodes.epoch());
-      if (target->warming()) break;  // just created; warmed from next turn
+      if (NodeWriter::warming(*target)) break;  // just created; warmed from next turn
     }
   }
   // A budget spent on a node's last field ends the node too (and the put,
@@ -90,7 +92,7 @@ void IngestJob::resolve_field(GraphStore::Impl& store, Node*& target,
   const std::size_t hint = field_index_ - 1 - hinted_from_;
   switch (store.resolve(delta.soul, target, field, now,
                         delta.fields.size() - field_index_ + 1,
-                        hint < hints_.size() ? hints_[hint] : Node::Hint())) {
+                        hint < hints_.size() ? hints_[hint] : NodeWriter::Hint())) {
     case HamDecision::kConverge:
       ++summary_.applied;
       break;
@@ -118,7 +120,7 @@ void IngestJob::prefetch(const Node* target, std::size_t budget) {
   const auto& fields = nodes_[node_index_].fields;
   const std::size_t end = std::min(fields.size(), field_index_ + budget);
   for (std::size_t i = field_index_; i < end; ++i) {
-    const Node::Hint hint = target->prefetch(fields[i].key);
+    const NodeWriter::Hint hint = NodeWriter::prefetch(*target, fields[i].key);
     if (!hint.hashed) return;  // a node without an index
     hints_.push_back(hint);
   }
@@ -208,15 +210,17 @@ Job::Turn LoadJob::run_turn(GraphStore::Impl& store) {
   }
   NodeCache::PendingLoad& load = *pending;
   const std::size_t limit = store.options.load_fields_per_turn;
-  const std::size_t before = load.node.size();
-  if (Status s =
-          store.committer.storage()->load_fields(soul_, load.after, limit, load.node);
+  std::vector<Field> fields;
+  if (Status s = store.committer.storage()->load_fields(soul_, load.after,
+                                                        limit, fields);
       !s) {
     store.committer.fail(std::move(s));
     store.nodes.loads().erase(soul_);
     return Turn::kDone;
   }
-  if (load.node.size() - before == limit) {
+  const std::size_t loaded = fields.size();
+  NodeWriter::append(load.node, std::move(fields));
+  if (loaded == limit) {
     load.after = load.node.key(load.node.size() - 1);
     return Turn::kMore;
   }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "node_writer.hpp"
 #include "store_impl.hpp"
 
 namespace gunpp::detail {
@@ -43,7 +44,7 @@ class IngestJob final : public Job {
   std::size_t field_index_ = 0;
   // What prefetch() learned of the current node's fields from hinted_from_
   // on, one per field.
-  std::vector<Node::Hint> hints_;
+  std::vector<NodeWriter::Hint> hints_;
   std::size_t hinted_from_ = 0;
   std::size_t reserved_;
   PutCallback done_;

@@ -3,14 +3,15 @@
 namespace gunpp {
 
 Status MemoryStorage::load_fields(std::string_view soul, std::string_view after,
-                                  std::size_t limit, Node& node) {
+                                  std::size_t limit,
+                                  std::vector<Field>& out) {
   const auto it = nodes_.find(soul);
   if (it == nodes_.end()) return Status::ok();
   const Fields& fields = it->second;
   std::size_t loaded = 0;
   for (auto f = after.empty() ? fields.begin() : fields.upper_bound(after);
        f != fields.end() && (limit == 0 || loaded < limit); ++f, ++loaded) {
-    node.set(f->first, f->second.first, f->second.second);
+    out.push_back(Field{f->first, f->second.first, f->second.second});
   }
   return Status::ok();
 }
@@ -34,11 +35,12 @@ Status MemoryStorage::load_parked(const ParkedFn& fn) {
 
 Status MemoryStorage::for_each_node(const NodeFn& fn) {
   for (const auto& [soul, fields] : nodes_) {
-    Node node;
+    std::vector<Field> all;
+    all.reserve(fields.size());
     for (const auto& [key, entry] : fields) {
-      node.set(key, entry.first, entry.second);
+      all.push_back(Field{key, entry.first, entry.second});
     }
-    fn(soul, node);
+    fn(soul, Node(std::move(all)));
   }
   return Status::ok();
 }

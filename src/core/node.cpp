@@ -1,14 +1,51 @@
 #include "gunpp/node.hpp"
 
+// How a Node keeps its fields.
+//
+// Fields live in one column of records (key, value and state side by side:
+// a Field) in insertion order; a field's slot never moves, because fields
+// are never removed (deleting is writing null). A flat open-addressing index
+// maps a key to its slot. Walking a node by slot is O(1) a step and survives
+// appends, which is what the chunked read relies on.
+//
+// A node of up to kScanFields fields has no index: a key is found by
+// comparing it with each of the node's keys, which costs less than hashing
+// it, and the ten-field nodes GUN apps mostly write carry no table. The
+// index is built when the node outgrows that (kScanFields keys at once, the
+// one step over several keys), or up front by reserve().
+//
+// A record keeps together what a put reads and writes for one key: finding
+// it, comparing states and values under HAM, and appending it touch one or
+// two cache lines, not one in each of three columns.
+//
+// No append costs O(size): the column is cut into blocks that never move
+// once full (the first one inside the Node, so that a small node is one
+// allocation and reaching a record one load less), and the index grows
+// incrementally (SlotIndex). The first block grows by doubling up to
+// kBlockFields slots, or is sized once by reserve() for a node put whole; every
+// later block has kBlockFields slots. So a turn that adds fields to a node of
+// millions costs what it costs in a node of thousands, plus cache misses.
+
 #include <algorithm>
 
-#include "gunpp/detail/page_advice.hpp"
+#include "page_advice.hpp"
+#include "slot_index.hpp"
 
 namespace gunpp {
 
 namespace {
 constexpr std::uint32_t kNone = detail::SlotIndex::kNone;
 }  // namespace
+
+Node::Node() = default;
+Node::Node(Node&& other) noexcept = default;
+Node& Node::operator=(Node&& other) noexcept = default;
+Node::~Node() = default;
+
+Node::Node(std::vector<Field> fields) {
+  reserve(fields.size());
+  for (Field& f : fields) set(std::move(f.key), std::move(f.value), f.state);
+}
 
 Node::Node(const Node& other)
     : first_(other.first_),
@@ -41,14 +78,9 @@ State Node::state_of(std::string_view key) const {
 
 std::size_t Node::set(std::string key, Value value, State state) {
   const auto [slot, inserted] =
-      try_emplace(std::move(key), std::move(value), state);
+      try_emplace(std::move(key), std::move(value), state, Hint());
   if (!inserted) assign(slot, std::move(value), state);
   return slot;
-}
-
-std::pair<std::size_t, bool> Node::try_emplace(std::string&& key, Value&& value,
-                                               State state) {
-  return try_emplace(std::move(key), std::move(value), state, Hint());
 }
 
 std::pair<std::size_t, bool> Node::try_emplace(std::string&& key, Value&& value,

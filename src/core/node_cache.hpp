@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "gunpp/node.hpp"
+#include "node_writer.hpp"
 #include "soul_table.hpp"
 
 namespace gunpp::detail {
@@ -43,7 +44,7 @@ class NodeCache {
   Node& obtain(const SoulKey& soul, std::size_t fields_hint) {
     Entry& entry = *nodes_.try_emplace(soul).first;
     entry.last_use = ++use_clock_;
-    entry.node.reserve(fields_hint);  // no effect on a node with fields
+    NodeWriter::reserve(entry.node, fields_hint);  // none on a node with fields
     return entry.node;
   }
   // A field was appended at `slot`: counts its bytes against the budget, on

@@ -1,6 +1,6 @@
 // The one file of the core that speaks to the operating system: page advice
 // (madvise) where the platform has it, and zeroed mappings.
-#include "gunpp/detail/page_advice.hpp"
+#include "page_advice.hpp"
 
 #include <atomic>
 #include <cerrno>

@@ -30,8 +30,8 @@
 #include <utility>
 #include <vector>
 
-#include "gunpp/detail/page_advice.hpp"
-#include "gunpp/detail/slot_index.hpp"
+#include "page_advice.hpp"
+#include "slot_index.hpp"
 
 namespace gunpp::detail {
 

@@ -141,7 +141,7 @@ class SqliteStorage::Impl {
 
   Status open(const SqliteOptions& options);
   Status load_fields(std::string_view soul, std::string_view after,
-                     std::size_t limit, Node& node);
+                     std::size_t limit, std::vector<Field>& fields);
   Status load_field(std::string_view soul, std::string_view key,
                     std::optional<Field>& field);
   Status load_parked(const ParkedFn& fn);
@@ -363,7 +363,8 @@ Status SqliteStorage::Impl::read_field(sqlite3_stmt* stmt, int first,
 
 Status SqliteStorage::Impl::load_fields(std::string_view soul,
                                         std::string_view after,
-                                        std::size_t limit, Node& node) {
+                                        std::size_t limit,
+                                        std::vector<Field>& fields) {
   Statement& q = statements_->load_fields;
   Use use(q);
   q.bind(1, soul);
@@ -373,7 +374,7 @@ Status SqliteStorage::Impl::load_fields(std::string_view soul,
   Field field;
   while ((rc = q.step()) == SQLITE_ROW) {
     if (Status s = read_field(q.get(), 0, soul, field); !s) return s;
-    node.set(std::move(field.key), std::move(field.value), field.state);
+    fields.push_back(std::move(field));
   }
   return rc == SQLITE_DONE ? Status::ok() : error(rc, "cannot read");
 }
@@ -419,22 +420,21 @@ Status SqliteStorage::Impl::for_each_node(const NodeFn& fn) {
   Statement& q = statements_->scan;
   Use use(q);
   std::string soul;
-  Node node;
+  std::vector<Field> fields;
   int rc;
   Field field;
   std::string next;
   while ((rc = q.step()) == SQLITE_ROW) {
     if (Status s = read_soul(q.get(), 0, next); !s) return s;
     if (next != soul) {
-      if (!node.empty()) fn(soul, node);
+      if (!fields.empty()) fn(soul, Node(std::exchange(fields, {})));
       soul.swap(next);
-      node = Node();
     }
     if (Status s = read_field(q.get(), 1, soul, field); !s) return s;
-    node.set(std::move(field.key), std::move(field.value), field.state);
+    fields.push_back(std::move(field));
   }
   if (rc != SQLITE_DONE) return error(rc, "cannot read");
-  if (!node.empty()) fn(soul, node);
+  if (!fields.empty()) fn(soul, Node(std::move(fields)));
   return Status::ok();
 }
 
@@ -493,8 +493,9 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(
 }
 
 Status SqliteStorage::load_fields(std::string_view soul, std::string_view after,
-                                  std::size_t limit, Node& node) {
-  return impl_->load_fields(soul, after, limit, node);
+                                  std::size_t limit,
+                                  std::vector<Field>& fields) {
+  return impl_->load_fields(soul, after, limit, fields);
 }
 Status SqliteStorage::load_field(std::string_view soul, std::string_view key,
                                  std::optional<Field>& field) {

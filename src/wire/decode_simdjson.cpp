@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "frame_handler.hpp"
-#include "gunpp/detail/page_advice.hpp"
+#include "core/page_advice.hpp"
 #include "gunpp/wire/message.hpp"
 
 namespace gunpp {

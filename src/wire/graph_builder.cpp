@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "core/error_text.hpp"
-#include "gunpp/detail/page_advice.hpp"
+#include "core/page_advice.hpp"
 
 namespace gunpp {
 

@@ -39,7 +39,7 @@
 #include <string_view>
 #include <vector>
 
-#include "gunpp/detail/slot_index.hpp"
+#include "core/slot_index.hpp"
 #include "gunpp/graph.hpp"
 #include "gunpp/status.hpp"
 #include "gunpp/value.hpp"

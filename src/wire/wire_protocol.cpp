@@ -137,8 +137,8 @@ void WireProtocol::answer_get(const Message& message, const Send& reply) {
     // One field: with storage, read alone, not with its whole node.
     std::optional<Entry> entry = store_->get(get.soul, *get.key);
     if (!entry) return not_found();
-    Node node;
-    node.set(*get.key, std::move(entry->value), entry->state);
+    const Node node(std::vector<Field>{
+        Field{*get.key, std::move(entry->value), entry->state}});
     const std::size_t found[] = {0};
     reply(put_reply(ids_->next(), message.id, get.soul, node, found, ""));
     return;

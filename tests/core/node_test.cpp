@@ -1,5 +1,7 @@
 #include "gunpp/node.hpp"
 
+#include "core/node_writer.hpp"
+
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -7,15 +9,17 @@
 namespace gunpp {
 namespace {
 
+using detail::NodeWriter;
+
 TEST_CASE("Node keeps insertion order and stable slots", "[node]") {
   Node node;
   CHECK(node.empty());
   CHECK_FALSE(node.find("a"));
   CHECK(node.state_of("a") == kNoState);
 
-  CHECK(node.set("b", Value(1), 10) == 0);
-  CHECK(node.set("a", Value("x"), 11) == 1);
-  CHECK(node.set("b", Value(2), 12) == 0);  // overwrite keeps the slot
+  CHECK(NodeWriter::set(node, "b", Value(1), 10) == 0);
+  CHECK(NodeWriter::set(node, "a", Value("x"), 11) == 1);
+  CHECK(NodeWriter::set(node, "b", Value(2), 12) == 0);  // overwrite keeps the slot
   REQUIRE(node.size() == 2);
   CHECK(node.key(0) == "b");
   CHECK(node.value(0) == Value(2));
@@ -24,7 +28,7 @@ TEST_CASE("Node keeps insertion order and stable slots", "[node]") {
   CHECK(node.find("a") == std::optional<std::size_t>(1));
   CHECK(node.state_of("a") == 11);
 
-  node.assign(1, Value(nullptr), 13);
+  NodeWriter::assign(node, 1, Value(nullptr), 13);
   CHECK(node.value(1).is_null());
   CHECK(node.state(1) == 13);
 }
@@ -34,13 +38,13 @@ TEST_CASE("Node::try_emplace inserts only absent keys", "[node]") {
   std::string key = "k";
   Value value("first");
   const auto [slot, inserted] =
-      node.try_emplace(std::move(key), std::move(value), 1);
+      NodeWriter::try_emplace(node, std::move(key), std::move(value), 1);
   CHECK(inserted);
   CHECK(slot == 0);
   std::string again = "k";
   Value other("second");
   const auto [slot2, inserted2] =
-      node.try_emplace(std::move(again), std::move(other), 2);
+      NodeWriter::try_emplace(node, std::move(again), std::move(other), 2);
   CHECK_FALSE(inserted2);
   CHECK(slot2 == 0);
   // Present: nothing is moved from, nothing is written.
@@ -54,9 +58,9 @@ TEST_CASE("Node::try_emplace inserts only absent keys", "[node]") {
 TEST_CASE("Node: a small node scans, and indexes once it outgrows that",
           "[node]") {
   Node node;
-  node.reserve(10);
+  NodeWriter::reserve(node, 10);
   for (int i = 0; i < 10; ++i) {
-    REQUIRE(node.set("f" + std::to_string(i), Value(i), 1) ==
+    REQUIRE(NodeWriter::set(node, "f" + std::to_string(i), Value(i), 1) ==
             static_cast<std::size_t>(i));
   }
   // Ten short fields and no index: less on top of the columns than the
@@ -65,32 +69,32 @@ TEST_CASE("Node: a small node scans, and indexes once it outgrows that",
       sizeof(std::string) + sizeof(Value) + sizeof(State);
   CHECK(node.memory_bytes() < sizeof(Node) + 10 * kColumns + 16 * 8);
   // Keys that differ only in their last byte, or are a prefix of another.
-  CHECK(node.set("f1", Value("again"), 2) == 1);
+  CHECK(NodeWriter::set(node, "f1", Value("again"), 2) == 1);
   CHECK_FALSE(node.find("f"));
   CHECK_FALSE(node.find("f10"));
   CHECK_FALSE(node.find(""));
 
   // Across kScanFields: every key stays found, and rewriting one keeps its
   // slot, on either side of the step that builds the index.
-  for (std::size_t i = 10; i < Node::kScanFields + 4; ++i) {
+  for (std::size_t i = 10; i < NodeWriter::kScanFields + 4; ++i) {
     const std::string key = "f" + std::to_string(i);
-    REQUIRE(node.set(key, Value(double(i)), 1) == i);
+    REQUIRE(NodeWriter::set(node, key, Value(double(i)), 1) == i);
     for (std::size_t j = 0; j <= i; ++j) {
       REQUIRE(node.find("f" + std::to_string(j)) == j);
     }
-    REQUIRE(node.set("f1", Value(double(i)), 3) == 1);
+    REQUIRE(NodeWriter::set(node, "f1", Value(double(i)), 3) == 1);
     CHECK_FALSE(node.find("g" + std::to_string(i)));
   }
-  CHECK(node.size() == Node::kScanFields + 4);
-  CHECK(node.value(1) == Value(double(Node::kScanFields + 3)));
+  CHECK(node.size() == NodeWriter::kScanFields + 4);
+  CHECK(node.value(1) == Value(double(NodeWriter::kScanFields + 3)));
   CHECK(node.memory_bytes() >= sizeof(Node) + node.size() * kColumns + 16 * 8);
 
   // A copy of a small node is one too, and independent of it.
   Node small;
-  small.set("a", Value(1), 1);
-  small.set("b", Value(2), 1);
+  NodeWriter::set(small, "a", Value(1), 1);
+  NodeWriter::set(small, "b", Value(2), 1);
   Node copy = small;
-  copy.set("c", Value(3), 1);
+  NodeWriter::set(copy, "c", Value(3), 1);
   CHECK(copy.find("c") == 2);
   CHECK(copy.find("b") == 1);
   CHECK_FALSE(small.find("c"));
@@ -100,24 +104,24 @@ TEST_CASE("Node: a small node scans, and indexes once it outgrows that",
 TEST_CASE("Node: prefetch's hint carries a key's hash to try_emplace",
           "[node]") {
   Node small;
-  small.set("a", Value(1), 1);
-  CHECK_FALSE(small.prefetch("a").hashed);  // no index, nothing to hash
+  NodeWriter::set(small, "a", Value(1), 1);
+  CHECK_FALSE(NodeWriter::prefetch(small, "a").hashed);  // no index, nothing to hash
 
   Node node;
-  node.reserve(100);
+  NodeWriter::reserve(node, 100);
   for (int i = 0; i < 100; ++i) {
     const std::string key = "k" + std::to_string(i);
-    const Node::Hint hint = node.prefetch(key);
+    const NodeWriter::Hint hint = NodeWriter::prefetch(node, key);
     REQUIRE(hint.hashed);
     std::string moved = key;
-    REQUIRE(node.try_emplace(std::move(moved), Value(i), 1, hint) ==
+    REQUIRE(NodeWriter::try_emplace(node, std::move(moved), Value(i), 1, hint) ==
             std::pair<std::size_t, bool>(i, true));
   }
   // A present key is found through its hint, and left untouched.
   std::string again = "k42";
   Value other("other");
-  CHECK(node.try_emplace(std::move(again), std::move(other), 2,
-                         node.prefetch("k42")) ==
+  CHECK(NodeWriter::try_emplace(node, std::move(again), std::move(other), 2,
+                         NodeWriter::prefetch(node, "k42")) ==
         std::pair<std::size_t, bool>(42, false));
   CHECK(node.value(42) == Value(42));
   // Keys inserted with hints are found without one.
@@ -131,7 +135,7 @@ TEST_CASE("Node index survives growth", "[node]") {
   Node node;
   constexpr int kKeys = 10000;
   for (int i = 0; i < kKeys; ++i) {
-    REQUIRE(node.set("k" + std::to_string(i), Value(i), i) ==
+    REQUIRE(NodeWriter::set(node, "k" + std::to_string(i), Value(i), i) ==
             static_cast<std::size_t>(i));
   }
   CHECK(node.size() == kKeys);
@@ -149,29 +153,29 @@ TEST_CASE("Node: a key is found at every moment of the index's growth",
   // Each find runs right after an insert: many of them while the index
   // moves its old table over.
   Node node;
-  constexpr int kKeys = 3 * Node::kBlockFields + 5;
+  constexpr int kKeys = 3 * NodeWriter::kBlockFields + 5;
   for (int i = 0; i < kKeys; ++i) {
     const std::string key = "k" + std::to_string(i);
-    REQUIRE(node.set(key, Value(i), i) == static_cast<std::size_t>(i));
+    REQUIRE(NodeWriter::set(node, key, Value(i), i) == static_cast<std::size_t>(i));
     REQUIRE(node.find(key) == static_cast<std::size_t>(i));
     const int earlier = i / 2;
     REQUIRE(node.find("k" + std::to_string(earlier)) ==
             static_cast<std::size_t>(earlier));
     // Writing an existing key during a growth keeps its slot.
-    REQUIRE(node.set("k0", Value(-i), 1e9 + i) == 0);
+    REQUIRE(NodeWriter::set(node, "k0", Value(-i), 1e9 + i) == 0);
   }
   CHECK(node.size() == kKeys);
   CHECK_FALSE(node.find("k-1"));
   // Fields in later blocks read and overwrite like the first ones.
   const std::size_t last = kKeys - 1;
   CHECK(node.key(last) == "k" + std::to_string(last));
-  node.assign(last, Value("late"), 7);
+  NodeWriter::assign(node, last, Value("late"), 7);
   CHECK(node.value(last) == Value("late"));
   CHECK(node.state(last) == 7);
   CHECK(node.value(0) == Value(-(kKeys - 1)));
   // A copy is a deep copy, its index included.
   Node copy = node;
-  copy.set("only in the copy", Value(1), 1);
+  NodeWriter::set(copy, "only in the copy", Value(1), 1);
   CHECK(copy.find("k" + std::to_string(last)) == last);
   CHECK_FALSE(node.find("only in the copy"));
 }
@@ -182,20 +186,20 @@ TEST_CASE("Node: a reserved first block of any size, then full blocks",
   // block size); fields past it go to ordinary blocks. Slots stay dense
   // and every field reads back where it was written.
   for (const std::size_t reserved :
-       {std::size_t{1}, Node::kBlockFields - 1, Node::kBlockFields + 1,
-        2 * Node::kBlockFields + 3}) {
+       {std::size_t{1}, NodeWriter::kBlockFields - 1, NodeWriter::kBlockFields + 1,
+        2 * NodeWriter::kBlockFields + 3}) {
     Node node;
-    node.reserve(reserved);
-    const std::size_t total = reserved + Node::kBlockFields + 7;
+    NodeWriter::reserve(node, reserved);
+    const std::size_t total = reserved + NodeWriter::kBlockFields + 7;
     for (std::size_t i = 0; i < total; ++i) {
-      REQUIRE(node.set("k" + std::to_string(i), Value(double(i)), double(i)) ==
+      REQUIRE(NodeWriter::set(node, "k" + std::to_string(i), Value(double(i)), double(i)) ==
               i);
     }
-    node.reserve(5);  // no effect on a node with fields
+    NodeWriter::reserve(node, 5);  // no effect on a node with fields
     REQUIRE(node.size() == total);
     for (const std::size_t slot :
          {std::size_t{0}, reserved - 1, reserved, reserved + 1,
-          reserved + Node::kBlockFields - 1, reserved + Node::kBlockFields,
+          reserved + NodeWriter::kBlockFields - 1, reserved + NodeWriter::kBlockFields,
           total - 1}) {
       INFO("reserved " << reserved << ", slot " << slot);
       CHECK(node.key(slot) == "k" + std::to_string(slot));
@@ -203,7 +207,7 @@ TEST_CASE("Node: a reserved first block of any size, then full blocks",
       CHECK(node.state(slot) == double(slot));
       CHECK(node.find("k" + std::to_string(slot)) == slot);
     }
-    node.assign(reserved, Value("moved"), 1e12);
+    NodeWriter::assign(node, reserved, Value("moved"), 1e12);
     CHECK(node.value(reserved) == Value("moved"));
     CHECK(node.state_of("k" + std::to_string(reserved)) == 1e12);
   }
@@ -216,21 +220,21 @@ TEST_CASE("Node: a first block reserved short grows to the block size, no more",
   // a second block instead of a column twice the size it needs.
   constexpr std::size_t kColumns =
       sizeof(std::string) + sizeof(Value) + sizeof(State);
-  constexpr std::size_t kIndexBound = 3 * 2 * Node::kBlockFields * 8;
+  constexpr std::size_t kIndexBound = 3 * 2 * NodeWriter::kBlockFields * 8;
   for (const std::size_t reserved :
-       {std::size_t{1}, std::size_t{977}, Node::kBlockFields - 1}) {
+       {std::size_t{1}, std::size_t{977}, NodeWriter::kBlockFields - 1}) {
     INFO("reserved " << reserved);
     Node node;
-    node.reserve(reserved);
-    for (std::size_t i = 0; i < Node::kBlockFields; ++i) {
-      REQUIRE(node.set("k" + std::to_string(i), Value(double(i)), 1) == i);
+    NodeWriter::reserve(node, reserved);
+    for (std::size_t i = 0; i < NodeWriter::kBlockFields; ++i) {
+      REQUIRE(NodeWriter::set(node, "k" + std::to_string(i), Value(double(i)), 1) == i);
     }
     CHECK(node.memory_bytes() <=
-          Node::kBlockFields * kColumns + kIndexBound + 4096);
-    REQUIRE(node.set("next", Value("second block"), 1) == Node::kBlockFields);
-    CHECK(node.value(Node::kBlockFields) == Value("second block"));
-    CHECK(node.value(Node::kBlockFields - 1) ==
-          Value(double(Node::kBlockFields - 1)));
+          NodeWriter::kBlockFields * kColumns + kIndexBound + 4096);
+    REQUIRE(NodeWriter::set(node, "next", Value("second block"), 1) == NodeWriter::kBlockFields);
+    CHECK(node.value(NodeWriter::kBlockFields) == Value("second block"));
+    CHECK(node.value(NodeWriter::kBlockFields - 1) ==
+          Value(double(NodeWriter::kBlockFields - 1)));
   }
 }
 
@@ -331,11 +335,11 @@ TEST_CASE(
   // A node reserved for a million fields stages its index; for a hundred
   // thousand (a 2 MiB table) it does not.
   Node big;
-  big.reserve(kKeys);
-  CHECK(big.warming());
+  NodeWriter::reserve(big, kKeys);
+  CHECK(NodeWriter::warming(big));
   Node medium;
-  medium.reserve(100'000);
-  CHECK_FALSE(medium.warming());
+  NodeWriter::reserve(medium, 100'000);
+  CHECK_FALSE(NodeWriter::warming(medium));
 }
 
 }  // namespace

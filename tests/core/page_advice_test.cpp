@@ -1,4 +1,5 @@
-#include "gunpp/detail/page_advice.hpp"
+#include "core/node_writer.hpp"
+#include "core/page_advice.hpp"
 
 #include <sys/mman.h>
 #include <sys/utsname.h>
@@ -163,10 +164,10 @@ TEST_CASE("page advice: a large node's columns ask for huge pages",
   // The whole huge pages inside a column are advised, which the slots
   // from the column's first 2 MiB boundary on are.
   Node big;
-  big.reserve(1'000'000);
+  detail::NodeWriter::reserve(big, 1'000'000);
   constexpr std::size_t kFields = 150'000;
   for (std::size_t i = 0; i < kFields; ++i) {
-    big.set("k" + std::to_string(i), Value(1.0), 1);
+    detail::NodeWriter::set(big, "k" + std::to_string(i), Value(1.0), 1);
   }
   CHECK(advised_huge(&big.key(kFields - 1)) == thp);
   CHECK(advised_huge(&big.value(kFields - 1)) == thp);
@@ -175,8 +176,8 @@ TEST_CASE("page advice: a large node's columns ask for huge pages",
 
   // A node reserved small stays on the heap's ordinary pages.
   Node small;
-  small.reserve(100);
-  small.set("k", Value(1.0), 1);
+  detail::NodeWriter::reserve(small, 100);
+  detail::NodeWriter::set(small, "k", Value(1.0), 1);
   CHECK_FALSE(advised_huge(&small.key(0)));
 
   // So do index tables, written at random: one turn's inserts would each

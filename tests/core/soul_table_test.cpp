@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "gunpp/detail/slot_index.hpp"
+#include "core/slot_index.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/lsan_interface.h>

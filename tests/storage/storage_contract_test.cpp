@@ -299,21 +299,21 @@ TEMPLATE_TEST_CASE("load_fields resumes after a key, in byte order of keys",
   }
   batch.put("t", Field{"other soul", Value(1.0), 1});
   REQUIRE(db.commit(batch));
-  std::vector<std::string> keys;
-  Node node;
+  std::vector<Field> fields;
   std::string after;
   int calls = 0;
   for (;;) {
-    const std::size_t before = node.size();
-    REQUIRE(db.load_fields("s", after, 2, node));
+    const std::size_t before = fields.size();
+    REQUIRE(db.load_fields("s", after, 2, fields));
     ++calls;
-    if (node.size() - before < 2) break;
-    after = node.key(node.size() - 1);
+    if (fields.size() - before < 2) break;
+    after = fields.back().key;
   }
-  for (std::size_t i = 0; i < node.size(); ++i) keys.push_back(node.key(i));
+  std::vector<std::string> keys;
+  for (const Field& f : fields) keys.push_back(f.key);
   CHECK(keys == std::vector<std::string>{"a", "ab", "b", "z", "\xC3\xA9"});
   CHECK(calls == 3);
-  Node none;
+  std::vector<Field> none;
   REQUIRE(db.load_fields("absent", {}, 2, none));
   CHECK(none.empty());
 }

@@ -55,12 +55,12 @@ class RecordingStorage final : public Storage {
  public:
   explicit RecordingStorage(Storage& inner) : inner_(inner) {}
   Status load_fields(std::string_view soul, std::string_view after,
-                     std::size_t limit, Node& node) override {
+                     std::size_t limit, std::vector<Field>& fields) override {
     ++loads;
     if (!fail_loads_with.is_ok()) return fail_loads_with;
-    const std::size_t before = node.size();
-    Status s = inner_.load_fields(soul, after, limit, node);
-    most_fields_loaded = std::max(most_fields_loaded, node.size() - before);
+    const std::size_t before = fields.size();
+    Status s = inner_.load_fields(soul, after, limit, fields);
+    most_fields_loaded = std::max(most_fields_loaded, fields.size() - before);
     return s;
   }
   Status load_field(std::string_view soul, std::string_view key,

@@ -141,9 +141,9 @@ TEST_CASE(
 }
 
 TEST_CASE("write_node writes the given slots in order", "[wire]") {
-  Node node;
-  node.set("b", Value(2), 20);
-  node.set("a", Value("x"), 10);
+  const Node node(std::vector<Field>{
+      Field{"b", Value(2), 20},
+      Field{"a", Value("x"), 10}});
   std::string out;
   JsonWriter json(out);
   write_node(json, "s", node, std::vector<std::size_t>{1, 0});
@@ -159,12 +159,12 @@ TEST_CASE("put_hash is GUN.js's ## of a reply's put", "[wire]") {
   // {"s":{"9":null,"10":1.5,"B":{"#":"t"},"_":{"#":"s",">":{"9":3,"10":2,
   // "B":4,"a":1,"é":5}},"a":"x","é":true}} and 2028115081: keys sorted, then
   // integer-like keys first, as JavaScript lays out an object's properties.
-  Node node;
-  node.set("a", Value("x"), 1);
-  node.set("10", Value(1.5), 2);
-  node.set("9", Value(), 3);
-  node.set("B", Value(Link("t")), 4);
-  node.set("\xC3\xA9", Value(true), 5);
+  const Node node(std::vector<Field>{
+      Field{"a", Value("x"), 1},
+      Field{"10", Value(1.5), 2},
+      Field{"9", Value(), 3},
+      Field{"B", Value(Link("t")), 4},
+      Field{"\xC3\xA9", Value(true), 5}});
   CHECK(put_hash("s", node, std::vector<std::size_t>{0, 1, 2, 3, 4}) ==
         2028115081);
   CHECK(put_hash("s", node, std::vector<std::size_t>{4, 3, 2, 1, 0}) ==
@@ -173,14 +173,14 @@ TEST_CASE("put_hash is GUN.js's ## of a reply's put", "[wire]") {
 
 TEST_CASE("write_node_hashed writes write_node's text and put_hash's hash",
           "[wire]") {
-  Node node;  // the node GUN.js hashed above, and keys that need escapes
-  node.set("a", Value("x"), 1);
-  node.set("10", Value(1.5), 2);
-  node.set("9", Value(), 3);
-  node.set("B", Value(Link("t")), 4);
-  node.set("\xC3\xA9", Value(true), 5);
-  node.set("q\"t\n", Value("v\\"), 1e21);
-  node.set("", Value(-0.0), 0.5);
+  const Node node(std::vector<Field>{
+      Field{"a", Value("x"), 1},
+      Field{"10", Value(1.5), 2},
+      Field{"9", Value(), 3},
+      Field{"B", Value(Link("t")), 4},
+      Field{"\xC3\xA9", Value(true), 5},
+      Field{"q\"t\n", Value("v\\"), 1e21},
+      Field{"", Value(-0.0), 0.5}});  // the node GUN.js hashed above, and keys that need escapes
   const std::vector<std::size_t> gun_js{4, 3, 2, 1, 0};
   std::string text = "[";
   CHECK(write_node_hashed(text, "s", node, gun_js) == 2028115081);
@@ -203,20 +203,22 @@ TEST_CASE("write_node_hashed writes write_node's text and put_hash's hash",
 TEST_CASE("write_node_hashed: a large chunk, then a small one", "[wire]") {
   // The encoding scratch grows for the large chunk and is freed after it;
   // the next chunk must not see what it held.
-  Node large;
+  std::vector<Field> fields;
   std::vector<std::size_t> slots;
   for (std::size_t i = 0; i < 2000; ++i) {
-    large.set("k" + std::to_string(i), Value(std::string(100, 'v')),
-              static_cast<double>(i));
+    fields.push_back(Field{"k" + std::to_string(i),
+                           Value(std::string(100, 'v')),
+                           static_cast<double>(i)});
     slots.push_back(i);
   }
+  const Node large(std::move(fields));
   std::string text;
   const std::int32_t large_hash = write_node_hashed(text, "big", large, slots);
   CHECK(text.size() > 200'000);
   CHECK(large_hash == put_hash("big", large, slots));
 
-  Node small;
-  small.set("a", Value(1), 2);
+  const Node small(std::vector<Field>{
+      Field{"a", Value(1), 2}});
   const std::vector<std::size_t> one{0};
   text.clear();
   const std::int32_t small_hash = write_node_hashed(text, "s", small, one);

@@ -154,13 +154,15 @@ TEST_CASE("a whole-node get is answered in chained chunks", "[protocol]") {
   CHECK(fields == 20);
   // Each chunk carries "##", GUN's hash of its put (graph_json_test checks
   // the hash against GUN.js itself).
-  Node chunk_node;
+  std::vector<Field> chunk_fields;
   for (auto& [key, value] : peer.replies[2]["put"]["a"].items()) {
     if (key != "_") {
-      chunk_node.set(key, Value(value.get<double>()),
-                     peer.replies[2]["put"]["a"]["_"][">"][key].get<double>());
+      chunk_fields.push_back(
+          Field{key, Value(value.get<double>()),
+                peer.replies[2]["put"]["a"]["_"][">"][key].get<double>()});
     }
   }
+  const Node chunk_node(std::move(chunk_fields));
   std::vector<std::size_t> slots(chunk_node.size());
   for (std::size_t s = 0; s < slots.size(); ++s) slots[s] = s;
   CHECK(peer.replies[2]["##"] == put_hash("a", chunk_node, slots));

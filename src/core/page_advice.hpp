@@ -25,8 +25,8 @@
 // API. Hints: no live contents change, nothing is an error, and where the
 // platform has no such advice (or transparent huge pages are off) it does
 // nothing. Safe from any thread.
-#ifndef GUNPP_DETAIL_PAGE_ADVICE_HPP_
-#define GUNPP_DETAIL_PAGE_ADVICE_HPP_
+#ifndef GUNPP_SRC_CORE_PAGE_ADVICE_HPP_
+#define GUNPP_SRC_CORE_PAGE_ADVICE_HPP_
 
 #include <cstddef>
 
@@ -97,4 +97,4 @@ void touch_pages(const void* data, std::size_t bytes) noexcept;
 
 }  // namespace gunpp::detail
 
-#endif  // GUNPP_DETAIL_PAGE_ADVICE_HPP_
+#endif  // GUNPP_SRC_CORE_PAGE_ADVICE_HPP_

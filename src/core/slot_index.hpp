@@ -18,8 +18,8 @@
 // when the live keys fit (so erase-and-insert churn does not grow it).
 // An implementation detail of Node, the store's soul table and the wire
 // decoder, not part of the API.
-#ifndef GUNPP_DETAIL_SLOT_INDEX_HPP_
-#define GUNPP_DETAIL_SLOT_INDEX_HPP_
+#ifndef GUNPP_SRC_CORE_SLOT_INDEX_HPP_
+#define GUNPP_SRC_CORE_SLOT_INDEX_HPP_
 
 #include <algorithm>
 #include <cstddef>
@@ -32,7 +32,7 @@
 #include <string_view>
 #include <utility>
 
-#include "gunpp/detail/page_advice.hpp"
+#include "page_advice.hpp"
 
 namespace gunpp::detail {
 
@@ -346,4 +346,4 @@ class SlotIndex {
 
 }  // namespace gunpp::detail
 
-#endif  // GUNPP_DETAIL_SLOT_INDEX_HPP_
+#endif  // GUNPP_SRC_CORE_SLOT_INDEX_HPP_
