@@ -42,28 +42,35 @@ class io_context;
 
 namespace gunpp {
 
-struct NetOptions {
-  // Reconnecting: the first retry after this long (GUN.js: about 2 s), then
-  // doubling up to reconnect_max_ms, each wait varied by +-jitter.
-  double reconnect_initial_ms = 2000;
-  double reconnect_max_ms = 30000;
+// Receives one line per connect, disconnect and error. If it throws, that
+// line is lost and nothing else (scheduler.hpp's rule).
+using NetLog = std::function<void(std::string_view line)>;
+
+struct ServerOptions {
+  NetLog log;
+  // With both set, the server speaks wss:// (TLS) only, with this PEM
+  // certificate chain and private key.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // A folder whose files plain HTTP GETs are answered with, as `npx gun`
+  // serves its folder ("/" is index.html). Empty: GET / answers with a
+  // one-line health check.
+  std::string web_root;
+};
+
+struct ClientOptions {
+  NetLog log;
+  // Reconnecting: the first retry after reconnect_initial (GUN.js: about
+  // 2 s), then doubling up to reconnect_max, each wait varied by up to
+  // +-reconnect_jitter of itself.
+  std::chrono::milliseconds reconnect_initial{2000};
+  std::chrono::milliseconds reconnect_max{30000};
   double reconnect_jitter = 0.2;
-  // Receives one line per connect, disconnect and error. If it throws, that
-  // line is lost and nothing else (scheduler.hpp's rule).
-  std::function<void(std::string_view line)> log;
-  // wss:// clients: verify the server's certificate chain and name (leave
-  // on outside tests), against the PEM roots in ca_file, or the system's
+  // wss://: verify the server's certificate chain and name (leave on
+  // outside tests), against the PEM roots in ca_file, or the system's
   // trusted roots when ca_file is empty.
   bool verify_certificates = true;
   std::string ca_file;
-  // Server only: with both set, the server speaks wss:// (TLS) only, with
-  // this PEM certificate chain and private key.
-  std::string tls_cert_file;
-  std::string tls_key_file;
-  // Server only: a folder whose files plain HTTP GETs are answered with, as
-  // `npx gun` serves its folder ("/" is index.html). Empty: GET / answers
-  // with a one-line health check.
-  std::string web_root;
 };
 
 // Pumps an io_context and a Scheduler together on the calling thread: I/O
@@ -97,12 +104,12 @@ class NetLoop {
 };
 
 // Accepts WebSocket connections on path /gun, and answers plain HTTP GETs
-// with the files under NetOptions::web_root, or with a short text (a health
+// with the files under ServerOptions::web_root, or with a short text (a health
 // check).
 class WebSocketServer {
  public:
   // `loop` and `mesh` must outlive the server.
-  WebSocketServer(NetLoop& loop, Mesh& mesh, NetOptions options = {});
+  WebSocketServer(NetLoop& loop, Mesh& mesh, ServerOptions options = {});
   WebSocketServer(const WebSocketServer&) = delete;
   WebSocketServer& operator=(const WebSocketServer&) = delete;
   ~WebSocketServer();
@@ -127,7 +134,7 @@ class WebSocketServer {
 class WebSocketClient {
  public:
   // `loop` and `mesh` must outlive the client.
-  WebSocketClient(NetLoop& loop, Mesh& mesh, NetOptions options = {});
+  WebSocketClient(NetLoop& loop, Mesh& mesh, ClientOptions options = {});
   WebSocketClient(const WebSocketClient&) = delete;
   WebSocketClient& operator=(const WebSocketClient&) = delete;
   ~WebSocketClient();

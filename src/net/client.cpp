@@ -59,7 +59,7 @@ struct Dial {
 
 struct WebSocketClient::State
     : std::enable_shared_from_this<WebSocketClient::State> {
-  State(NetLoop& l, Mesh& m, NetOptions o)
+  State(NetLoop& l, Mesh& m, ClientOptions o)
       : loop(l),
         mesh(m),
         options(std::move(o)),
@@ -131,30 +131,32 @@ struct WebSocketClient::State
           if (ec) return self->failed(index, "handshake: " + ec.message());
           Dial& dial = *self->dials[index];
           dial.failures = 0;
-          net::log_line(self->options, "connected to " + dial.url);
+          net::log_line(self->options.log, "connected to " + dial.url);
           dial.session = net::start_session(
-              std::move(*ws), self->mesh, self->options, dial.url,
+              std::move(*ws), self->mesh, self->options.log, dial.url,
               /*accepted=*/false, [weak = std::weak_ptr<State>(self), index] {
                 if (auto state = weak.lock()) state->failed(index, "closed");
               });
         });
   }
 
-  // Schedules the next attempt: reconnect_initial_ms, doubling, capped,
+  // Schedules the next attempt: reconnect_initial, doubling, capped,
   // jittered.
   void failed(std::size_t index, const std::string& why) {
     if (closing) return;
     Dial& d = *dials[index];
     d.session.reset();
-    const double base = std::min(
-        options.reconnect_max_ms,
-        options.reconnect_initial_ms * std::pow(2.0, std::min(d.failures, 20)));
+    const double base =
+        std::min(static_cast<double>(options.reconnect_max.count()),
+                 static_cast<double>(options.reconnect_initial.count()) *
+                     std::pow(2.0, std::min(d.failures, 20)));
     ++d.failures;
     std::uniform_real_distribution<double> jitter(-options.reconnect_jitter,
                                                   options.reconnect_jitter);
     const double wait = base * (1 + jitter(random));
-    net::log_line(options, "peer " + d.url + ": " + why + "; retrying in " +
-                               std::to_string(static_cast<long>(wait)) + " ms");
+    net::log_line(options.log, "peer " + d.url + ": " + why + "; retrying in " +
+                                   std::to_string(static_cast<long>(wait)) +
+                                   " ms");
     d.retry = std::make_unique<net::asio::steady_timer>(
         loop.io(), std::chrono::milliseconds(static_cast<long long>(wait)));
     d.retry->async_wait([self = shared_from_this(), index](net::error_code ec) {
@@ -173,7 +175,7 @@ struct WebSocketClient::State
 
   NetLoop& loop;
   Mesh& mesh;
-  NetOptions options;
+  ClientOptions options;
   net::tcp::resolver resolver;
   std::unique_ptr<net::asio::ssl::context> tls;  // for wss:// URLs
   std::vector<std::unique_ptr<Dial>> dials;
@@ -181,7 +183,8 @@ struct WebSocketClient::State
   bool closing = false;
 };
 
-WebSocketClient::WebSocketClient(NetLoop& loop, Mesh& mesh, NetOptions options)
+WebSocketClient::WebSocketClient(NetLoop& loop, Mesh& mesh,
+                                 ClientOptions options)
     : state_(std::make_shared<State>(loop, mesh, std::move(options))) {}
 
 WebSocketClient::~WebSocketClient() { close(); }

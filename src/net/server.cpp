@@ -16,7 +16,7 @@ constexpr char kHealth[] = "gunpp relay: GUN over WebSocket at /gun\n";
 
 struct WebSocketServer::State
     : std::enable_shared_from_this<WebSocketServer::State> {
-  State(NetLoop& l, Mesh& m, NetOptions o)
+  State(NetLoop& l, Mesh& m, ServerOptions o)
       : loop(l), mesh(m), options(std::move(o)), acceptor(l.io()) {}
 
   void accept() {
@@ -42,7 +42,7 @@ struct WebSocketServer::State
         net::asio::ssl::stream_base::server,
         [self = shared_from_this(), stream](net::error_code ec) {
           if (ec || !self->acceptor.is_open()) {
-            if (ec) net::log_line(self->options, "TLS: " + ec.message());
+            if (ec) net::log_line(self->options.log, "TLS: " + ec.message());
             return;
           }
           self->serve(std::move(*stream));
@@ -90,8 +90,8 @@ struct WebSocketServer::State
         request, [self = shared_from_this(), ws](net::error_code ec) {
           if (ec || !self->acceptor.is_open()) return;
           self->sessions.push_back(net::start_session(
-              std::move(*ws), self->mesh, self->options, "", /*accepted=*/true,
-              [weak = std::weak_ptr<State>(self)] {
+              std::move(*ws), self->mesh, self->options.log, "",
+              /*accepted=*/true, [weak = std::weak_ptr<State>(self)] {
                 if (auto state = weak.lock()) state->prune();
               }));
         });
@@ -186,13 +186,14 @@ struct WebSocketServer::State
 
   NetLoop& loop;
   Mesh& mesh;
-  NetOptions options;
+  ServerOptions options;
   net::tcp::acceptor acceptor;
   std::unique_ptr<net::asio::ssl::context> tls;  // set: wss:// only
   std::vector<std::shared_ptr<net::Connection>> sessions;
 };
 
-WebSocketServer::WebSocketServer(NetLoop& loop, Mesh& mesh, NetOptions options)
+WebSocketServer::WebSocketServer(NetLoop& loop, Mesh& mesh,
+                                 ServerOptions options)
     : state_(std::make_shared<State>(loop, mesh, std::move(options))) {}
 
 WebSocketServer::~WebSocketServer() { close(); }

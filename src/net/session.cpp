@@ -7,10 +7,10 @@
 
 namespace gunpp::net {
 
-void log_line(const NetOptions& options, const std::string& line) {
+void log_line(const NetLog& log, const std::string& line) {
   // A log callback that throws loses its line, nothing else (scheduler.hpp).
   try {
-    if (options.log) options.log(line);
+    if (log) log(line);
   } catch (...) {
   }
 }
@@ -23,11 +23,11 @@ class Session final : public Connection,
  public:
   // `on_closed` runs once when the connection ends, after the mesh has
   // forgotten the peer.
-  Session(Stream stream, Mesh& mesh, const NetOptions& options, std::string url,
+  Session(Stream stream, Mesh& mesh, const NetLog& log, std::string url,
           bool accepted, std::function<void()> on_closed)
       : ws_(std::move(stream)),
         mesh_(&mesh),
-        options_(&options),
+        log_(&log),
         url_(std::move(url)),
         accepted_(accepted),
         on_closed_(std::move(on_closed)) {}
@@ -114,9 +114,9 @@ class Session final : public Connection,
     if (closed_) return;
     closed_ = true;
     mesh_->remove_peer(peer_);
-    log_line(*options_, "connection " +
-                            (url_.empty() ? "from a peer" : "to " + url_) +
-                            " closed: " + std::string(reason));
+    log_line(*log_, "connection " +
+                        (url_.empty() ? "from a peer" : "to " + url_) +
+                        " closed: " + std::string(reason));
     error_code ignored;
     auto& socket = beast::get_lowest_layer(ws_).socket();
     socket.shutdown(tcp::socket::shutdown_both, ignored);
@@ -128,7 +128,7 @@ class Session final : public Connection,
 
   Stream ws_;
   Mesh* mesh_;
-  const NetOptions* options_;
+  const NetLog* log_;
   std::string url_;
   bool accepted_;
   std::function<void()> on_closed_;
@@ -141,13 +141,12 @@ class Session final : public Connection,
 };
 
 template <typename Stream>
-std::shared_ptr<Connection> start(Stream stream, Mesh& mesh,
-                                  const NetOptions& options, std::string url,
-                                  bool accepted,
+std::shared_ptr<Connection> start(Stream stream, Mesh& mesh, const NetLog& log,
+                                  std::string url, bool accepted,
                                   std::function<void()> on_closed) {
-  auto session = std::make_shared<Session<Stream>>(
-      std::move(stream), mesh, options, std::move(url), accepted,
-      std::move(on_closed));
+  auto session = std::make_shared<Session<Stream>>(std::move(stream), mesh, log,
+                                                   std::move(url), accepted,
+                                                   std::move(on_closed));
   session->start();
   return session;
 }
@@ -155,18 +154,18 @@ std::shared_ptr<Connection> start(Stream stream, Mesh& mesh,
 }  // namespace
 
 std::shared_ptr<Connection> start_session(WsStream stream, Mesh& mesh,
-                                          const NetOptions& options,
-                                          std::string url, bool accepted,
+                                          const NetLog& log, std::string url,
+                                          bool accepted,
                                           std::function<void()> on_closed) {
-  return start(std::move(stream), mesh, options, std::move(url), accepted,
+  return start(std::move(stream), mesh, log, std::move(url), accepted,
                std::move(on_closed));
 }
 
 std::shared_ptr<Connection> start_session(TlsWsStream stream, Mesh& mesh,
-                                          const NetOptions& options,
-                                          std::string url, bool accepted,
+                                          const NetLog& log, std::string url,
+                                          bool accepted,
                                           std::function<void()> on_closed) {
-  return start(std::move(stream), mesh, options, std::move(url), accepted,
+  return start(std::move(stream), mesh, log, std::move(url), accepted,
                std::move(on_closed));
 }
 

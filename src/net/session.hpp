@@ -15,7 +15,7 @@
 
 namespace gunpp::net {
 
-void log_line(const NetOptions& options, const std::string& line);
+void log_line(const NetLog& log, const std::string& line);
 
 // What a server or client keeps of its connections, whatever their stream.
 class Connection {
@@ -33,11 +33,11 @@ class Connection {
 // forgotten the peer. Pending I/O keeps the connection alive; the returned
 // pointer is for asking and closing. Runs on the NetLoop's thread.
 std::shared_ptr<Connection> start_session(WsStream stream, Mesh& mesh,
-                                          const NetOptions& options,
+                                          const NetLog& log,
                                           std::string url, bool accepted,
                                           std::function<void()> on_closed);
 std::shared_ptr<Connection> start_session(TlsWsStream stream, Mesh& mesh,
-                                          const NetOptions& options,
+                                          const NetLog& log,
                                           std::string url, bool accepted,
                                           std::function<void()> on_closed);
 

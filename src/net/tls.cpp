@@ -4,7 +4,7 @@
 
 namespace gunpp::net {
 
-std::unique_ptr<asio::ssl::context> client_tls(const NetOptions& options) {
+std::unique_ptr<asio::ssl::context> client_tls(const ClientOptions& options) {
   auto context =
       std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
   error_code ec;
@@ -19,7 +19,7 @@ std::unique_ptr<asio::ssl::context> client_tls(const NetOptions& options) {
     context->load_verify_file(options.ca_file, ec);
   }
   if (ec) {
-    log_line(options,
+    log_line(options.log,
              "cannot load trusted certificates" +
                  (options.ca_file.empty() ? std::string()
                                           : " from " + options.ca_file) +
@@ -29,7 +29,7 @@ std::unique_ptr<asio::ssl::context> client_tls(const NetOptions& options) {
 }
 
 Result<std::unique_ptr<asio::ssl::context>> server_tls(
-    const NetOptions& options) {
+    const ServerOptions& options) {
   auto context =
       std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
   error_code ec;

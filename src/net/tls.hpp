@@ -1,4 +1,4 @@
-// TLS contexts for wss://, from NetOptions. Private to src/net/.
+// TLS contexts for wss://, from ClientOptions and ServerOptions. Private to src/net/.
 #ifndef GUNPP_SRC_NET_TLS_HPP_
 #define GUNPP_SRC_NET_TLS_HPP_
 
@@ -10,16 +10,16 @@
 
 namespace gunpp::net {
 
-// For dialling: peers' certificates verified against NetOptions::ca_file, or
+// For dialling: peers' certificates verified against ClientOptions::ca_file, or
 // the system's trusted roots, unless verify_certificates is off. A CA file
 // that cannot be read leaves no trusted root: every handshake then fails,
 // with a log line.
-std::unique_ptr<asio::ssl::context> client_tls(const NetOptions& options);
+std::unique_ptr<asio::ssl::context> client_tls(const ClientOptions& options);
 
-// For serving wss://: the certificate chain and key of NetOptions.
+// For serving wss://: the certificate chain and key of ServerOptions.
 // InvalidArgument naming the file that cannot be used.
 Result<std::unique_ptr<asio::ssl::context>> server_tls(
-    const NetOptions& options);
+    const ServerOptions& options);
 
 }  // namespace gunpp::net
 

@@ -32,9 +32,10 @@ struct Peer {
 
 struct Fixture {
   Fixture() {
-    options.log = [this](std::string_view line) { log.emplace_back(line); };
-    options.reconnect_initial_ms = 100;
-    options.reconnect_max_ms = 200;
+    server.log = [this](std::string_view line) { log.emplace_back(line); };
+    client.log = server.log;
+    client.reconnect_initial = std::chrono::milliseconds(100);
+    client.reconnect_max = std::chrono::milliseconds(200);
   }
   // Pumps until `done` holds; false after `ms` of real time.
   bool pump_until(const std::function<bool()>& done, int ms = 5000) {
@@ -52,7 +53,8 @@ struct Fixture {
 
   Scheduler scheduler;  // the real clock
   NetLoop loop{scheduler};
-  NetOptions options;
+  ServerOptions server;
+  ClientOptions client;
   std::vector<std::string> log;
   std::uint16_t port = 0;
 };
@@ -60,11 +62,11 @@ struct Fixture {
 TEST_CASE("net: a put travels client -> server -> client", "[net]") {
   Fixture f;
   Peer relay(f.scheduler), a(f.scheduler), b(f.scheduler);
-  WebSocketServer server(f.loop, relay.mesh, f.options);
+  WebSocketServer server(f.loop, relay.mesh, f.server);
   auto port = server.listen("127.0.0.1", 0);
   REQUIRE(port);
   f.port = *port;
-  WebSocketClient ca(f.loop, a.mesh, f.options), cb(f.loop, b.mesh, f.options);
+  WebSocketClient ca(f.loop, a.mesh, f.client), cb(f.loop, b.mesh, f.client);
   REQUIRE(ca.connect(f.url()));
   REQUIRE(cb.connect(f.url()));
   REQUIRE(f.pump_until([&] { return server.connections() == 2; }));
@@ -88,8 +90,8 @@ TEST_CASE("net: plain HTTP gets a health check or the web folder's files",
   std::ofstream(root / "index.html") << "<p>hello</p>";
   std::ofstream(root / "gun.js") << "var Gun;";
   const bool with_web = GENERATE(false, true);
-  if (with_web) f.options.web_root = root.string();
-  WebSocketServer server(f.loop, relay.mesh, f.options);
+  if (with_web) f.server.web_root = root.string();
+  WebSocketServer server(f.loop, relay.mesh, f.server);
   auto port = server.listen("127.0.0.1", 0);
   REQUIRE(port);
   const auto get = [&](const std::string& target) {
@@ -140,11 +142,11 @@ TEST_CASE(
   MeshOptions small_frames;
   small_frames.protocol.limits.max_frame_bytes = 1000;
   Peer relay(f.scheduler, small_frames), a(f.scheduler);
-  WebSocketServer server(f.loop, relay.mesh, f.options);
+  WebSocketServer server(f.loop, relay.mesh, f.server);
   auto port = server.listen("127.0.0.1", 0);
   REQUIRE(port);
   f.port = *port;
-  WebSocketClient ca(f.loop, a.mesh, f.options);
+  WebSocketClient ca(f.loop, a.mesh, f.client);
   REQUIRE(ca.connect(f.url()));
 
   // A raw WebSocket peer.
@@ -191,17 +193,16 @@ TEST_CASE("net: a client reconnects by itself when the server comes back",
           "[net]") {
   Fixture f;
   Peer relay(f.scheduler), a(f.scheduler);
-  auto server =
-      std::make_unique<WebSocketServer>(f.loop, relay.mesh, f.options);
+  auto server = std::make_unique<WebSocketServer>(f.loop, relay.mesh, f.server);
   auto port = server->listen("127.0.0.1", 0);
   REQUIRE(port);
   f.port = *port;
-  WebSocketClient ca(f.loop, a.mesh, f.options);
+  WebSocketClient ca(f.loop, a.mesh, f.client);
   REQUIRE(ca.connect(f.url()));
   REQUIRE(f.pump_until([&] { return ca.status()[0].second; }));
   server.reset();  // the relay goes away
   REQUIRE(f.pump_until([&] { return !ca.status()[0].second; }));
-  server = std::make_unique<WebSocketServer>(f.loop, relay.mesh, f.options);
+  server = std::make_unique<WebSocketServer>(f.loop, relay.mesh, f.server);
   REQUIRE(server->listen("127.0.0.1", f.port));
   REQUIRE(f.pump_until([&] { return ca.status()[0].second; }));
   REQUIRE(a.mesh.write("back", {{"k", 1}}, {}));
@@ -212,15 +213,15 @@ TEST_CASE("net: a client reconnects by itself when the server comes back",
 TEST_CASE("net: bad addresses and URLs are errors, not exceptions", "[net]") {
   Fixture f;
   Peer relay(f.scheduler);
-  WebSocketServer server(f.loop, relay.mesh, f.options);
+  WebSocketServer server(f.loop, relay.mesh, f.server);
   CHECK(server.listen("not-an-ip", 0).status().code() ==
         Status::Code::kInvalidArgument);
   auto port = server.listen("127.0.0.1", 0);
   REQUIRE(port);
-  WebSocketServer second(f.loop, relay.mesh, f.options);
+  WebSocketServer second(f.loop, relay.mesh, f.server);
   CHECK(second.listen("127.0.0.1", *port).status().code() ==
         Status::Code::kUnavailable);
-  WebSocketClient client(f.loop, relay.mesh, f.options);
+  WebSocketClient client(f.loop, relay.mesh, f.client);
   for (const char* url :
        {"http://x/gun", "ws://", "ws://host:port/gun", "wss://"}) {
     INFO(url);
@@ -253,7 +254,7 @@ TEST_CASE("net: wss with a certificate the client trusts", "[net][tls]") {
   REQUIRE(tls.made);
   Fixture f;
   Peer relay(f.scheduler), a(f.scheduler), stranger(f.scheduler);
-  NetOptions server_options = f.options;
+  ServerOptions server_options = f.server;
   server_options.tls_cert_file = tls.cert();
   server_options.tls_key_file = tls.key();
   WebSocketServer server(f.loop, relay.mesh, server_options);
@@ -261,7 +262,7 @@ TEST_CASE("net: wss with a certificate the client trusts", "[net][tls]") {
   REQUIRE(port);
   const std::string url = "wss://127.0.0.1:" + std::to_string(*port) + "/gun";
 
-  NetOptions trusting = f.options;
+  ClientOptions trusting = f.client;
   trusting.ca_file = tls.cert();
   WebSocketClient client(f.loop, a.mesh, trusting);
   REQUIRE(client.connect(url));
@@ -272,7 +273,7 @@ TEST_CASE("net: wss with a certificate the client trusts", "[net][tls]") {
 
   // Certificates are verified by default: the system's roots do not know
   // this one, so the handshake fails and nothing connects.
-  WebSocketClient doubting(f.loop, stranger.mesh, f.options);
+  WebSocketClient doubting(f.loop, stranger.mesh, f.client);
   REQUIRE(doubting.connect(url));
   f.loop.run_for(std::chrono::milliseconds(500));
   CHECK_FALSE(doubting.status()[0].second);
@@ -283,7 +284,7 @@ TEST_CASE("net: wss with a certificate the client trusts", "[net][tls]") {
   CHECK(refused);
 
   // A server whose key file does not exist says so.
-  NetOptions broken = server_options;
+  ServerOptions broken = server_options;
   broken.tls_key_file = (tls.dir / "missing.pem").string();
   WebSocketServer bad(f.loop, relay.mesh, broken);
   CHECK(bad.listen("127.0.0.1", 0).status().code() ==

@@ -14,8 +14,9 @@ MeshOptions mesh_options(std::ostream& err) {
   return options;
 }
 
-NetOptions net_options_for(std::ostream& err, const std::string& ca_file) {
-  NetOptions options;
+ClientOptions client_options_for(std::ostream& err,
+                                 const std::string& ca_file) {
+  ClientOptions options;
   options.log = log_to(err);
   options.ca_file = ca_file;
   return options;
@@ -33,12 +34,12 @@ StoreOptions store_options(Storage* storage, PutVerifier* verifier) {
 PeerProcess::PeerProcess(std::ostream& err_stream, const std::string& ca_file,
                          Storage* storage, bool verify_sea)
     : err(&err_stream),
-      net_options(net_options_for(err_stream, ca_file)),
+      client_options(client_options_for(err_stream, ca_file)),
       scheduler(SystemClock::instance()),
       store(scheduler, store_options(storage, verify_sea ? &sea : nullptr)),
       mesh(store, mesh_options(err_stream)),
       loop(scheduler),
-      client(loop, mesh, net_options) {}
+      client(loop, mesh, client_options) {}
 
 bool PeerProcess::dial(const std::vector<std::string>& urls) {
   for (const std::string& url : urls) {

@@ -26,7 +26,7 @@ struct PeerProcess {
   bool dial(const std::vector<std::string>& urls);
 
   std::ostream* err;
-  NetOptions net_options;
+  ClientOptions client_options;
   Scheduler scheduler;
   sea::SeaVerifier sea;
   GraphStore store;

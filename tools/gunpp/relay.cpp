@@ -47,7 +47,8 @@ int run_relay(const RelayArgs& args, std::ostream& err) {
     return kExitFailure;
   }
   PeerProcess peer(err, {}, db.get(), !args.no_sea);
-  NetOptions server_options = peer.net_options;
+  ServerOptions server_options;
+  server_options.log = peer.client_options.log;
   server_options.web_root = args.web;
   server_options.tls_cert_file = args.cert;
   server_options.tls_key_file = args.key;
