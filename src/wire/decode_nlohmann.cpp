@@ -116,19 +116,10 @@ NeutralizedText neutralize_overflows(std::string_view text) {
   NeutralizedText out{std::string(text), {}};
   std::string& s = out.text;
   std::size_t ordinal = 0;
-  bool in_string = false;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
     if (c == '"') {
-      in_string = true;
+      i = string_end(s, i) - 1;
       continue;
     }
     if (c != '-' && (c < '0' || c > '9')) continue;

@@ -315,6 +315,17 @@ void FrameHandler::finish_put() {
   if (message().error.is_ok()) message().put = std::move(graph);
 }
 
+std::size_t string_end(std::string_view text, std::size_t open) {
+  for (std::size_t i = open + 1; i < text.size(); ++i) {
+    if (text[i] == '\\') {
+      ++i;
+    } else if (text[i] == '"') {
+      return i + 1;
+    }
+  }
+  return text.size();
+}
+
 std::string_view trim_json_space(std::string_view text) {
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
   while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
@@ -356,18 +367,11 @@ std::vector<std::string_view> frame_elements(std::string_view text) {
   // The text is valid JSON: track strings and depth, and cut at the commas
   // and the closing bracket of the top level.
   int depth = 0;
-  bool in_string = false;
   std::size_t start = 1;
   for (std::size_t i = 1; i < text.size(); ++i) {
     const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
+    if (c == '"') {
+      i = detail::string_end(text, i) - 1;
     } else if (c == '{' || c == '[') {
       ++depth;
     } else if ((c == '}' || c == ']') && depth > 0) {

@@ -102,6 +102,11 @@ class FrameHandler {
 // Leading and trailing JSON whitespace removed.
 std::string_view trim_json_space(std::string_view text);
 
+// The index just past the JSON string whose opening quote is text[open]:
+// past its closing quote, skipping escapes; text.size() when it does not
+// close. The one string-skipping loop of the wire layer's text scans.
+std::size_t string_end(std::string_view text, std::size_t open);
+
 // The checks every decoder makes before parsing: ResourceExhausted when
 // `text` is longer than max_frame_bytes, InvalidArgument when, trimmed, it
 // does not start as an object or an array. `*trimmed` is the text without
