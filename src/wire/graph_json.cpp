@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "hashed_node_writer.hpp"
+
 namespace gunpp {
 
 namespace {
@@ -145,10 +147,10 @@ class GunHasher {
 };
 
 // The JSON of each field of a reply chunk, encoded once: its key (a JSON
-// string), state and value back to back in one text. put_hash() and
-// write_node_hashed() reuse one on a thread: a get of a large node encodes
-// one chunk of a few fields at a time. Scratch grown past kScratchKeepBytes
-// by a large chunk is freed after use.
+// string), state and value back to back in one text. A HashedNodeWriter
+// keeps one from chunk to chunk: a get of a large node encodes one chunk of
+// a few fields at a time. Scratch grown past kScratchKeepBytes by a large
+// chunk is freed after use.
 constexpr std::size_t kScratchKeepBytes = 64 * 1024;
 class ChunkPieces {
  public:
@@ -197,11 +199,6 @@ class ChunkPieces {
   std::vector<std::pair<bool, std::size_t>> sorted_;  // {array index?, i}
   std::string soul_json_;                             // the soul, encoded
 };
-
-ChunkPieces& chunk_pieces() {
-  thread_local ChunkPieces pieces;
-  return pieces;
-}
 
 // A key's first 16 bytes as two big-endian integers (zero-padded), held
 // next to its position: comparing heads orders keys by bytes, up to ties.
@@ -363,19 +360,25 @@ std::int32_t ChunkPieces::hash(std::string_view soul, const Node& node,
 
 }  // namespace
 
-std::int32_t put_hash(std::string_view soul, const Node& node,
-                      std::span<const std::size_t> slots) {
-  ChunkPieces& pieces = chunk_pieces();
+std::int32_t detail::put_hash(std::string_view soul, const Node& node,
+                              std::span<const std::size_t> slots) {
+  ChunkPieces pieces;
   pieces.encode(node, slots);
-  const std::int32_t hash = pieces.hash(soul, node, slots);
-  pieces.trim();
-  return hash;
+  return pieces.hash(soul, node, slots);
 }
 
-std::int32_t write_node_hashed(std::string& node_json, std::string_view soul,
-                               const Node& node,
-                               std::span<const std::size_t> slots) {
-  ChunkPieces& pieces = chunk_pieces();
+struct detail::HashedNodeWriter::Scratch {
+  ChunkPieces pieces;
+};
+
+detail::HashedNodeWriter::HashedNodeWriter()
+    : scratch_(std::make_unique<Scratch>()) {}
+detail::HashedNodeWriter::~HashedNodeWriter() = default;
+
+std::int32_t detail::HashedNodeWriter::write(
+    std::string& node_json, std::string_view soul, const Node& node,
+    std::span<const std::size_t> slots) {
+  ChunkPieces& pieces = scratch_->pieces;
   pieces.encode(node, slots);
   const std::int32_t hash = pieces.hash(soul, node, slots);
   JsonWriter json(node_json);
@@ -387,7 +390,7 @@ std::int32_t write_node_hashed(std::string& node_json, std::string_view soul,
   return hash;
 }
 
-std::int32_t gun_hash(std::string_view text) {
+std::int32_t detail::gun_hash(std::string_view text) {
   return GunHasher().add(text).value();
 }
 

@@ -8,13 +8,15 @@
 #include "gunpp/wire/graph_json.hpp"
 #include "gunpp/wire/json_writer.hpp"
 #include "dedup.hpp"
+#include "hashed_node_writer.hpp"
 #include "message_ids.hpp"
 
 namespace gunpp {
 
 namespace {
 
-// Scratch of put_reply() grown past this by one large chunk is freed.
+// Scratch of ReplyWriter::put_reply() grown past this by one large chunk is
+// freed.
 constexpr std::size_t kReplyScratchKeepBytes = 64 * 1024;
 
 // Opens {"#":id,"@":to and leaves the object open for the rest.
@@ -44,26 +46,36 @@ std::string ack(std::string_view id, std::string_view to,
   return out;
 }
 
-std::string put_reply(std::string_view id, std::string_view to,
-                      std::string_view soul, const Node& node,
-                      std::span<const std::size_t> slots,
-                      std::string_view next) {
-  thread_local std::string node_json;  // reused: a get sends many chunks
-  node_json.clear();
-  const std::int32_t hash = write_node_hashed(node_json, soul, node, slots);
-  std::string out;
-  out.reserve(96 + id.size() + to.size() + soul.size() + node_json.size() +
-              next.size());
-  JsonWriter json(out);
-  reply_head(json, id, to).key("##").number(hash);
-  json.key("put").begin_object().key(soul).raw(node_json).end_object();
-  if (!next.empty()) json.key("%").string(next);
-  json.end_object();
-  if (node_json.capacity() > kReplyScratchKeepBytes) {
-    std::string().swap(node_json);
+}  // namespace
+
+// What a protocol's replies are written with: their ids, and the encoder
+// and text kept from one get reply chunk to the next.
+struct detail::ReplyWriter {
+  detail::HashedNodeWriter node_writer;
+  std::string node_json;
+
+  std::string put_reply(std::string_view id, std::string_view to,
+                        std::string_view soul, const Node& node,
+                        std::span<const std::size_t> slots,
+                        std::string_view next) {
+    node_json.clear();
+    const std::int32_t hash = node_writer.write(node_json, soul, node, slots);
+    std::string out;
+    out.reserve(96 + id.size() + to.size() + soul.size() + node_json.size() +
+                next.size());
+    JsonWriter json(out);
+    reply_head(json, id, to).key("##").number(hash);
+    json.key("put").begin_object().key(soul).raw(node_json).end_object();
+    if (!next.empty()) json.key("%").string(next);
+    json.end_object();
+    if (node_json.capacity() > kReplyScratchKeepBytes) {
+      std::string().swap(node_json);
+    }
+    return out;
   }
-  return out;
-}
+};
+
+namespace {
 
 std::string frame_error(const Status& status) {
   std::string out;
@@ -80,7 +92,8 @@ WireProtocol::WireProtocol(GraphStore& store, WireProtocolOptions options)
     : store_(&store),
       options_(options),
       dedup_(std::make_unique<Dedup>(store.scheduler().clock(), options.dedup)),
-      ids_(std::make_shared<MessageIds>()) {}
+      ids_(std::make_shared<MessageIds>()),
+      replies_(std::make_shared<detail::ReplyWriter>()) {}
 
 WireProtocol::~WireProtocol() = default;
 
@@ -140,20 +153,22 @@ void WireProtocol::answer_get(const Message& message, const Send& reply) {
     const Node node(std::vector<Field>{
         Field{*get.key, std::move(entry->value), entry->state}});
     const std::size_t found[] = {0};
-    reply(put_reply(ids_->next(), message.id, get.soul, node, found, ""));
+    reply(replies_->put_reply(ids_->next(), message.id, get.soul, node, found,
+                              ""));
     return;
   }
   // Each chunk names the id of the next one in "%". A read whose node had to
   // be loaded first may find nothing: one empty chunk then says so.
   ChunkCallback on_chunk =
-      [reply, ids = ids_, to = message.id, id = ids_->next(),
+      [reply, ids = ids_, replies = replies_, to = message.id, id = ids_->next(),
        say_empty = options_.reply_not_found](const Chunk& chunk) mutable {
         if (chunk.slots.empty()) {
           if (say_empty) reply(empty_reply(ids->next(), to));
           return;
         }
         std::string next = chunk.last ? std::string() : ids->next();
-        reply(put_reply(id, to, chunk.soul, chunk.node, chunk.slots, next));
+        reply(replies->put_reply(id, to, chunk.soul, chunk.node, chunk.slots,
+                                 next));
         id = std::move(next);
       };
   const Status status =

@@ -1,5 +1,7 @@
 #include "gunpp/wire/graph_json.hpp"
 
+#include "wire/hashed_node_writer.hpp"
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -165,14 +167,15 @@ TEST_CASE("put_hash is GUN.js's ## of a reply's put", "[wire]") {
       Field{"9", Value(), 3},
       Field{"B", Value(Link("t")), 4},
       Field{"\xC3\xA9", Value(true), 5}});
-  CHECK(put_hash("s", node, std::vector<std::size_t>{0, 1, 2, 3, 4}) ==
+  CHECK(detail::put_hash("s", node, std::vector<std::size_t>{0, 1, 2, 3, 4}) ==
         2028115081);
-  CHECK(put_hash("s", node, std::vector<std::size_t>{4, 3, 2, 1, 0}) ==
+  CHECK(detail::put_hash("s", node, std::vector<std::size_t>{4, 3, 2, 1, 0}) ==
         2028115081);  // any order
 }
 
-TEST_CASE("write_node_hashed writes write_node's text and put_hash's hash",
+TEST_CASE("HashedNodeWriter writes write_node's text and put_hash's hash",
           "[wire]") {
+  detail::HashedNodeWriter writer;
   const Node node(std::vector<Field>{
       Field{"a", Value("x"), 1},
       Field{"10", Value(1.5), 2},
@@ -183,7 +186,7 @@ TEST_CASE("write_node_hashed writes write_node's text and put_hash's hash",
       Field{"", Value(-0.0), 0.5}});  // the node GUN.js hashed above, and keys that need escapes
   const std::vector<std::size_t> gun_js{4, 3, 2, 1, 0};
   std::string text = "[";
-  CHECK(write_node_hashed(text, "s", node, gun_js) == 2028115081);
+  CHECK(writer.write(text, "s", node, gun_js) == 2028115081);
   std::string expected = "[";
   JsonWriter json(expected);
   write_node(json, "s", node, gun_js);
@@ -191,16 +194,17 @@ TEST_CASE("write_node_hashed writes write_node's text and put_hash's hash",
 
   const std::vector<std::size_t> all{6, 0, 5, 1, 2, 3, 4};
   text.clear();
-  const std::int32_t hash = write_node_hashed(text, "s\"", node, all);
-  CHECK(hash == put_hash("s\"", node, all));
-  CHECK(hash != put_hash("s\"", node, gun_js));
+  const std::int32_t hash = writer.write(text, "s\"", node, all);
+  CHECK(hash == detail::put_hash("s\"", node, all));
+  CHECK(hash != detail::put_hash("s\"", node, gun_js));
   expected.clear();
   JsonWriter again(expected);
   write_node(again, "s\"", node, all);
   CHECK(text == expected);
 }
 
-TEST_CASE("write_node_hashed: a large chunk, then a small one", "[wire]") {
+TEST_CASE("HashedNodeWriter: a large chunk, then a small one", "[wire]") {
+  detail::HashedNodeWriter writer;
   // The encoding scratch grows for the large chunk and is freed after it;
   // the next chunk must not see what it held.
   std::vector<Field> fields;
@@ -213,31 +217,31 @@ TEST_CASE("write_node_hashed: a large chunk, then a small one", "[wire]") {
   }
   const Node large(std::move(fields));
   std::string text;
-  const std::int32_t large_hash = write_node_hashed(text, "big", large, slots);
+  const std::int32_t large_hash = writer.write(text, "big", large, slots);
   CHECK(text.size() > 200'000);
-  CHECK(large_hash == put_hash("big", large, slots));
+  CHECK(large_hash == detail::put_hash("big", large, slots));
 
   const Node small(std::vector<Field>{
       Field{"a", Value(1), 2}});
   const std::vector<std::size_t> one{0};
   text.clear();
-  const std::int32_t small_hash = write_node_hashed(text, "s", small, one);
+  const std::int32_t small_hash = writer.write(text, "s", small, one);
   CHECK(text == R"({"_":{"#":"s",">":{"a":2}},"a":1})");
-  CHECK(small_hash == gun_hash(R"({"s":{"_":{"#":"s",">":{"a":2}},"a":1}})"));
+  CHECK(small_hash == detail::gun_hash(R"({"s":{"_":{"#":"s",">":{"a":2}},"a":1}})"));
 }
 
 TEST_CASE("gun_hash is GUN.js's String.hash over UTF-16", "[wire]") {
   // Values printed by GUN.js's String.hash in node.
-  CHECK(gun_hash("") == 0);
-  CHECK(gun_hash("abc") == 96354);
-  CHECK(gun_hash(R"({"a":1})") == -1442153986);
-  CHECK(gun_hash("\xC3\xA9\xF0\x9F\x98\x80") == 1996812);  // é, U+1F600
+  CHECK(detail::gun_hash("") == 0);
+  CHECK(detail::gun_hash("abc") == 96354);
+  CHECK(detail::gun_hash(R"({"a":1})") == -1442153986);
+  CHECK(detail::gun_hash("\xC3\xA9\xF0\x9F\x98\x80") == 1996812);  // é, U+1F600
   // Runs of ASCII, hashed four bytes at a time, between and around
   // multi-byte characters (h = (h << 5) - h + c; h |= 0, in node).
-  CHECK(gun_hash("abcdefghijklmnopqrstuvwxyz0123456789") == 1478768498);
-  CHECK(gun_hash("abcd\xC3\xA9"
+  CHECK(detail::gun_hash("abcdefghijklmnopqrstuvwxyz0123456789") == 1478768498);
+  CHECK(detail::gun_hash("abcd\xC3\xA9"
                  "fgh\xF0\x9F\x98\x80ijklmnop\xE4\xB8\xADq") == 97962635);
-  CHECK(gun_hash("\xC3\xA9"
+  CHECK(detail::gun_hash("\xC3\xA9"
                  "abcdefgh") == 1029578861);
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "wire/dedup.hpp"
+#include "wire/hashed_node_writer.hpp"
 #include "gunpp/wire/graph_json.hpp"
 
 namespace gunpp {
@@ -165,7 +166,7 @@ TEST_CASE("a whole-node get is answered in chained chunks", "[protocol]") {
   const Node chunk_node(std::move(chunk_fields));
   std::vector<std::size_t> slots(chunk_node.size());
   for (std::size_t s = 0; s < slots.size(); ++s) slots[s] = s;
-  CHECK(peer.replies[2]["##"] == put_hash("a", chunk_node, slots));
+  CHECK(peer.replies[2]["##"] == detail::put_hash("a", chunk_node, slots));
   CHECK(peer.replies[0]["put"]["a"]["k0"] == 0);
   CHECK(peer.replies[0]["put"]["a"]["_"][">"]["k0"] == 1000);
 }

@@ -34,25 +34,6 @@ void write_node(JsonWriter& json, std::string_view soul, const Node& node,
 // key:value...}...}`, nodes and fields in the delta's order.
 void write_graph(JsonWriter& json, const Graph& graph);
 
-// GUN's "##" of a reply whose put holds the given slots of `node`: the hash
-// (gun_hash) of the put's JSON text as GUN.js writes it for hashing, with the
-// keys of every object sorted and then laid out in JavaScript's property
-// order (integer-like keys first, ascending).
-std::int32_t put_hash(std::string_view soul, const Node& node,
-                      std::span<const std::size_t> slots);
-
-// write_node() and put_hash() of the same slots at once, as a get's reply
-// chunk needs both: appends the node's JSON, as write_node() writes it, to
-// `node_json` and returns the put's hash. Each key, state and value is
-// encoded once, for both.
-std::int32_t write_node_hashed(std::string& node_json, std::string_view soul,
-                               const Node& node,
-                               std::span<const std::size_t> slots);
-
-// GUN.js's String.hash: h = h * 31 + c over the UTF-16 code units of `text`,
-// wrapping to a signed 32-bit integer, from 0. `text` must be valid UTF-8.
-std::int32_t gun_hash(std::string_view text);
-
 // Writes node `soul` as encode_graph() does: "_" first, then the keys in
 // JavaScript's UTF-16 order. `drain` as for write_node().
 void write_canonical_node(JsonWriter& json, std::string_view soul,

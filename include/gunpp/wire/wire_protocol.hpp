@@ -48,6 +48,9 @@ namespace gunpp {
 
 class Dedup;       // the library's; src/wire/dedup.hpp
 class MessageIds;  // the library's; src/wire/message_ids.hpp
+namespace detail {
+struct ReplyWriter;  // the library's; src/wire/wire_protocol.cpp
+}  // namespace detail
 
 struct WireProtocolOptions {
   WireLimits limits;
@@ -93,6 +96,9 @@ class WireProtocol {
   WireProtocolOptions options_;
   std::unique_ptr<Dedup> dedup_;
   std::shared_ptr<MessageIds> ids_;
+  // Reply ids and the encoder's scratch, shared with the chunk callbacks of
+  // gets still being answered.
+  std::shared_ptr<detail::ReplyWriter> replies_;
 };
 
 }  // namespace gunpp
