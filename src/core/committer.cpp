@@ -8,18 +8,6 @@ void Committer::fail(Status error) {
   if (error_.is_ok()) error_ = std::move(error);
 }
 
-void Committer::put(std::string_view soul, Field field) {
-  if (storage_ != nullptr) batch_.put(soul, std::move(field));
-}
-
-void Committer::park(std::uint64_t id, std::string_view soul, Field field) {
-  if (storage_ != nullptr) batch_.park(id, soul, std::move(field));
-}
-
-void Committer::unpark(std::uint64_t id) {
-  if (storage_ != nullptr) batch_.unpark(id);
-}
-
 bool Committer::hold(PutCallback done, const PutSummary& summary) {
   if (storage_ == nullptr) {
     call_guarded(*callback_exceptions_, done, Status::ok(), summary);

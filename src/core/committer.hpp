@@ -33,10 +33,15 @@ class Committer {
   // Records `error` unless one is recorded already.
   void fail(Status error);
 
-  // Writes for the next commit; nothing without storage.
-  void put(std::string_view soul, Field field);
-  void park(std::uint64_t id, std::string_view soul, Field field);
-  void unpark(std::uint64_t id);
+  // Writes for the next commit; only with storage (the store checks, so
+  // that a store without storage makes no copies for it).
+  void put(std::string_view soul, Field field) {
+    batch_.put(soul, std::move(field));
+  }
+  void park(std::uint64_t id, std::string_view soul, Field field) {
+    batch_.park(id, soul, std::move(field));
+  }
+  void unpark(std::uint64_t id) { batch_.unpark(id); }
   // Writes wait for a commit.
   bool dirty() const { return !batch_.empty(); }
 

@@ -5,9 +5,9 @@
 #include <utility>
 
 #include "error_text.hpp"
-#include "page_advice.hpp"
 #include "gunpp/verifier.hpp"
 #include "jobs.hpp"
+#include "page_advice.hpp"
 #include "slice_baseline_job.hpp"
 #include "store_access.hpp"
 #include "store_impl.hpp"
@@ -431,13 +431,14 @@ void GraphStore::for_each_node(
     const std::function<void(std::string_view, const Node&)>& fn) const {
   impl_->nodes.for_each(
       [&fn](const std::string& soul, const Node& node) { fn(soul, node); });
-  if (impl_->committer.storage() == nullptr || impl_->committer.failed()) return;
+  detail::Committer& committer = impl_->committer;
+  if (committer.storage() == nullptr || committer.failed()) return;
   // A node in memory holds all that storage holds of it, and more.
-  Status s = impl_->committer.storage()->for_each_node(
+  Status s = committer.storage()->for_each_node(
       [this, &fn](std::string_view soul, const Node& node) {
         if (!impl_->nodes.contains(soul)) fn(soul, node);
       });
-  if (!s) impl_->committer.fail(std::move(s));
+  if (!s) committer.fail(std::move(s));
 }
 
 void GraphStore::for_each_deferred(

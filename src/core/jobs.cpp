@@ -1,10 +1,10 @@
 #include "jobs.hpp"
 
-#include "node_writer.hpp"
-
 #include <algorithm>
 #include <span>
 #include <utility>
+
+#include "node_writer.hpp"
 
 namespace gunpp::detail {
 
@@ -48,7 +48,8 @@ Job::Turn IngestJob::run_turn(GraphStore::Impl& store) {
     resolve_field(store, target, field, now);
     if (target != nullptr) {
       current_->set(target, store.nodes.epoch());
-      if (NodeWriter::warming(*target)) break;  // just created; warmed from next turn
+      // Just created: warmed from the next turn on.
+      if (NodeWriter::warming(*target)) break;
     }
   }
   // A budget spent on a node's last field ends the node too (and the put,
@@ -90,9 +91,9 @@ void IngestJob::resolve_field(GraphStore::Impl& store, Node*& target,
   // A node this put creates is sized for the rest of its delta.
   const NodeDelta& delta = nodes_[node_index_];
   const std::size_t hint = field_index_ - 1 - hinted_from_;
-  switch (store.resolve(delta.soul, target, field, now,
-                        delta.fields.size() - field_index_ + 1,
-                        hint < hints_.size() ? hints_[hint] : NodeWriter::Hint())) {
+  switch (store.resolve(
+      delta.soul, target, field, now, delta.fields.size() - field_index_ + 1,
+      hint < hints_.size() ? hints_[hint] : NodeWriter::Hint())) {
     case HamDecision::kConverge:
       ++summary_.applied;
       break;

@@ -3,8 +3,7 @@
 namespace gunpp {
 
 Status MemoryStorage::load_fields(std::string_view soul, std::string_view after,
-                                  std::size_t limit,
-                                  std::vector<Field>& out) {
+                                  std::size_t limit, std::vector<Field>& out) {
   const auto it = nodes_.find(soul);
   if (it == nodes_.end()) return Status::ok();
   const Fields& fields = it->second;

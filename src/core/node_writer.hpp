@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "slot_index.hpp"
 #include "gunpp/node.hpp"
+#include "slot_index.hpp"
 
 namespace gunpp::detail {
 
@@ -40,8 +40,7 @@ class NodeWriter {
   // them, and returns {its new slot, true}; when present, returns {its slot,
   // false} and leaves all three untouched. One hash probe either way;
   // `hint` is what prefetch() returned for this same key, if it was called.
-  static std::pair<std::size_t, bool> try_emplace(Node& node,
-                                                  std::string&& key,
+  static std::pair<std::size_t, bool> try_emplace(Node& node, std::string&& key,
                                                   Value&& value, State state,
                                                   Hint hint = {}) {
     return node.try_emplace(std::move(key), std::move(value), state, hint);

@@ -15,13 +15,13 @@
 
 #include "committer.hpp"
 #include "deferred_fields.hpp"
-#include "node_cache.hpp"
-#include "node_writer.hpp"
 #include "guarded_call.hpp"
 #include "gunpp/graph_store.hpp"
 #include "gunpp/ham.hpp"
 #include "gunpp/key_range.hpp"
 #include "gunpp/storage.hpp"
+#include "node_cache.hpp"
+#include "node_writer.hpp"
 #include "soul_table.hpp"
 #include "subscribers.hpp"
 
@@ -118,8 +118,8 @@ class GraphStore::Impl {
   // Runs HAM for one field and applies the outcome: converges it into the
   // node (creating the node on first use, sized for `fields_hint` fields;
   // `node` caches it for this turn only, nullptr until it exists), parks it
-  // when from the future, or ignores it. `key_hint`: what NodeWriter::prefetch()
-  // returned for the field's key, if it was called.
+  // when from the future, or ignores it. `key_hint`: what
+  // NodeWriter::prefetch() returned for the field's key, if it was called.
   HamDecision resolve(std::string_view soul, Node*& node, Field& field,
                       double now, std::size_t fields_hint = 1,
                       detail::NodeWriter::Hint key_hint = {});

@@ -133,12 +133,12 @@ void Mesh::Impl::relay(PeerId from, const Message& message,
   if (!message.in_string && info.size() > 1) {
     out = with_member(out, string_member("><", router_.via_list(info, from)));
   }
-  for (const PeerId id : outbox_.ids()) {
+  outbox_.for_each([&](PeerId id) {
     if (id == from || detail::Router::named_in_via(info.at(id), message.via)) {
-      continue;
+      return;
     }
     outbox_.send(id, out);
-  }
+  });
 }
 
 void Mesh::Impl::receive(PeerId from, std::string_view text) {

@@ -22,13 +22,6 @@ void Outbox::add(PeerId id, PeerLink link) {
 
 bool Outbox::remove(PeerId id) { return peers_.erase(id) > 0; }
 
-std::vector<PeerId> Outbox::ids() const {
-  std::vector<PeerId> out;
-  out.reserve(peers_.size());
-  for (const auto& [id, peer] : peers_) out.push_back(id);
-  return out;
-}
-
 void Outbox::send(PeerId to, std::string message) {
   auto it = peers_.find(to);
   if (it == peers_.end() || it->second.closing) return;

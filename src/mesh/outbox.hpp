@@ -10,7 +10,6 @@
 #include <functional>
 #include <string>
 #include <unordered_map>
-#include <vector>
 
 #include "gunpp/mesh.hpp"
 #include "gunpp/scheduler.hpp"
@@ -29,8 +28,12 @@ class Outbox {
   // False when `id` is not a peer.
   bool remove(PeerId id);
   bool contains(PeerId id) const { return peers_.contains(id); }
-  // Every peer, in no order.
-  std::vector<PeerId> ids() const;
+  // fn(id) for every peer, in no order; fn may send() but not add or
+  // remove peers.
+  template <typename Fn>
+  void for_each(Fn&& fn) const {
+    for (const auto& [id, peer] : peers_) fn(id);
+  }
 
   // Queues `message` (one JSON value) for `to`; nothing for an unknown or
   // closing peer.

@@ -42,7 +42,7 @@ Status Requests::put(Graph delta, PutOutcomeCallback done, double timeout_ms) {
   router_->seen(id);  // our own message, should it come back
   const Scheduler::TimerId timer = scheduler_->add_timer(
       now() + timeout_ms, [this, id] { finish_put(id, PutOutcome{}); }, owner_);
-  for (const PeerId peer : outbox_->ids()) outbox_->send(peer, message);
+  outbox_->for_each([&](PeerId peer) { outbox_->send(peer, message); });
   puts_.emplace(id, PendingPut{std::move(done), timer, std::move(message)});
   return Status::ok();
 }
@@ -62,9 +62,8 @@ Status Requests::fetch(FetchRequest request, FetchCallback done) {
         [this, id] { finish_fetch(id, FetchEnd::kSettle); }, owner_);
   }
   fetches_.emplace(id, std::move(pending));
-  for (const PeerId peer : outbox_->ids()) {
-    send_get(peer, id, request.soul, request.key);
-  }
+  outbox_->for_each(
+      [&](PeerId peer) { send_get(peer, id, request.soul, request.key); });
   // What the store already holds may be enough.
   scheduler_->enqueue([this, id] { check_fetch(id); }, owner_);
   return Status::ok();
@@ -73,9 +72,8 @@ Status Requests::fetch(FetchRequest request, FetchCallback done) {
 SubscriptionId Requests::subscribe(std::string soul, ChangeCallback on_change) {
   const SubscriptionId id = store_->subscribe(soul, std::move(on_change));
   const std::string get_id = ids_->next();
-  for (const PeerId peer : outbox_->ids()) {
-    send_get(peer, get_id, soul, std::nullopt);
-  }
+  outbox_->for_each(
+      [&](PeerId peer) { send_get(peer, get_id, soul, std::nullopt); });
   subscriptions_.emplace(id, std::move(soul));
   return id;
 }

@@ -33,12 +33,12 @@ class Connection {
 // forgotten the peer. Pending I/O keeps the connection alive; the returned
 // pointer is for asking and closing. Runs on the NetLoop's thread.
 std::shared_ptr<Connection> start_session(WsStream stream, Mesh& mesh,
-                                          const NetLog& log,
-                                          std::string url, bool accepted,
+                                          const NetLog& log, std::string url,
+                                          bool accepted,
                                           std::function<void()> on_closed);
 std::shared_ptr<Connection> start_session(TlsWsStream stream, Mesh& mesh,
-                                          const NetLog& log,
-                                          std::string url, bool accepted,
+                                          const NetLog& log, std::string url,
+                                          bool accepted,
                                           std::function<void()> on_closed);
 
 }  // namespace gunpp::net

@@ -1,4 +1,5 @@
-// TLS contexts for wss://, from ClientOptions and ServerOptions. Private to src/net/.
+// TLS contexts for wss://, from ClientOptions and ServerOptions. Private to
+// src/net/.
 #ifndef GUNPP_SRC_NET_TLS_HPP_
 #define GUNPP_SRC_NET_TLS_HPP_
 

@@ -1,12 +1,11 @@
-#include "gunpp/sea/signing.hpp"
-
 #include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
 
-#include "crypto.hpp"
 #include "core/error_text.hpp"
+#include "crypto.hpp"
+#include "gunpp/sea/signing.hpp"
 #include "gunpp/wire/json_writer.hpp"
 #include "keys.hpp"
 #include "sea_json.hpp"

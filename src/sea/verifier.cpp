@@ -1,11 +1,12 @@
+#include "gunpp/sea/verifier.hpp"
+
 #include <algorithm>
 #include <string>
 #include <unordered_map>
 #include <utility>
 
-#include "crypto.hpp"
 #include "core/error_text.hpp"
-#include "gunpp/sea/verifier.hpp"
+#include "crypto.hpp"
 #include "keys.hpp"
 #include "sea_json.hpp"
 

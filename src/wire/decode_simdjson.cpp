@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "frame_handler.hpp"
 #include "core/page_advice.hpp"
+#include "frame_handler.hpp"
 #include "gunpp/wire/message.hpp"
 
 namespace gunpp {

@@ -5,9 +5,9 @@
 #include <string>
 #include <utility>
 
+#include "dedup.hpp"
 #include "gunpp/wire/graph_json.hpp"
 #include "gunpp/wire/json_writer.hpp"
-#include "dedup.hpp"
 #include "hashed_node_writer.hpp"
 #include "message_ids.hpp"
 
@@ -160,7 +160,8 @@ void WireProtocol::answer_get(const Message& message, const Send& reply) {
   // Each chunk names the id of the next one in "%". A read whose node had to
   // be loaded first may find nothing: one empty chunk then says so.
   ChunkCallback on_chunk =
-      [reply, ids = ids_, replies = replies_, to = message.id, id = ids_->next(),
+      [reply, ids = ids_, replies = replies_, to = message.id,
+       id = ids_->next(),
        say_empty = options_.reply_not_found](const Chunk& chunk) mutable {
         if (chunk.slots.empty()) {
           if (say_empty) reply(empty_reply(ids->next(), to));

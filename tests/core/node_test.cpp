@@ -1,10 +1,10 @@
 #include "gunpp/node.hpp"
 
-#include "core/node_writer.hpp"
-
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
+
+#include "core/node_writer.hpp"
 
 namespace gunpp {
 namespace {
@@ -19,7 +19,8 @@ TEST_CASE("Node keeps insertion order and stable slots", "[node]") {
 
   CHECK(NodeWriter::set(node, "b", Value(1), 10) == 0);
   CHECK(NodeWriter::set(node, "a", Value("x"), 11) == 1);
-  CHECK(NodeWriter::set(node, "b", Value(2), 12) == 0);  // overwrite keeps the slot
+  CHECK(NodeWriter::set(node, "b", Value(2), 12) ==
+        0);  // overwrite keeps the slot
   REQUIRE(node.size() == 2);
   CHECK(node.key(0) == "b");
   CHECK(node.value(0) == Value(2));
@@ -105,7 +106,8 @@ TEST_CASE("Node: prefetch's hint carries a key's hash to try_emplace",
           "[node]") {
   Node small;
   NodeWriter::set(small, "a", Value(1), 1);
-  CHECK_FALSE(NodeWriter::prefetch(small, "a").hashed);  // no index, nothing to hash
+  CHECK_FALSE(
+      NodeWriter::prefetch(small, "a").hashed);  // no index, nothing to hash
 
   Node node;
   NodeWriter::reserve(node, 100);
@@ -114,14 +116,15 @@ TEST_CASE("Node: prefetch's hint carries a key's hash to try_emplace",
     const NodeWriter::Hint hint = NodeWriter::prefetch(node, key);
     REQUIRE(hint.hashed);
     std::string moved = key;
-    REQUIRE(NodeWriter::try_emplace(node, std::move(moved), Value(i), 1, hint) ==
-            std::pair<std::size_t, bool>(i, true));
+    REQUIRE(
+        NodeWriter::try_emplace(node, std::move(moved), Value(i), 1, hint) ==
+        std::pair<std::size_t, bool>(i, true));
   }
   // A present key is found through its hint, and left untouched.
   std::string again = "k42";
   Value other("other");
   CHECK(NodeWriter::try_emplace(node, std::move(again), std::move(other), 2,
-                         NodeWriter::prefetch(node, "k42")) ==
+                                NodeWriter::prefetch(node, "k42")) ==
         std::pair<std::size_t, bool>(42, false));
   CHECK(node.value(42) == Value(42));
   // Keys inserted with hints are found without one.
@@ -156,7 +159,8 @@ TEST_CASE("Node: a key is found at every moment of the index's growth",
   constexpr int kKeys = 3 * NodeWriter::kBlockFields + 5;
   for (int i = 0; i < kKeys; ++i) {
     const std::string key = "k" + std::to_string(i);
-    REQUIRE(NodeWriter::set(node, key, Value(i), i) == static_cast<std::size_t>(i));
+    REQUIRE(NodeWriter::set(node, key, Value(i), i) ==
+            static_cast<std::size_t>(i));
     REQUIRE(node.find(key) == static_cast<std::size_t>(i));
     const int earlier = i / 2;
     REQUIRE(node.find("k" + std::to_string(earlier)) ==
@@ -186,21 +190,21 @@ TEST_CASE("Node: a reserved first block of any size, then full blocks",
   // block size); fields past it go to ordinary blocks. Slots stay dense
   // and every field reads back where it was written.
   for (const std::size_t reserved :
-       {std::size_t{1}, NodeWriter::kBlockFields - 1, NodeWriter::kBlockFields + 1,
-        2 * NodeWriter::kBlockFields + 3}) {
+       {std::size_t{1}, NodeWriter::kBlockFields - 1,
+        NodeWriter::kBlockFields + 1, 2 * NodeWriter::kBlockFields + 3}) {
     Node node;
     NodeWriter::reserve(node, reserved);
     const std::size_t total = reserved + NodeWriter::kBlockFields + 7;
     for (std::size_t i = 0; i < total; ++i) {
-      REQUIRE(NodeWriter::set(node, "k" + std::to_string(i), Value(double(i)), double(i)) ==
-              i);
+      REQUIRE(NodeWriter::set(node, "k" + std::to_string(i), Value(double(i)),
+                              double(i)) == i);
     }
     NodeWriter::reserve(node, 5);  // no effect on a node with fields
     REQUIRE(node.size() == total);
     for (const std::size_t slot :
          {std::size_t{0}, reserved - 1, reserved, reserved + 1,
-          reserved + NodeWriter::kBlockFields - 1, reserved + NodeWriter::kBlockFields,
-          total - 1}) {
+          reserved + NodeWriter::kBlockFields - 1,
+          reserved + NodeWriter::kBlockFields, total - 1}) {
       INFO("reserved " << reserved << ", slot " << slot);
       CHECK(node.key(slot) == "k" + std::to_string(slot));
       CHECK(node.value(slot) == Value(double(slot)));
@@ -227,11 +231,13 @@ TEST_CASE("Node: a first block reserved short grows to the block size, no more",
     Node node;
     NodeWriter::reserve(node, reserved);
     for (std::size_t i = 0; i < NodeWriter::kBlockFields; ++i) {
-      REQUIRE(NodeWriter::set(node, "k" + std::to_string(i), Value(double(i)), 1) == i);
+      REQUIRE(NodeWriter::set(node, "k" + std::to_string(i), Value(double(i)),
+                              1) == i);
     }
     CHECK(node.memory_bytes() <=
           NodeWriter::kBlockFields * kColumns + kIndexBound + 4096);
-    REQUIRE(NodeWriter::set(node, "next", Value("second block"), 1) == NodeWriter::kBlockFields);
+    REQUIRE(NodeWriter::set(node, "next", Value("second block"), 1) ==
+            NodeWriter::kBlockFields);
     CHECK(node.value(NodeWriter::kBlockFields) == Value("second block"));
     CHECK(node.value(NodeWriter::kBlockFields - 1) ==
           Value(double(NodeWriter::kBlockFields - 1)));

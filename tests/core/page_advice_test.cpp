@@ -1,4 +1,3 @@
-#include "core/node_writer.hpp"
 #include "core/page_advice.hpp"
 
 #include <sys/mman.h>
@@ -16,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/node_writer.hpp"
 #include "gunpp/node.hpp"
 #include "soul_table.hpp"
 

@@ -28,9 +28,9 @@
 #include <string_view>
 #include <vector>
 
-#include "gunpp/wire/graph_json.hpp"
 #include "gunpp/graph_store.hpp"
 #include "gunpp/sqlite_storage.hpp"
+#include "gunpp/wire/graph_json.hpp"
 
 namespace gunpp::testing {
 

@@ -1,7 +1,5 @@
 // SEA through the public API: keys, envelopes, users and the verifier in a
 // store, with the forgeries it must refuse.
-#include "gunpp/sea/signing.hpp"
-
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -9,9 +7,10 @@
 #include <string>
 #include <utility>
 
-#include "fuzz/sea_envelope_property.hpp"
 #include "fuzz/replay.hpp"
+#include "fuzz/sea_envelope_property.hpp"
 #include "gunpp/graph_store.hpp"
+#include "gunpp/sea/signing.hpp"
 #include "gunpp/sea/verifier.hpp"
 
 namespace gunpp::sea {
@@ -264,13 +263,12 @@ TEST_CASE("forgeries are refused whole, naming soul, key and reason", "[sea]") {
     // A key that equals its link, but not to a user soul: GUN.js takes it.
     for (const std::string& target :
          {std::string("mallory"), "~" + alice.pub + "/profile",
-          "~" + alice.pub + "x", std::string("~AAAA.BBBB"),
-          "x~" + alice.pub}) {
+          "~" + alice.pub + "x", std::string("~AAAA.BBBB"), "x~" + alice.pub}) {
       require_refused(s, single("~@alice", target, Value(Link(target)), state),
                       "user soul");
     }
-    CHECK(s.put(single("~@alice", "~" + alice.pub,
-                       Value(Link("~" + alice.pub)), state)));
+    CHECK(s.put(single("~@alice", "~" + alice.pub, Value(Link("~" + alice.pub)),
+                       state)));
   }
   SECTION("a content-addressed key that is not the value's hash") {
     require_refused(s, single("#", "bm90IHRoZSBoYXNo", Value("hello"), state),
@@ -359,8 +357,8 @@ TEST_CASE(
         cert({bob.pub}, R"({"*":"inbox","+":"*"})", kNow + 60000, alice);
     const std::string root = user_soul(alice);
     const auto root_field = [&](const std::string& key, Value v) {
-      Result<Graph> g = sign_graph(bob, root, {{key, std::move(v)}}, kNow - 5,
-                                   inbox_cert);
+      Result<Graph> g =
+          sign_graph(bob, root, {{key, std::move(v)}}, kNow - 5, inbox_cert);
       REQUIRE(g);
       return std::move(*g);
     };
@@ -375,7 +373,8 @@ TEST_CASE(
     // Below the root the key or path must name the writer, as in GUN.js.
     require_refused(s, write(bob, inbox, "m1", inbox_cert), "writer's pub");
     Graph both = root_field("inbox", Value(Link(inbox)));
-    for (NodeDelta& node : write(bob, inbox, bob.pub, inbox_cert).take_nodes()) {
+    for (NodeDelta& node :
+         write(bob, inbox, bob.pub, inbox_cert).take_nodes()) {
       both.set_node(node.soul, std::move(node.fields));
     }
     CHECK(s.put(std::move(both)));

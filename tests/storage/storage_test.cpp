@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "fuzz/stored_rows_property.hpp"
 #include "fuzz/replay.hpp"
+#include "fuzz/stored_rows_property.hpp"
 #include "gunpp/graph_store.hpp"
 #include "gunpp/sqlite_storage.hpp"
 #include "storage_fixtures.hpp"
@@ -150,12 +150,12 @@ TEST_CASE("bad files give a clear status") {
 }
 
 TEST_CASE("the fuzzer's corpus and findings keep the stored-rows property") {
-  const std::size_t inputs = replay_inputs(
-      {GUNPP_FUZZ_DIR "/corpus/stored_rows",
-       GUNPP_FUZZ_DIR "/regressions/stored_rows"},
-      [](const std::string& bytes) {
-        CHECK(stored_rows_violation(bytes).empty());
-      });
+  const std::size_t inputs =
+      replay_inputs({GUNPP_FUZZ_DIR "/corpus/stored_rows",
+                     GUNPP_FUZZ_DIR "/regressions/stored_rows"},
+                    [](const std::string& bytes) {
+                      CHECK(stored_rows_violation(bytes).empty());
+                    });
   CHECK(inputs >= 8);
 }
 

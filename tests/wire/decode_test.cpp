@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "fuzz/wire_protocol_property.hpp"
 #include "fuzz/replay.hpp"
+#include "fuzz/wire_protocol_property.hpp"
 #include "gunpp/wire/message.hpp"
 
 namespace gunpp {

@@ -1,13 +1,13 @@
 #include "gunpp/wire/graph_json.hpp"
 
-#include "wire/hashed_node_writer.hpp"
-
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
+
+#include "wire/hashed_node_writer.hpp"
 
 namespace gunpp {
 namespace {
@@ -143,9 +143,8 @@ TEST_CASE(
 }
 
 TEST_CASE("write_node writes the given slots in order", "[wire]") {
-  const Node node(std::vector<Field>{
-      Field{"b", Value(2), 20},
-      Field{"a", Value("x"), 10}});
+  const Node node(
+      std::vector<Field>{Field{"b", Value(2), 20}, Field{"a", Value("x"), 10}});
   std::string out;
   JsonWriter json(out);
   write_node(json, "s", node, std::vector<std::size_t>{1, 0});
@@ -162,10 +161,8 @@ TEST_CASE("put_hash is GUN.js's ## of a reply's put", "[wire]") {
   // "B":4,"a":1,"é":5}},"a":"x","é":true}} and 2028115081: keys sorted, then
   // integer-like keys first, as JavaScript lays out an object's properties.
   const Node node(std::vector<Field>{
-      Field{"a", Value("x"), 1},
-      Field{"10", Value(1.5), 2},
-      Field{"9", Value(), 3},
-      Field{"B", Value(Link("t")), 4},
+      Field{"a", Value("x"), 1}, Field{"10", Value(1.5), 2},
+      Field{"9", Value(), 3}, Field{"B", Value(Link("t")), 4},
       Field{"\xC3\xA9", Value(true), 5}});
   CHECK(detail::put_hash("s", node, std::vector<std::size_t>{0, 1, 2, 3, 4}) ==
         2028115081);
@@ -177,13 +174,11 @@ TEST_CASE("HashedNodeWriter writes write_node's text and put_hash's hash",
           "[wire]") {
   detail::HashedNodeWriter writer;
   const Node node(std::vector<Field>{
-      Field{"a", Value("x"), 1},
-      Field{"10", Value(1.5), 2},
-      Field{"9", Value(), 3},
-      Field{"B", Value(Link("t")), 4},
-      Field{"\xC3\xA9", Value(true), 5},
-      Field{"q\"t\n", Value("v\\"), 1e21},
-      Field{"", Value(-0.0), 0.5}});  // the node GUN.js hashed above, and keys that need escapes
+      Field{"a", Value("x"), 1}, Field{"10", Value(1.5), 2},
+      Field{"9", Value(), 3}, Field{"B", Value(Link("t")), 4},
+      Field{"\xC3\xA9", Value(true), 5}, Field{"q\"t\n", Value("v\\"), 1e21},
+      Field{"", Value(-0.0),
+            0.5}});  // the node GUN.js hashed above, and keys that need escapes
   const std::vector<std::size_t> gun_js{4, 3, 2, 1, 0};
   std::string text = "[";
   CHECK(writer.write(text, "s", node, gun_js) == 2028115081);
@@ -221,13 +216,13 @@ TEST_CASE("HashedNodeWriter: a large chunk, then a small one", "[wire]") {
   CHECK(text.size() > 200'000);
   CHECK(large_hash == detail::put_hash("big", large, slots));
 
-  const Node small(std::vector<Field>{
-      Field{"a", Value(1), 2}});
+  const Node small(std::vector<Field>{Field{"a", Value(1), 2}});
   const std::vector<std::size_t> one{0};
   text.clear();
   const std::int32_t small_hash = writer.write(text, "s", small, one);
   CHECK(text == R"({"_":{"#":"s",">":{"a":2}},"a":1})");
-  CHECK(small_hash == detail::gun_hash(R"({"s":{"_":{"#":"s",">":{"a":2}},"a":1}})"));
+  CHECK(small_hash ==
+        detail::gun_hash(R"({"s":{"_":{"#":"s",">":{"a":2}},"a":1}})"));
 }
 
 TEST_CASE("gun_hash is GUN.js's String.hash over UTF-16", "[wire]") {
@@ -240,9 +235,10 @@ TEST_CASE("gun_hash is GUN.js's String.hash over UTF-16", "[wire]") {
   // multi-byte characters (h = (h << 5) - h + c; h |= 0, in node).
   CHECK(detail::gun_hash("abcdefghijklmnopqrstuvwxyz0123456789") == 1478768498);
   CHECK(detail::gun_hash("abcd\xC3\xA9"
-                 "fgh\xF0\x9F\x98\x80ijklmnop\xE4\xB8\xADq") == 97962635);
+                         "fgh\xF0\x9F\x98\x80ijklmnop\xE4\xB8\xADq") ==
+        97962635);
   CHECK(detail::gun_hash("\xC3\xA9"
-                 "abcdefgh") == 1029578861);
+                         "abcdefgh") == 1029578861);
 }
 
 TEST_CASE("write_graph writes a delta as a put's graph", "[wire]") {

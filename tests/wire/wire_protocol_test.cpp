@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "gunpp/wire/graph_json.hpp"
 #include "wire/dedup.hpp"
 #include "wire/hashed_node_writer.hpp"
-#include "gunpp/wire/graph_json.hpp"
 
 namespace gunpp {
 namespace {

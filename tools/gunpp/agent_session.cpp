@@ -122,18 +122,11 @@ void AgentSession::abandon() {
   abandoned_ = true;
 }
 
-void AgentSession::replied(bool succeeded) {
-  if (!succeeded) ++failures_;
-}
-
 void AgentSession::answer_pending(std::string reply, bool succeeded) {
   --pending_;
-  if (abandoned_) {
-    ++failures_;
-    return;
-  }
+  if (abandoned_) return;
   out_(std::move(reply));
-  replied(succeeded);
+  if (!succeeded) ++failures_;
   finish_if_done();
 }
 
@@ -175,7 +168,7 @@ void AgentSession::handle(std::string_view line) {
   json.begin_object().key("id").raw(command.id).key("ok").boolean(false);
   json.key("err").string(status.message()).end_object();
   out_(std::move(reply));
-  replied(false);
+  ++failures_;
 }
 
 Status AgentSession::dispatch(const Command& command) {

@@ -46,9 +46,9 @@ class AgentSession {
   // No more commands will come: finish the pending ones, then finish.
   void end_input();
 
-  // Stops at once: what is still pending is never answered and counts as
-  // failed, and `finished` does not run. Call it before the mesh goes (the
-  // mesh completes pending work when destroyed).
+  // Stops at once: what is still pending is never answered, and the
+  // session never finishes (`finished` does not run). Call it before the mesh
+  // goes (the mesh completes pending work when destroyed).
   void abandon();
 
   // The input ended (end_input() or "exit"): stop reading.
@@ -70,8 +70,6 @@ class AgentSession {
   Status on(const Command& command);
   Status peers(const Command& command);
   void reply_ok(const std::string& id);
-  // A command's reply went out; `succeeded` says whether it counts as done.
-  void replied(bool succeeded);
   // The reply of a pending put or get: printed unless abandoned.
   void answer_pending(std::string reply, bool succeeded);
   // Finishes once the input ended and nothing is pending.

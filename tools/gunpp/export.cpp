@@ -1,8 +1,8 @@
 #include "export.hpp"
 
 #include <CLI/CLI.hpp>
-#include <gunpp/wire/graph_json.hpp>
 #include <gunpp/sqlite_storage.hpp>
+#include <gunpp/wire/graph_json.hpp>
 #include <iostream>
 #include <memory>
 

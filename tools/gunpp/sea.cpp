@@ -1,9 +1,9 @@
 #include "sea.hpp"
 
 #include <CLI/CLI.hpp>
+#include <gunpp/sea/signing.hpp>
 #include <gunpp/wire/graph_json.hpp>
 #include <gunpp/wire/json_writer.hpp>
-#include <gunpp/sea/signing.hpp>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>

@@ -15,8 +15,8 @@
 
 #include "gunpp/graph.hpp"
 #include "gunpp/graph_store.hpp"
-#include "gunpp/wire/json_writer.hpp"
 #include "gunpp/node.hpp"
+#include "gunpp/wire/json_writer.hpp"
 
 namespace gunpp {
 

@@ -41,8 +41,8 @@
 #include <vector>
 
 #include "gunpp/graph_store.hpp"
-#include "gunpp/wire/message.hpp"
 #include "gunpp/status.hpp"
+#include "gunpp/wire/message.hpp"
 
 namespace gunpp {
 
