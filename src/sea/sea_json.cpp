@@ -16,7 +16,7 @@ namespace {
 
 namespace dom = simdjson::dom;
 
-// Envelopes are small; a thread's parser keeps at most this much memory
+// Envelopes are small; an EnvelopeParser keeps at most this much memory
 // between calls.
 constexpr std::size_t kKeepParserBytes = 1 << 20;
 
@@ -58,26 +58,13 @@ std::string widen_big_integers(std::string_view text) {
   return out;
 }
 
-// A parse on the thread's parser, or on its own one when the thread's is
-// in use (a certificate inside an envelope).
+// One JSON document parsed on a caller's parser (kept warm between calls)
+// or on one of its own.
 class ParsedJson {
  public:
-  explicit ParsedJson(std::string_view text) : shared_(!shared().busy) {
-    if (shared_) shared().busy = true;
-    simdjson::error_code e =
-        parser().parse(text.data(), text.size()).get(root_);
-    if (e == simdjson::NUMBER_ERROR) {  // as for an integer past 64 bits
-      const std::string wide = widen_big_integers(text);
-      e = parser().parse(wide.data(), wide.size()).get(root_);
-    }
-    ok_ = e == simdjson::SUCCESS;
-  }
-  ~ParsedJson() {
-    if (!shared_) return;
-    shared().busy = false;
-    if (shared().parser.capacity() > kKeepParserBytes) {
-      shared().parser = dom::parser();
-    }
+  explicit ParsedJson(std::string_view text) { parse(own_, text); }
+  ParsedJson(dom::parser& parser, std::string_view text) {
+    parse(parser, text);
   }
   ParsedJson(const ParsedJson&) = delete;
   ParsedJson& operator=(const ParsedJson&) = delete;
@@ -86,17 +73,15 @@ class ParsedJson {
   dom::element root() const { return root_; }
 
  private:
-  struct Shared {
-    dom::parser parser;
-    bool busy = false;
-  };
-  static Shared& shared() {
-    thread_local Shared s;
-    return s;
+  void parse(dom::parser& parser, std::string_view text) {
+    simdjson::error_code e = parser.parse(text.data(), text.size()).get(root_);
+    if (e == simdjson::NUMBER_ERROR) {  // as for an integer past 64 bits
+      const std::string wide = widen_big_integers(text);
+      e = parser.parse(wide.data(), wide.size()).get(root_);
+    }
+    ok_ = e == simdjson::SUCCESS;
   }
-  dom::parser& parser() { return shared_ ? shared().parser : own_; }
 
-  bool shared_;
   dom::parser own_;  // allocates only when used
   dom::element root_;
   bool ok_ = false;
@@ -357,8 +342,9 @@ std::string field_text(std::string_view soul, std::string_view key,
   return out;
 }
 
-Result<Envelope> parse_envelope(std::string_view text) {
-  ParsedJson doc(text);
+namespace {
+
+Result<Envelope> envelope_from(const ParsedJson& doc) {
   if (!doc.ok() || !doc.root().is_object()) {
     return Status::invalid_argument("value is not a SEA envelope");
   }
@@ -380,6 +366,27 @@ Result<Envelope> parse_envelope(std::string_view text) {
     Result<Certificate> c = certificate(*cert);
     if (!c) return c.status();
     out.certificate = std::move(*c);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<Envelope> parse_envelope(std::string_view text) {
+  return envelope_from(ParsedJson(text));
+}
+
+struct EnvelopeParser::Buffers {
+  dom::parser parser;
+};
+
+EnvelopeParser::EnvelopeParser() : buffers_(std::make_unique<Buffers>()) {}
+EnvelopeParser::~EnvelopeParser() = default;
+
+Result<Envelope> EnvelopeParser::parse(std::string_view text) {
+  Result<Envelope> out = envelope_from(ParsedJson(buffers_->parser, text));
+  if (buffers_->parser.capacity() > kKeepParserBytes) {
+    buffers_->parser = dom::parser();
   }
   return out;
 }

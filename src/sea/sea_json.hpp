@@ -4,6 +4,7 @@
 #ifndef GUNPP_SRC_SEA_SEA_JSON_HPP_
 #define GUNPP_SRC_SEA_SEA_JSON_HPP_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,6 +62,23 @@ std::string field_text(std::string_view soul, std::string_view key,
 // JSON, not an object, no ':' or no string '~', a '*' that is not a string,
 // a '+' that is not a certificate.
 Result<Envelope> parse_envelope(std::string_view text);
+
+// parse_envelope() on simdjson buffers kept from one call to the next (at
+// most 1 MiB of them): for a caller that reads many envelopes, as the
+// verifier does. Not thread-safe.
+class EnvelopeParser {
+ public:
+  EnvelopeParser();
+  ~EnvelopeParser();
+  EnvelopeParser(const EnvelopeParser&) = delete;
+  EnvelopeParser& operator=(const EnvelopeParser&) = delete;
+
+  Result<Envelope> parse(std::string_view text);
+
+ private:
+  struct Buffers;
+  std::unique_ptr<Buffers> buffers_;
+};
 
 // The GUN value inside an envelope's value_json; InvalidArgument when it is
 // an object that is not a link, or an array.

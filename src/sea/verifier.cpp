@@ -123,7 +123,8 @@ class SeaVerifier::KeyCache {
 
 SeaVerifier::SeaVerifier(SeaVerifierOptions options)
     : keys_(std::make_unique<KeyCache>(
-          std::max<std::size_t>(1, options.key_cache_entries))) {}
+          std::max<std::size_t>(1, options.key_cache_entries))),
+      envelopes_(std::make_unique<detail::EnvelopeParser>()) {}
 
 SeaVerifier::~SeaVerifier() = default;
 
@@ -221,7 +222,7 @@ Status SeaVerifier::check(const SoulRule& rule, std::string_view soul,
     return Status::ok();
   }
   if (!value.is_string()) return no("unsigned value in user space");
-  Result<detail::Envelope> envelope = detail::parse_envelope(value.as_string());
+  Result<detail::Envelope> envelope = envelopes_->parse(value.as_string());
   if (!envelope) return no(envelope.status().message());
   const std::string& writer = envelope->writer.value_or(pub);
   const std::string text =

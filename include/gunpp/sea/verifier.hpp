@@ -41,6 +41,10 @@
 
 namespace gunpp::sea {
 
+namespace detail {
+class EnvelopeParser;
+}  // namespace detail
+
 struct SeaVerifierOptions {
   // Public keys kept decoded between puts (a curve point check costs about
   // a fifth of a verification). Past it the cache starts afresh.
@@ -85,6 +89,7 @@ class SeaVerifier final : public PutVerifier {
 
   class KeyCache;
   std::unique_ptr<KeyCache> keys_;
+  std::unique_ptr<detail::EnvelopeParser> envelopes_;
   SeaCounters counters_;
 };
 
