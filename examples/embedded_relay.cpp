@@ -45,7 +45,7 @@ int main() {
                   << outcome.ack << "\n";
         loop.stop();
       },
-      /*timeout_ms=*/3000);
+      std::chrono::seconds(3));
   if (!s) {
     std::cerr << s.to_string() << "\n";
     return 1;

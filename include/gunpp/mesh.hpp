@@ -17,13 +17,13 @@
 //    peers named in its "><", with our own "><" added when we have more than
 //    one peer. An invalid put gets an "err" ack and goes nowhere.
 //  - replies ("@"): go only to the peer the original came from, remembered
-//    for `trail_ms`; a reply we have already passed on with the same "##" is
+//    for `trail`; a reply we have already passed on with the same "##" is
 //    dropped; replies to our own requests complete them. Puts in replies are
 //    merged into the store.
 //  - replies built from our store carry "##", GUN's hash of their put.
 //  - batching: after a quiet period a message goes out alone; messages to
 //    the same peer in the same scheduler turn follow as one JSON array of at
-//    most `batch_bytes`. Every `heartbeat_ms` each peer gets "[]".
+//    most `batch_bytes`. Every `heartbeat` each peer gets "[]".
 //  - bounds: a peer whose transport reports more than `max_unsent_bytes`
 //    waiting is disconnected, with a log line.
 //
@@ -41,6 +41,7 @@
 #ifndef GUNPP_MESH_HPP_
 #define GUNPP_MESH_HPP_
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -63,14 +64,14 @@ struct MeshOptions {
   // Our peer id in "dam" hellos and "><"; empty means 9 random characters.
   std::string pid;
   // How long the sender of a message is remembered, to route its replies.
-  double trail_ms = 9000;
+  std::chrono::milliseconds trail{9000};
   // Most messages remembered in the trail; the oldest go first.
   std::size_t max_trail = 100000;
   // Largest batch of messages sent to one peer as one array frame, in bytes
   // (GUN.js's opt.pack). A single larger message goes alone.
   std::size_t batch_bytes = 9000;
   // "[]" to every peer this often (GUN.js: 20 s); 0 turns it off.
-  double heartbeat_ms = 20000;
+  std::chrono::milliseconds heartbeat{20000};
   // A peer whose transport holds more unsent bytes than this is
   // disconnected (a slow consumer must not grow memory without bound).
   std::size_t max_unsent_bytes = 64 * 1024 * 1024;
@@ -110,8 +111,10 @@ struct FetchRequest {
   std::string soul;
   std::optional<std::string> key;  // one field, else the whole node
   std::size_t expect = 0;          // done once this many data keys are known
-  double settle_ms = 0;            // done after this long without news (0: off)
-  double timeout_ms = 9000;        // done at the latest after this long
+  // Done after this long without news (0: off).
+  std::chrono::milliseconds settle{0};
+  // Done at the latest after this long.
+  std::chrono::milliseconds timeout{9000};
 };
 
 // Why a fetch completed.
@@ -148,12 +151,14 @@ class Mesh {
   // Application side.
   // Applies `delta` to the store (the same errors as GraphStore::put) and
   // sends it to every peer; `done` fires exactly once: at the first ack, or
-  // with acked=false after `timeout_ms` (also when there is no peer).
-  Status put(Graph delta, PutOutcomeCallback done, double timeout_ms = 9000);
+  // with acked=false after `timeout` (also when there is no peer).
+  Status put(Graph delta, PutOutcomeCallback done,
+             std::chrono::milliseconds timeout = std::chrono::seconds(9));
   // Local write with the state clock, then as put().
   Status write(std::string_view soul,
                std::vector<std::pair<std::string, Value>> fields,
-               PutOutcomeCallback done, double timeout_ms = 9000);
+               PutOutcomeCallback done,
+               std::chrono::milliseconds timeout = std::chrono::seconds(9));
   // Asks every peer; merges replies into the store; `done` fires once.
   // InvalidArgument for an empty soul.
   Status fetch(FetchRequest request, FetchCallback done);

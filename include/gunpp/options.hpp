@@ -2,6 +2,7 @@
 #ifndef GUNPP_OPTIONS_HPP_
 #define GUNPP_OPTIONS_HPP_
 
+#include <chrono>
 #include <cstddef>
 
 namespace gunpp {
@@ -39,11 +40,11 @@ struct StoreOptions {
   std::size_t max_value_bytes = 16 * 1024 * 1024;
 
   // Added to every local state (GUN's drift); 0 in GUN.js.
-  double state_drift_ms = 0;
+  std::chrono::milliseconds state_drift{0};
 
   // Longest single wait for a deferred field: GUN.js caps timers at
   // 2^31-1 ms (about 24.8 days) and waits again when that is not enough.
-  double max_defer_wait_ms = 2147483647.0;
+  std::chrono::milliseconds max_defer_wait{2147483647};
 
   // Where converged and parked fields are kept beyond memory (not owned; it
   // must outlive the store). nullptr: in memory only. See gunpp/storage.hpp.

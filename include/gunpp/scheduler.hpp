@@ -84,6 +84,9 @@ class Scheduler {
   // Pumping thread. Runs `task` once Clock::now_ms() >= due_ms. Returns an id
   // for cancel_timer().
   TimerId add_timer(double due_ms, Task task, OwnerId owner = 0);
+  // Pumping thread. As add_timer(), due `delay` from Clock::now_ms().
+  TimerId add_timer_after(std::chrono::milliseconds delay, Task task,
+                          OwnerId owner = 0);
 
   // Pumping thread. Removes a timer that has not become ready yet; returns
   // false if it is unknown, already ready or already run.

@@ -18,6 +18,11 @@ using State = double;
 // The state of a key that does not exist: below every finite state.
 inline constexpr State kNoState = -std::numeric_limits<double>::infinity();
 
+// A duration on the scale of states and Clock::now_ms().
+constexpr double to_ms(std::chrono::milliseconds duration) {
+  return static_cast<double>(duration.count());
+}
+
 // Source of time. Implementations must be cheap to call.
 // Thread safety: called only from the thread that pumps the Scheduler.
 class Clock {

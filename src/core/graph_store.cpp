@@ -18,10 +18,10 @@ namespace gunpp {
 GraphStore::Impl::Impl(Scheduler& scheduler_in, StoreOptions options_in)
     : scheduler(scheduler_in),
       options(options_in),
-      state_clock(scheduler_in.clock(), options_in.state_drift_ms),
+      state_clock(scheduler_in.clock(), to_ms(options_in.state_drift)),
       nodes(options_in.cache_bytes),
       owner(scheduler_in.new_owner()),
-      deferred(scheduler_in, owner, options_in.max_defer_wait_ms,
+      deferred(scheduler_in, owner, to_ms(options_in.max_defer_wait),
                [this](std::uint64_t id, std::string_view soul, Field& field) {
                  retry_parked(id, soul, field);
                }),

@@ -21,6 +21,11 @@ Scheduler::TimerId Scheduler::add_timer(double due_ms, Task task,
   return id;
 }
 
+Scheduler::TimerId Scheduler::add_timer_after(std::chrono::milliseconds delay,
+                                              Task task, OwnerId owner) {
+  return add_timer(clock_->now_ms() + to_ms(delay), std::move(task), owner);
+}
+
 bool Scheduler::cancel_timer(TimerId id) {
   auto it = timer_due_.find(id);
   if (it == timer_due_.end()) return false;

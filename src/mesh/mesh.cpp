@@ -12,32 +12,10 @@
 #include "outbox.hpp"
 #include "requests.hpp"
 #include "router.hpp"
+#include "wire/frame_handler.hpp"
 #include "wire/message_ids.hpp"
 
 namespace gunpp {
-
-namespace {
-
-// `message` (a JSON object's text) with `member` (`"name":value`) added
-// last, so that it wins over an earlier member of the same name.
-std::string with_member(std::string_view message, std::string_view member) {
-  const std::size_t close = message.rfind('}');
-  std::string out(message.substr(0, close));
-  const std::size_t last = out.find_last_not_of(" \t\r\n");
-  if (last != std::string::npos && out[last] != '{') out += ',';
-  out += member;
-  out += '}';
-  return out;
-}
-
-std::string string_member(std::string_view name, std::string_view value) {
-  std::string out;
-  JsonWriter json(out);
-  json.key(name).string(value);
-  return out;
-}
-
-}  // namespace
 
 std::string_view to_string(FetchEnd end) {
   switch (end) {
@@ -76,7 +54,8 @@ class Mesh::Impl {
   void handle_reply(PeerId from, const Message& message, std::string_view text);
 
   const Scheduler::OwnerId owner_;
-  WireProtocol protocol_;
+  WireProtocol protocol_;  // handles what the mesh decoded and dedup'ed
+  FrameDecoder decoder_;
   MessageIds ids_;
   PeerId last_peer_ = 0;
   detail::Outbox outbox_;
@@ -131,7 +110,7 @@ void Mesh::Impl::relay(PeerId from, const Message& message,
                        std::string_view text) {
   std::string out(text);
   if (!message.in_string && info.size() > 1) {
-    out = with_member(out, string_member("><", router_.via_list(info, from)));
+    out = detail::with_string_member(out, "><", router_.via_list(info, from));
   }
   outbox_.for_each([&](PeerId id) {
     if (id == from || detail::Router::named_in_via(info.at(id), message.via)) {
@@ -143,7 +122,7 @@ void Mesh::Impl::relay(PeerId from, const Message& message,
 
 void Mesh::Impl::receive(PeerId from, std::string_view text) {
   if (!outbox_.contains(from)) return;
-  auto frame = decode_frame(text, options.protocol.limits);
+  auto frame = decoder_.decode(text, options.protocol.limits);
   if (!frame) {
     std::string err;
     JsonWriter json(err);
@@ -171,7 +150,7 @@ void Mesh::Impl::receive(PeerId from, std::string_view text) {
       if (message.in_string) {
         raw = {};
       } else {
-        own_text = with_member(raw, string_member("#", message.id));
+        own_text = detail::with_string_member(raw, "#", message.id);
         raw = own_text;
       }
     }
@@ -227,13 +206,14 @@ void Mesh::receive(PeerId peer, std::string_view frame) {
   impl_->receive(peer, frame);
 }
 
-Status Mesh::put(Graph delta, PutOutcomeCallback done, double timeout_ms) {
-  return impl_->requests.put(std::move(delta), std::move(done), timeout_ms);
+Status Mesh::put(Graph delta, PutOutcomeCallback done,
+                 std::chrono::milliseconds timeout) {
+  return impl_->requests.put(std::move(delta), std::move(done), timeout);
 }
 
 Status Mesh::write(std::string_view soul,
                    std::vector<std::pair<std::string, Value>> fields,
-                   PutOutcomeCallback done, double timeout_ms) {
+                   PutOutcomeCallback done, std::chrono::milliseconds timeout) {
   Graph delta;
   const State state = impl_->store.next_state();
   for (auto& [key, value] : fields) {
@@ -243,7 +223,7 @@ Status Mesh::write(std::string_view soul,
     }
     delta.add(soul, std::move(key), std::move(value), state);
   }
-  return put(std::move(delta), std::move(done), timeout_ms);
+  return put(std::move(delta), std::move(done), timeout);
 }
 
 Status Mesh::fetch(FetchRequest request, FetchCallback done) {

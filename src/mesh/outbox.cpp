@@ -10,9 +10,9 @@ Outbox::Outbox(Scheduler& scheduler, Scheduler::OwnerId owner,
       owner_(owner),
       options_(&options),
       log_(std::move(log)) {
-  if (options.heartbeat_ms > 0) {
-    scheduler.add_timer(
-        now() + options.heartbeat_ms, [this] { heartbeat(); }, owner_);
+  if (options.heartbeat.count() > 0) {
+    scheduler.add_timer_after(
+        options.heartbeat, [this] { heartbeat(); }, owner_);
   }
 }
 
@@ -73,8 +73,8 @@ void Outbox::deliver(PeerId to, Peer& peer, std::string frame) {
 
 void Outbox::heartbeat() {
   for (auto& [id, peer] : peers_) deliver(id, peer, "[]");
-  scheduler_->add_timer(
-      now() + options_->heartbeat_ms, [this] { heartbeat(); }, owner_);
+  scheduler_->add_timer_after(
+      options_->heartbeat, [this] { heartbeat(); }, owner_);
 }
 
 }  // namespace gunpp::detail

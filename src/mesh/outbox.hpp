@@ -1,6 +1,6 @@
 // Outbox: the mesh's peers as links, and what goes out to them: a message
 // after a quiet period alone, the rest of the turn's messages as one array
-// of at most batch_bytes, "[]" to every peer each heartbeat_ms, and a peer
+// of at most batch_bytes, "[]" to every peer each `heartbeat`, and a peer
 // whose transport holds more than max_unsent_bytes unsent closed (from the
 // pump, with a log line). One object of the mesh's (MeshOptions).
 #ifndef GUNPP_SRC_MESH_OUTBOX_HPP_
@@ -50,7 +50,6 @@ class Outbox {
   void deliver(PeerId to, Peer& peer, std::string frame);
   void flush(PeerId to);
   void heartbeat();
-  double now() const { return scheduler_->clock().now_ms(); }
 
   Scheduler* scheduler_;
   Scheduler::OwnerId owner_;

@@ -31,7 +31,8 @@ Requests::~Requests() {
   }
 }
 
-Status Requests::put(Graph delta, PutOutcomeCallback done, double timeout_ms) {
+Status Requests::put(Graph delta, PutOutcomeCallback done,
+                     std::chrono::milliseconds timeout) {
   const std::string id = ids_->next();
   std::string message;
   JsonWriter json(message);
@@ -40,8 +41,8 @@ Status Requests::put(Graph delta, PutOutcomeCallback done, double timeout_ms) {
   json.end_object();
   if (Status s = store_->put(std::move(delta)); !s) return s;
   router_->seen(id);  // our own message, should it come back
-  const Scheduler::TimerId timer = scheduler_->add_timer(
-      now() + timeout_ms, [this, id] { finish_put(id, PutOutcome{}); }, owner_);
+  const Scheduler::TimerId timer = scheduler_->add_timer_after(
+      timeout, [this, id] { finish_put(id, PutOutcome{}); }, owner_);
   outbox_->for_each([&](PeerId peer) { outbox_->send(peer, message); });
   puts_.emplace(id, PendingPut{std::move(done), timer, std::move(message)});
   return Status::ok();
@@ -53,13 +54,13 @@ Status Requests::fetch(FetchRequest request, FetchCallback done) {
   }
   const std::string id = ids_->next();
   PendingFetch pending{request, std::move(done)};
-  pending.timeout = scheduler_->add_timer(
-      now() + request.timeout_ms,
-      [this, id] { finish_fetch(id, FetchEnd::kTimeout); }, owner_);
-  if (request.settle_ms > 0) {
-    pending.settle = scheduler_->add_timer(
-        now() + request.settle_ms,
-        [this, id] { finish_fetch(id, FetchEnd::kSettle); }, owner_);
+  pending.timeout = scheduler_->add_timer_after(
+      request.timeout, [this, id] { finish_fetch(id, FetchEnd::kTimeout); },
+      owner_);
+  if (request.settle.count() > 0) {
+    pending.settle = scheduler_->add_timer_after(
+        request.settle, [this, id] { finish_fetch(id, FetchEnd::kSettle); },
+        owner_);
   }
   fetches_.emplace(id, std::move(pending));
   outbox_->for_each(
@@ -115,10 +116,10 @@ void Requests::merge_reply(const Message& message) {
   if (it != fetches_.end()) {
     PendingFetch& fetch = it->second;
     ++fetch.replies;
-    if (fetch.request.settle_ms > 0) {
+    if (fetch.request.settle.count() > 0) {
       scheduler_->cancel_timer(fetch.settle);
-      fetch.settle = scheduler_->add_timer(
-          now() + fetch.request.settle_ms,
+      fetch.settle = scheduler_->add_timer_after(
+          fetch.request.settle,
           [this, to] { finish_fetch(to, FetchEnd::kSettle); }, owner_);
     }
   }

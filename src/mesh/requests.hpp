@@ -36,7 +36,8 @@ class Requests {
   Requests& operator=(const Requests&) = delete;
 
   // As Mesh::put, Mesh::fetch, Mesh::subscribe and Mesh::unsubscribe.
-  Status put(Graph delta, PutOutcomeCallback done, double timeout_ms);
+  Status put(Graph delta, PutOutcomeCallback done,
+             std::chrono::milliseconds timeout);
   Status fetch(FetchRequest request, FetchCallback done);
   SubscriptionId subscribe(std::string soul, ChangeCallback on_change);
   bool unsubscribe(SubscriptionId id);
@@ -70,7 +71,6 @@ class Requests {
   void send_get(PeerId to, const std::string& id, std::string_view soul,
                 const std::optional<std::string>& key);
   std::size_t keys_known(const FetchRequest& request) const;
-  double now() const { return scheduler_->clock().now_ms(); }
 
   GraphStore* store_;
   Scheduler* scheduler_;

@@ -27,7 +27,7 @@ bool Router::passed(const std::string& request, double hash) {
 void Router::remember_sender(const std::string& id, PeerId from) {
   const double t = clock_->now_ms();
   while (!trail_order_.empty() &&
-         (trail_order_.front().second + options_->trail_ms <= t ||
+         (trail_order_.front().second + to_ms(options_->trail) <= t ||
           trail_order_.size() >= options_->max_trail)) {
     auto it = trail_.find(trail_order_.front().first);
     if (it != trail_.end() && it->second.at == trail_order_.front().second) {
@@ -42,7 +42,7 @@ void Router::remember_sender(const std::string& id, PeerId from) {
 std::optional<PeerId> Router::sender_of(const std::string& id) const {
   auto it = trail_.find(id);
   if (it == trail_.end() ||
-      it->second.at + options_->trail_ms <= clock_->now_ms()) {
+      it->second.at + to_ms(options_->trail) <= clock_->now_ms()) {
     return std::nullopt;
   }
   return it->second.from;

@@ -1,6 +1,6 @@
 // Router: where messages go. One memory of message ids across all peers
 // (so a message that arrives twice is handled once), the trail that sends
-// a reply back only to the peer its request came from (for trail_ms, at
+// a reply back only to the peer its request came from (for `trail`, at
 // most max_trail requests), the replies already passed on (by "##"), and
 // GUN's "><": the peers a message was sent to, which are not sent it again.
 #ifndef GUNPP_SRC_MESH_ROUTER_HPP_

@@ -1,5 +1,5 @@
-// decode_frame(): GUN wire frames parsed by simdjson, walked into a
-// FrameHandler. The only file of the wire layer that sees simdjson.
+// FrameDecoder and decode_frame(): GUN wire frames parsed by simdjson, walked
+// into a FrameHandler. The only file of the wire layer that sees simdjson.
 #include <simdjson.h>
 
 #include <cstddef>
@@ -104,7 +104,7 @@ bool walk(detail::FrameHandler& handler, dom::element root) {
 // parser's own buffers (structural indexes, tape, strings) are allocated here
 // at once and advised for huge pages: filling hundreds of megabytes 4 KiB
 // page fault at a time would otherwise cost more than parsing them.
-class Parser {
+class PaddedParser {
  public:
   simdjson::error_code parse(std::string_view text, dom::element& root) {
     if (text.size() < detail::kHugePageBytes) {
@@ -147,54 +147,10 @@ class Parser {
   std::size_t padded_capacity_ = 0;
 };
 
-// This thread's parser, lent to one frame at a time. A string element that
-// holds a message is decoded while its frame's document is still in use:
-// that decode gets a parser of its own.
-class ParserLease {
- public:
-  explicit ParserLease(std::size_t frame_bytes)
-      : frame_bytes_(frame_bytes), shared_(!state().busy) {
-    if (shared_) state().busy = true;
-  }
-  ParserLease(const ParserLease&) = delete;
-  ParserLease& operator=(const ParserLease&) = delete;
-  ~ParserLease() {
-    if (!shared_) return;
-    State& s = state();
-    s.busy = false;
-    if (s.parser.capacity() <= kKeepParserBytes ||
-        4 * frame_bytes_ >= s.parser.capacity()) {
-      s.small_frames = 0;
-    } else if (++s.small_frames >= kSmallFramesToShrink) {
-      s.parser = Parser();
-      s.small_frames = 0;
-    }
-  }
-  Parser& get() { return shared_ ? state().parser : own_; }
-
- private:
-  struct State {
-    Parser parser;
-    bool busy = false;
-    int small_frames = 0;  // in a row, while the parser is large
-  };
-  static State& state() {
-    thread_local State s;
-    return s;
-  }
-  std::size_t frame_bytes_;
-  bool shared_;
-  Parser own_;  // allocates only when used
-};
-
-}  // namespace
-
-Result<DecodedFrame> decode_frame(std::string_view text,
-                                  const WireLimits& limits) {
-  if (Status s = detail::check_frame_text(text, limits, &text); !s) return s;
-  ParserLease lease(text.size());
+Result<DecodedFrame> decode_with(PaddedParser& parser, std::string_view text,
+                                 const WireLimits& limits) {
   dom::element root;
-  if (lease.get().parse(text, root) != simdjson::SUCCESS) {
+  if (parser.parse(text, root) != simdjson::SUCCESS) {
     // Not JSON to simdjson: invalid, or JSON that JSON.parse reads and
     // simdjson does not (1e999, integers past 64 bits, deep nesting); or no
     // memory for simdjson's buffers.
@@ -203,6 +159,39 @@ Result<DecodedFrame> decode_frame(std::string_view text,
   detail::FrameHandler handler(limits, {});
   if (!walk(handler, root)) return handler.limit_error();
   return std::move(handler.frame());
+}
+
+}  // namespace
+
+struct FrameDecoder::Parser {
+  PaddedParser simd;
+  int small_frames = 0;  // in a row, while the parser is large
+};
+
+FrameDecoder::FrameDecoder() = default;
+FrameDecoder::FrameDecoder(FrameDecoder&&) noexcept = default;
+FrameDecoder& FrameDecoder::operator=(FrameDecoder&&) noexcept = default;
+FrameDecoder::~FrameDecoder() = default;
+
+Result<DecodedFrame> FrameDecoder::decode(std::string_view text,
+                                          const WireLimits& limits) {
+  if (Status s = detail::check_frame_text(text, limits, &text); !s) return s;
+  if (!parser_) parser_ = std::make_unique<Parser>();
+  Parser& p = *parser_;
+  auto frame = decode_with(p.simd, text, limits);
+  if (p.simd.capacity() <= kKeepParserBytes ||
+      4 * text.size() >= p.simd.capacity()) {
+    p.small_frames = 0;
+  } else if (++p.small_frames >= kSmallFramesToShrink) {
+    p.simd = PaddedParser();
+    p.small_frames = 0;
+  }
+  return frame;
+}
+
+Result<DecodedFrame> decode_frame(std::string_view text,
+                                  const WireLimits& limits) {
+  return FrameDecoder().decode(text, limits);
 }
 
 }  // namespace gunpp

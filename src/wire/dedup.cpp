@@ -8,7 +8,7 @@ Dedup::Dedup(Clock& clock, DedupOptions options)
 void Dedup::forget_old(double now) {
   while (!order_.empty() &&
          (order_.size() > options_.max_ids ||
-          order_.front().second + options_.max_age_ms <= now)) {
+          order_.front().second + to_ms(options_.max_age) <= now)) {
     ids_.erase(*order_.front().first);
     order_.pop_front();
   }

@@ -2,7 +2,7 @@
 // a peer twice (through two relays, say) is processed once.
 //
 // Bounded like GUN.js's: at most `max_ids` ids, each for at most
-// `max_age_ms` after it was first seen; the oldest are forgotten first.
+// `max_age` after it was first seen; the oldest are forgotten first.
 //
 // Thread safety: none; use from the pumping thread.
 #ifndef GUNPP_SRC_WIRE_DEDUP_HPP_
@@ -24,7 +24,7 @@ class Dedup {
   // `clock` must outlive the Dedup.
   explicit Dedup(Clock& clock, DedupOptions options = {});
 
-  // True when `id` was seen within the last max_age_ms and is still
+  // True when `id` was seen within the last max_age and is still
   // remembered; otherwise remembers it and returns false. The age counts from
   // the first sighting.
   bool check_and_insert(std::string_view id);

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/error_text.hpp"
+#include "gunpp/wire/json_writer.hpp"
 
 namespace gunpp::detail {
 
@@ -324,6 +325,18 @@ std::size_t string_end(std::string_view text, std::size_t open) {
     }
   }
   return text.size();
+}
+
+std::string with_string_member(std::string_view object, std::string_view name,
+                               std::string_view value) {
+  object = trim_json_space(object);
+  std::string out(object.substr(0, object.size() - 1));  // without its '}'
+  const std::string_view members = trim_json_space(object.substr(1));
+  if (members.size() > 1) out += ',';  // more than its closing brace
+  JsonWriter json(out);
+  json.key(name).string(value);
+  out += '}';
+  return out;
 }
 
 std::string_view trim_json_space(std::string_view text) {

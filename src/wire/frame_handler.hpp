@@ -107,6 +107,12 @@ std::string_view trim_json_space(std::string_view text);
 // close. The one string-skipping loop of the wire layer's text scans.
 std::size_t string_end(std::string_view text, std::size_t open);
 
+// `object`, the text of a JSON object (a message as frame_elements() cuts
+// it), with the member "name":"value" added last: JSON.parse keeps the last
+// of two members of one name, so it overrides one already there.
+std::string with_string_member(std::string_view object, std::string_view name,
+                               std::string_view value);
+
 // The checks every decoder makes before parsing: ResourceExhausted when
 // `text` is longer than max_frame_bytes, InvalidArgument when, trimmed, it
 // does not start as an object or an array. `*trimmed` is the text without

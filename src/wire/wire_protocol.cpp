@@ -99,7 +99,7 @@ WireProtocol::~WireProtocol() = default;
 
 Received WireProtocol::receive(std::string_view text, const Send& reply) {
   Received out;
-  auto frame = decode_frame(text, options_.limits);
+  auto frame = decoder_.decode(text, options_.limits);
   if (!frame) {
     out.frame = frame.status();
     reply(frame_error(frame.status()));

@@ -465,7 +465,7 @@ TEST_CASE("future fields are deferred until the clock reaches them",
 TEST_CASE("a deferral longer than the timer cap waits again",
           "[store][defer]") {
   Fixture f;
-  const double cap = f.store.options().max_defer_wait_ms;
+  const double cap = to_ms(f.store.options().max_defer_wait);
   REQUIRE(f.store.put(single("s", "k", "far", kNow + cap + 1000)));
   f.scheduler.run_until_idle();
   CHECK(f.scheduler.next_wakeup() == std::optional<double>(kNow + cap));

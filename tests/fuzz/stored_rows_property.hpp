@@ -212,7 +212,7 @@ inline std::string stored_rows_violation(std::string_view bytes) {
     encode_graph(store);
     // Past the longest single wait: every parked field is retried (and
     // committed when it converges).
-    clock.advance(options.max_defer_wait_ms + 1);
+    clock.advance(to_ms(options.max_defer_wait) + 1);
     scheduler.run_until_idle();
     expect(store.storage_status(), "parked fields coming due");
   }

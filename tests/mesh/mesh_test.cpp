@@ -14,6 +14,7 @@ namespace {
 
 using Json = nlohmann::json;
 using testing::Net;
+using namespace std::chrono_literals;
 
 std::string put_text(const std::string& id, const std::string& soul,
                      const std::string& key, const std::string& value,
@@ -293,7 +294,7 @@ TEST_CASE("mesh: put calls back once, at the first ack or at timeout",
   outcomes.clear();
   REQUIRE(net.nodes["a"]->mesh.write(
       "s", {{"k", "w"}},
-      [&outcomes](const PutOutcome& o) { outcomes.push_back(o); }, 500));
+      [&outcomes](const PutOutcome& o) { outcomes.push_back(o); }, 500ms));
   net.pump();
   CHECK(outcomes.empty());
   net.clock.advance(500);
@@ -318,14 +319,14 @@ TEST_CASE(
     options.log = [](std::string_view) { throw std::runtime_error("log"); };
     Mesh mesh(store, options);
     const auto thrower = [](const auto&) { throw std::runtime_error("cb"); };
-    REQUIRE(mesh.write("s", {{"k", "v"}}, thrower, 10));
-    REQUIRE(mesh.fetch(FetchRequest{"s", {}, 1, 0, 10}, thrower));
+    REQUIRE(mesh.write("s", {{"k", "v"}}, thrower, 10ms));
+    REQUIRE(mesh.fetch(FetchRequest{"s", {}, 1, 0ms, 10ms}, thrower));
     scheduler.run_until_idle();  // the fetch completes: the store has "s"
     CHECK(mesh.stats().callback_exceptions == 1);
     // The mesh goes on: a later put still calls back.
     REQUIRE(mesh.write(
-        "s", {{"k", "w"}}, [&](const PutOutcome&) { ++after_throw; }, 10));
-    REQUIRE(mesh.write("t", {{"k", "v"}}, thrower, 1e9));
+        "s", {{"k", "w"}}, [&](const PutOutcome&) { ++after_throw; }, 10ms));
+    REQUIRE(mesh.write("t", {{"k", "v"}}, thrower, 1'000'000'000ms));
     CHECK(mesh.add_peer(PeerLink{"ws://x", false,
                                  [](std::string f) { return f.size(); },
                                  [](std::string_view) {}}) > 0);
@@ -347,7 +348,7 @@ TEST_CASE("mesh: requests made before a peer connects reach it", "[mesh]") {
   REQUIRE(net.nodes["a"]->mesh.write(
       "s", {{"k", "v"}}, [&puts](const PutOutcome& o) { puts.push_back(o); }));
   REQUIRE(net.nodes["a"]->mesh.fetch(
-      FetchRequest{"r", {}, 1, 0, 5000},
+      FetchRequest{"r", {}, 1, 0ms, 5000ms},
       [&fetches](const FetchOutcome& o) { fetches.push_back(o); }));
   net.pump();
   CHECK(puts.empty());
@@ -368,23 +369,24 @@ TEST_CASE("mesh: fetch completes by expect, settle or timeout", "[mesh]") {
   std::vector<FetchOutcome> got;
   auto done = [&got](const FetchOutcome& o) { got.push_back(o); };
 
-  REQUIRE(net.nodes["a"]->mesh.fetch(FetchRequest{"s", {}, 2, 0, 5000}, done));
+  REQUIRE(
+      net.nodes["a"]->mesh.fetch(FetchRequest{"s", {}, 2, 0ms, 5000ms}, done));
   net.pump();
   REQUIRE(got.size() == 1);
   CHECK(got[0].why == FetchEnd::kExpect);
   CHECK(got[0].replies >= 1);
   CHECK(net.nodes["a"]->store.get("s", "y")->value == Value(2));
 
-  REQUIRE(
-      net.nodes["a"]->mesh.fetch(FetchRequest{"s", {}, 5, 100, 5000}, done));
+  REQUIRE(net.nodes["a"]->mesh.fetch(FetchRequest{"s", {}, 5, 100ms, 5000ms},
+                                     done));
   net.pump();
   net.clock.advance(100);
   net.pump();
   REQUIRE(got.size() == 2);
   CHECK(got[1].why == FetchEnd::kSettle);
 
-  REQUIRE(
-      net.nodes["a"]->mesh.fetch(FetchRequest{"none", {}, 1, 0, 300}, done));
+  REQUIRE(net.nodes["a"]->mesh.fetch(FetchRequest{"none", {}, 1, 0ms, 300ms},
+                                     done));
   net.pump();
   net.clock.advance(300);
   net.pump();

@@ -12,6 +12,7 @@
 #include "fuzz/replay.hpp"
 #include "fuzz/wire_protocol_property.hpp"
 #include "gunpp/wire/message.hpp"
+#include "wire/frame_handler.hpp"
 
 namespace gunpp {
 namespace {
@@ -32,7 +33,17 @@ struct ReferenceDecoder {
   }
 };
 
-#define GUNPP_DECODERS SimdjsonDecoder, ReferenceDecoder
+// One FrameDecoder for every case, its buffers carried from each frame to
+// the next, as a peer's are.
+struct WarmDecoder {
+  static Result<DecodedFrame> decode(std::string_view text,
+                                     const WireLimits& limits = {}) {
+    static FrameDecoder decoder;
+    return decoder.decode(text, limits);
+  }
+};
+
+#define GUNPP_DECODERS SimdjsonDecoder, WarmDecoder, ReferenceDecoder
 
 // Decodes a frame holding one message.
 template <typename Decoder>
@@ -289,6 +300,47 @@ TEMPLATE_TEST_CASE("decode: each message knows its element of the frame",
   CHECK(frame_elements(object) ==
         std::vector<std::string_view>{R"({"#":"o"})"});
   CHECK(frame_elements("[]").empty());
+}
+
+TEST_CASE("a member added to a message's text overrides one of its name",
+          "[wire]") {
+  using detail::with_string_member;
+  CHECK(with_string_member(R"({"#":"a"})", "><", "p1,p2") ==
+        R"({"#":"a","><":"p1,p2"})");
+  CHECK(with_string_member(" { } ", "#", "id") == R"({ "#":"id"})");
+  const std::string added =
+      with_string_member(R"({"#":"old","get":{"#":"s"}} )", "#", "n\"w");
+  const auto frame = decode_frame(added);
+  REQUIRE(frame);
+  CHECK(frame->messages.at(0).id == "n\"w");
+  REQUIRE(frame->messages.at(0).get);
+}
+
+TEST_CASE("a FrameDecoder decodes a large frame, then small ones, then again",
+          "[wire]") {
+  FrameDecoder decoder;
+  std::string big = R"({"#":"big","put":{"n":{"_":{"#":"n",">":{"k":1}},"k":")";
+  big += std::string(5u << 20, 'v') + "\"}}}";
+  const auto check_big = [&] {
+    auto frame = decoder.decode(big);
+    REQUIRE(frame);
+    const Graph& put = *frame->messages.at(0).put;
+    CHECK(put.nodes().at(0).fields.at(0).value.as_string().size() == 5u << 20);
+  };
+  check_big();
+  // More small frames in a row than the decoder keeps large buffers for.
+  for (int i = 0; i < 100; ++i) {
+    const std::string id = std::to_string(i);
+    auto frame = decoder.decode(R"({"#":")" + id + R"(","get":{"#":"s"}})");
+    REQUIRE(frame);
+    CHECK(frame->messages.at(0).id == id);
+  }
+  check_big();
+  FrameDecoder moved = std::move(decoder);
+  CHECK(moved.decode(R"([{"#":"m"}])")->messages.at(0).id == "m");
+  decoder = FrameDecoder();
+  CHECK(decoder.decode(R"({"#":"fresh"})")->messages.at(0).id == "fresh");
+  CHECK_FALSE(decoder.decode("[1,").is_ok());
 }
 
 TEMPLATE_TEST_CASE("decode frames", "[wire]", GUNPP_DECODERS) {

@@ -287,7 +287,8 @@ TEST_CASE("acks are accepted and ignored", "[protocol]") {
 
 TEST_CASE("Dedup forgets by count and by age", "[dedup]") {
   ManualClock clock(0);
-  Dedup dedup(clock, DedupOptions{.max_ids = 3, .max_age_ms = 100});
+  Dedup dedup(clock, DedupOptions{.max_ids = 3,
+                                  .max_age = std::chrono::milliseconds(100)});
   CHECK_FALSE(dedup.check_and_insert("a"));
   CHECK(dedup.check_and_insert("a"));
   CHECK_FALSE(dedup.check_and_insert("b"));

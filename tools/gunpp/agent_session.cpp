@@ -1,6 +1,8 @@
 #include "agent_session.hpp"
 
+#include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <gunpp/wire/json_writer.hpp>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -51,6 +53,12 @@ struct Range {
 constexpr Range kAnyState{-1.7976931348623157e308, 1.7976931348623157e308};
 constexpr Range kMillis{0, 2147483647};
 constexpr Range kCount{0, 2147483647};
+
+// A delay in milliseconds as a duration, rounded up: JavaScript's timers too
+// wait at least the delay they are given.
+std::chrono::milliseconds millis(double ms) {
+  return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(ms)));
+}
 
 // An optional number within `range`.
 Result<std::optional<double>> number_member(const Json& command,
@@ -226,7 +234,7 @@ Status AgentSession::put(const Command& command) {
         json.key("ms").number(now() - started).end_object();
         answer_pending(std::move(reply), o.acked && o.error.is_ok());
       },
-      timeout->value_or(kDefaultTimeoutMs));
+      millis(timeout->value_or(kDefaultTimeoutMs)));
   if (!status) --pending_;
   return status;
 }
@@ -248,8 +256,8 @@ Status AgentSession::get(const Command& command) {
     request.key = *key;
   }
   request.expect = static_cast<std::size_t>(expect->value_or(0));
-  request.settle_ms = settle->value_or(0);
-  request.timeout_ms = timeout->value_or(kDefaultTimeoutMs);
+  request.settle = millis(settle->value_or(0));
+  request.timeout = millis(timeout->value_or(kDefaultTimeoutMs));
   // Keep asking across reconnects, as a GUN.js client does for what it read.
   mesh_->subscribe(request.soul, [](const Change&) {});
   ++pending_;

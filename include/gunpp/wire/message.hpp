@@ -14,7 +14,9 @@
 #ifndef GUNPP_WIRE_MESSAGE_HPP_
 #define GUNPP_WIRE_MESSAGE_HPP_
 
+#include <chrono>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,7 +32,7 @@ namespace gunpp {
 // so that a message reaching it twice (through two relays) is handled once.
 struct DedupOptions {
   std::size_t max_ids = 999;  // GUN.js's default
-  double max_age_ms = 9000;   // GUN.js's default: 9 s
+  std::chrono::milliseconds max_age{9000};  // GUN.js's default
 };
 
 struct WireLimits {
@@ -94,8 +96,30 @@ struct DecodedFrame {
 // nor an array; ResourceExhausted when it is longer than max_frame_bytes or
 // has more than max_messages_per_frame messages. Message-level problems are
 // reported in Message::error instead.
+// One frame with a parser of its own, freed on return: for occasional frames
+// (an import, a test). A peer that decodes frame after frame keeps a
+// FrameDecoder.
 Result<DecodedFrame> decode_frame(std::string_view text,
                                   const WireLimits& limits = {});
+
+// Decodes frames as decode_frame() does, keeping the parser's buffers from
+// one frame to the next: they grow to the largest frame seen and are freed
+// after a run of frames that need under a quarter of them.
+// Thread safety: one decoder per thread (or per connection); not shared.
+class FrameDecoder {
+ public:
+  FrameDecoder();
+  FrameDecoder(FrameDecoder&&) noexcept;
+  FrameDecoder& operator=(FrameDecoder&&) noexcept;
+  ~FrameDecoder();
+
+  Result<DecodedFrame> decode(std::string_view text,
+                              const WireLimits& limits = {});
+
+ private:
+  struct Parser;
+  std::unique_ptr<Parser> parser_;
+};
 
 namespace detail {
 // The same decoding on nlohmann_json, slower: decode_frame() parses with

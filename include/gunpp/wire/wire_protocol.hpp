@@ -94,6 +94,7 @@ class WireProtocol {
 
   GraphStore* store_;
   WireProtocolOptions options_;
+  FrameDecoder decoder_;
   std::unique_ptr<Dedup> dedup_;
   std::shared_ptr<MessageIds> ids_;
   // Reply ids and the encoder's scratch, shared with the chunk callbacks of
