@@ -110,6 +110,29 @@ printf '%s\n' '{"id":5,"op":"get","soul":"bob","key":"name","expect":1,"timeout"
   "$gunpp" agent --peer "$relay_url" > "$tmp/agent.out" 2> /dev/null
 check "end of input without exit: the relay has the put" "0 1" \
   "$? $(grep -c '^{"id":5,"ok":true,"node":{"name":"Bob"}' "$tmp/agent.out")"
+# The chain commands: one agent writes with paths, another reads them back
+# through the relay (nested nodes, a set, a missing path, map).
+printf '%s\n' \
+  '{"id":1,"op":"put","path":["app","users","alice"],"data":{"name":"Alice","address":{"city":"Paris"}}}' \
+  '{"id":2,"op":"set","path":["chat"],"data":{"msg":"hi"}}' |
+  "$gunpp" agent --peer "$relay_url" > "$tmp/agent.out" 2> /dev/null
+check "chain put and set: exit 0, both acked" "0 2" \
+  "$? $(grep -c '"ok":true,"acked":true' "$tmp/agent.out")"
+set_soul=$(grep -o '"soul":"[^"]*"' "$tmp/agent.out" | cut -d'"' -f4)
+printf '%s\n' \
+  '{"id":3,"op":"once","path":["app","users","alice","address","city"]}' \
+  '{"id":4,"op":"once","path":["app","users","alice"]}' \
+  '{"id":5,"op":"once","path":["app","nobody"],"timeout":2000}' \
+  '{"id":6,"op":"map","path":["chat"],"settle":300}' \
+  '{"id":7,"op":"put","path":["app"],"data":5}' \
+  '{"id":8,"op":"off","sub":"none"}' |
+  "$gunpp" agent --peer "$relay_url" > "$tmp/agent.out" 2> /dev/null
+check "chain reads: exit 1 (two commands refused)" 1 $?
+check "chain once: a primitive through three links" 1 "$(grep -c '^{"id":3,"ok":true,"found":true,"value":"Paris"}$' "$tmp/agent.out")"
+check "chain once: a node, links left as links" 1 "$(grep -c '^{"id":4,"ok":true,"found":true,"value":{"address":{"#":"app/users/alice/address"},"name":"Alice"},"soul":"app/users/alice"}$' "$tmp/agent.out")"
+check "chain once: a missing path is not found" 1 "$(grep -c '^{"id":5,"ok":true,"found":false}$' "$tmp/agent.out")"
+check "chain map: the set's item" 1 "$(grep -c "^{\"id\":6,\"ok\":true,\"items\":{\"$set_soul\":{\"msg\":\"hi\"}}}\$" "$tmp/agent.out")"
+check "chain: a primitive on a root soul and an unknown sub are refused" 2 "$(grep -c '"id":[78],"ok":false' "$tmp/agent.out")"
 kill "$relay"; wait "$relay"
 # A put whose peer is down is answered at its own timeout, and fails the run.
 printf '%s\n' '{"id":1,"op":"put","soul":"s","data":{"a":1},"timeout":300}' \

@@ -100,7 +100,7 @@ int run_agent(const AgentArgs& args, std::ostream& err) {
   std::cout << R"({"event":"ready"})" << '\n' << std::flush;
   run_session(*peer, session);
   peer->client.close();
-  if (!session.finished()) session.abandon();
+  session.abandon();
   peer.reset();
   return session.finished() && session.all_succeeded() ? kExitOk : kExitFailure;
 }

@@ -8,74 +8,11 @@
 #include <optional>
 #include <utility>
 
+#include "agent_json.hpp"
+
 namespace gunpp::cli {
 
 namespace {
-
-using Json = nlohmann::json;
-
-constexpr double kDefaultTimeoutMs = 9000;
-
-std::string text_of(const Json& value) {
-  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
-// The GUN value a JSON value stands for: string, finite number, boolean,
-// null, or {"#":soul}.
-std::optional<Value> gun_value(const Json& json) {
-  if (json.is_null()) return Value();
-  if (json.is_boolean()) return Value(json.get<bool>());
-  if (json.is_number()) return Value(json.get<double>());
-  if (json.is_string()) return Value(json.get<std::string>());
-  if (json.is_object() && json.size() == 1 && json.contains("#") &&
-      json["#"].is_string() && !json["#"].get<std::string>().empty()) {
-    return Value(Link(json["#"].get<std::string>()));
-  }
-  return std::nullopt;
-}
-
-// Command members, or why a command cannot be carried out.
-Result<std::string> string_member(const Json& command, const char* name) {
-  if (!command.contains(name) || !command[name].is_string() ||
-      command[name].get<std::string>().empty()) {
-    return Status::invalid_argument(std::string("\"") + name +
-                                    "\" must be a non-empty string");
-  }
-  return command[name].get<std::string>();
-}
-
-// The numbers a command may hold: any finite state, and timeouts, settle
-// times and counts bounded as JavaScript's setTimeout bounds its delay.
-struct Range {
-  double min;
-  double max;
-};
-constexpr Range kAnyState{-1.7976931348623157e308, 1.7976931348623157e308};
-constexpr Range kMillis{0, 2147483647};
-constexpr Range kCount{0, 2147483647};
-
-// A delay in milliseconds as a duration, rounded up: JavaScript's timers too
-// wait at least the delay they are given.
-std::chrono::milliseconds millis(double ms) {
-  return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(ms)));
-}
-
-// An optional number within `range`.
-Result<std::optional<double>> number_member(const Json& command,
-                                            const char* name, Range range) {
-  if (!command.contains(name)) return std::optional<double>();
-  const Json& member = command[name];
-  if (!member.is_number() || !(member.get<double>() >= range.min) ||
-      !(member.get<double>() <= range.max)) {
-    std::string why = std::string("\"") + name + "\" must be a number";
-    if (range.min != kAnyState.min) {
-      why += " from " + format_number(range.min) + " to " +
-             format_number(range.max);
-    }
-    return Status::invalid_argument(why);
-  }
-  return std::optional<double>(member.get<double>());
-}
 
 // Writes "node", "states" and "keys" for `soul` as the store holds it now;
 // only `key` when given.
@@ -106,16 +43,12 @@ void write_view(JsonWriter& json, const GraphStore& store,
 
 }  // namespace
 
-struct AgentSession::Command {
-  Json json;
-  std::string id;  // the command's "id", as JSON text
-  double started_ms;
-};
-
 AgentSession::AgentSession(Mesh& mesh, std::vector<std::string> peer_urls,
                            std::function<void(std::string line)> out,
                            std::function<void()> finished)
     : mesh_(&mesh),
+      chain_(std::make_unique<Chain>(mesh)),
+      owner_(mesh.store().scheduler().new_owner()),
       peer_urls_(std::move(peer_urls)),
       out_(std::move(out)),
       on_finished_(std::move(finished)) {}
@@ -128,6 +61,8 @@ void AgentSession::end_input() {
 void AgentSession::abandon() {
   input_ended_ = true;
   abandoned_ = true;
+  mesh_->store().scheduler().cancel_owner(owner_);
+  chain_.reset();
 }
 
 void AgentSession::answer_pending(std::string reply, bool succeeded) {
@@ -182,6 +117,14 @@ void AgentSession::handle(std::string_view line) {
 Status AgentSession::dispatch(const Command& command) {
   const auto op = string_member(command.json, "op");
   if (!op) return op.status();
+  if (command.json.contains("path")) {
+    if (*op == "put") return chain_put(command);
+    if (*op == "set") return chain_set(command);
+    if (*op == "once") return chain_once(command);
+    if (*op == "map") return chain_map(command);
+    if (*op == "on") return chain_on(command);
+  }
+  if (*op == "off") return chain_off(command);
   if (*op == "put") return put(command);
   if (*op == "get") return get(command);
   if (*op == "graph") return graph(command);

@@ -21,10 +21,13 @@
 
 #include <cstddef>
 #include <functional>
+#include <gunpp/chain.hpp>
 #include <gunpp/mesh.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace gunpp::cli {
@@ -46,9 +49,9 @@ class AgentSession {
   // No more commands will come: finish the pending ones, then finish.
   void end_input();
 
-  // Stops at once: what is still pending is never answered, and the
-  // session never finishes (`finished` does not run). Call it before the mesh
-  // goes (the mesh completes pending work when destroyed).
+  // Stops at once: what is still pending is never answered, and a session
+  // that has not finished never does (`finished` does not run). Call it
+  // before the mesh goes (the mesh completes pending work when destroyed).
   void abandon();
 
   // The input ended (end_input() or "exit"): stop reading.
@@ -69,6 +72,13 @@ class AgentSession {
   Status graph(const Command& command);
   Status on(const Command& command);
   Status peers(const Command& command);
+  // The chain commands, with a "path" (agent_chain.cpp).
+  Status chain_put(const Command& command);
+  Status chain_set(const Command& command);
+  Status chain_once(const Command& command);
+  Status chain_map(const Command& command);
+  Status chain_on(const Command& command);
+  Status chain_off(const Command& command);
   void reply_ok(const std::string& id);
   // The reply of a pending put or get: printed unless abandoned.
   void answer_pending(std::string reply, bool succeeded);
@@ -77,6 +87,9 @@ class AgentSession {
   double now() const;
 
   Mesh* mesh_;
+  std::unique_ptr<Chain> chain_;  // dropped by abandon()
+  Scheduler::OwnerId owner_;      // the session's own timers
+  std::unordered_map<std::string, std::uint64_t> chain_subs_;  // "sub" -> id
   std::vector<std::string> peer_urls_;
   std::function<void(std::string)> out_;
   std::function<void()> on_finished_;

@@ -1,0 +1,243 @@
+// The agent's chain commands: put, set, once, map and on with a "path"
+// (docs/network.md), and off.
+#include <map>
+#include <memory>
+#include <utility>
+
+#include "agent_json.hpp"
+#include "agent_session.hpp"
+
+namespace gunpp::cli {
+
+namespace {
+
+constexpr double kDefaultOnceMs = 3000;
+constexpr double kDefaultSettleMs = 500;
+// Nesting a put's data may have: deeper objects make souls no peer takes.
+constexpr int kMaxDataDepth = 32;
+
+// The command's "path" in `chain`: an array of non-empty strings, the
+// first the root soul.
+Result<Ref> path_member(Chain& chain, const Json& command) {
+  const Json& path = command["path"];
+  if (!path.is_array() || path.empty()) {
+    return Status::invalid_argument("\"path\" must be a non-empty array");
+  }
+  std::optional<Ref> ref;
+  for (const Json& key : path) {
+    if (!key.is_string() || key.get<std::string>().empty()) {
+      return Status::invalid_argument("\"path\" holds non-empty strings only");
+    }
+    ref = ref ? ref->get(key.get<std::string>())
+              : chain.get(key.get<std::string>());
+  }
+  return *ref;
+}
+
+Result<Data> data_of(const Json& json, int depth) {
+  if (std::optional<Value> v = gun_value(json)) return Data(std::move(*v));
+  if (!json.is_object()) {
+    return Status::invalid_argument(
+        "\"data\" holds strings, numbers, booleans, null, links and objects");
+  }
+  if (depth >= kMaxDataDepth) {
+    return Status::invalid_argument("\"data\" nests deeper than " +
+                                    std::to_string(kMaxDataDepth));
+  }
+  Data::Members members;
+  for (const auto& [key, member] : json.items()) {
+    Result<Data> d = data_of(member, depth + 1);
+    if (!d) return d.status();
+    members.emplace_back(key, std::move(*d));
+  }
+  return Data::object(std::move(members));
+}
+
+// What once and map say of a value: the primitive, or the node's fields.
+void write_snapshot(JsonWriter& json, const Snapshot& s) {
+  if (!s.soul) {
+    json.value(s.value);
+    return;
+  }
+  json.begin_object();
+  for (const auto& [key, value] : s.fields) json.key(key).value(value);
+  json.end_object();
+}
+
+}  // namespace
+
+Status AgentSession::chain_put(const Command& command) {
+  auto path = path_member(*chain_, command.json);
+  if (!path) return path.status();
+  if (!command.json.contains("data")) {
+    return Status::invalid_argument("\"data\" is missing");
+  }
+  auto data = data_of(command.json["data"], 0);
+  if (!data) return data.status();
+  Ref ref = *path;
+  const bool is_set = *string_member(command.json, "op") == "set";
+  PutDone done = [this, id = command.id, is_set](const PutResult& r) {
+    std::string reply;
+    JsonWriter json(reply);
+    json.begin_object().key("id").raw(id).key("ok").boolean(r.error.is_ok());
+    if (r.error.is_ok()) {
+      json.key("acked").boolean(r.acked);
+      if (is_set) json.key("soul").string(r.soul);
+    } else {
+      json.key("err").string(r.error.message());
+    }
+    json.end_object();
+    answer_pending(std::move(reply), r.error.is_ok());
+  };
+  ++pending_;
+  Status status;
+  if (is_set) {
+    status = ref.set(std::move(*data), std::move(done)).status();
+  } else {
+    status = ref.put(std::move(*data), std::move(done));
+  }
+  if (!status) --pending_;
+  return status;
+}
+
+Status AgentSession::chain_set(const Command& command) {
+  return chain_put(command);
+}
+
+Status AgentSession::chain_once(const Command& command) {
+  auto path = path_member(*chain_, command.json);
+  if (!path) return path.status();
+  const auto timeout = number_member(command.json, "timeout", kMillis);
+  if (!timeout) return timeout.status();
+  Ref ref = *path;
+  // The first of the answer and the command's own timeout replies.
+  auto answered = std::make_shared<bool>(false);
+  const auto answer = [this, id = command.id, answered](const Snapshot& s) {
+    if (*answered) return;
+    *answered = true;
+    std::string reply;
+    JsonWriter json(reply);
+    json.begin_object().key("id").raw(id).key("ok").boolean(true);
+    json.key("found").boolean(s.found);
+    if (s.found) {
+      json.key("value");
+      write_snapshot(json, s);
+      if (s.soul) json.key("soul").string(*s.soul);
+    }
+    json.end_object();
+    answer_pending(std::move(reply), true);
+  };
+  ++pending_;
+  if (Status s = ref.once(answer); !s) {
+    --pending_;
+    return s;
+  }
+  mesh_->store().scheduler().add_timer_after(
+      millis(timeout->value_or(kDefaultOnceMs)),
+      [answer] { answer(Snapshot{}); }, owner_);
+  return Status::ok();
+}
+
+Status AgentSession::chain_map(const Command& command) {
+  auto path = path_member(*chain_, command.json);
+  if (!path) return path.status();
+  const auto settle = number_member(command.json, "settle", kMillis);
+  const auto timeout = number_member(command.json, "timeout", kMillis);
+  for (const Status& s : {settle.status(), timeout.status()}) {
+    if (!s) return s;
+  }
+  Ref ref = *path;
+  // Items as they come, until `settle` passes without one (or `timeout`).
+  struct Collect {
+    std::map<std::string, Snapshot> items;
+    std::uint64_t watch = 0;
+    Scheduler::TimerId settle_timer = 0;
+    bool answered = false;
+  };
+  auto collect = std::make_shared<Collect>();
+  Scheduler& scheduler = mesh_->store().scheduler();
+  const auto answer = [this, id = command.id, collect] {
+    if (collect->answered) return;
+    collect->answered = true;
+    if (chain_) chain_->off(collect->watch);
+    std::string reply;
+    JsonWriter json(reply);
+    json.begin_object().key("id").raw(id).key("ok").boolean(true);
+    json.key("items").begin_object();
+    for (const auto& [key, s] : collect->items) {
+      if (!s.found) continue;
+      json.key(key);
+      write_snapshot(json, s);
+    }
+    json.end_object().end_object();
+    answer_pending(std::move(reply), true);
+  };
+  const auto settle_after = millis(settle->value_or(kDefaultSettleMs));
+  const auto restart = [&scheduler, collect, answer, settle_after,
+                        owner = owner_] {
+    scheduler.cancel_timer(collect->settle_timer);
+    collect->settle_timer =
+        scheduler.add_timer_after(settle_after, answer, owner);
+  };
+  ++pending_;
+  collect->watch = ref.map().on([collect, restart](const Item& item) {
+    if (collect->answered) return;
+    collect->items[item.key] = item.snapshot;
+    restart();
+  });
+  restart();
+  scheduler.add_timer_after(millis(timeout->value_or(kDefaultOnceMs)), answer,
+                            owner_);
+  return Status::ok();
+}
+
+Status AgentSession::chain_on(const Command& command) {
+  auto path = path_member(*chain_, command.json);
+  if (!path) return path.status();
+  const auto sub = string_member(command.json, "sub");
+  if (!sub) return sub.status();
+  if (chain_subs_.contains(*sub)) {
+    return Status::invalid_argument("subscription \"" + *sub +
+                                    "\" exists already");
+  }
+  bool mapped = false;
+  if (command.json.contains("map")) {
+    if (!command.json["map"].is_boolean()) {
+      return Status::invalid_argument("\"map\" must be a boolean");
+    }
+    mapped = command.json["map"].get<bool>();
+  }
+  Ref ref = *path;
+  if (mapped) ref = ref.map();
+  chain_subs_[*sub] = ref.on([this, name = *sub](const Item& item) {
+    if (abandoned_) return;
+    std::string event;
+    JsonWriter json(event);
+    json.begin_object().key("event").string("chain").key("sub").string(name);
+    json.key("key").string(item.key).key("value");
+    if (item.snapshot.found) {
+      write_snapshot(json, item.snapshot);
+    } else {
+      json.null();
+    }
+    json.end_object();
+    out_(std::move(event));
+  });
+  reply_ok(command.id);
+  return Status::ok();
+}
+
+Status AgentSession::chain_off(const Command& command) {
+  const auto sub = string_member(command.json, "sub");
+  if (!sub) return sub.status();
+  auto it = chain_subs_.find(*sub);
+  if (it == chain_subs_.end()) {
+    return Status::not_found("no subscription \"" + *sub + "\"");
+  }
+  chain_->off(it->second);
+  chain_subs_.erase(it);
+  reply_ok(command.id);
+  return Status::ok();
+}
+
+}  // namespace gunpp::cli
