@@ -41,6 +41,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -88,7 +89,15 @@ struct ChainOptions {
   std::chrono::milliseconds put_timeout{9000};
   // Fields of a node that map() reads per turn.
   std::size_t items_per_turn = 256;
+  // How reads see a stored value of `soul` (links are followed as it
+  // shows them); unset, as stored. Reading user data:
+  // gunpp::sea::open_value, which opens SEA's signed envelopes.
+  std::function<Value(std::string_view soul, const Value& stored)> open;
 };
+
+// Turns the delta a put on a user's chain builds into the delta it writes:
+// SEA signs every field (gunpp::sea::sign_delta with the user's pair).
+using DeltaSigner = std::function<Result<Graph>(const Graph& delta)>;
 
 // What a read found at a path: a primitive (`value`), or a node (`soul` and
 // its `fields`, links left as links, deleted keys as null).
@@ -133,14 +142,19 @@ class Ref {
   const std::vector<std::string>& path() const { return path_; }
   bool mapped() const { return mapped_; }
 
-  // Writes `data` here; `done` fires exactly once. InvalidArgument (done not
-  // called) for a put on a mapped path, or a non-object put on a root soul;
-  // the store's errors through `done`.
-  Status put(Data data, PutDone done = {}) const;
+  // Writes `data` here; `done` fires exactly once: at a peer's ack, or with
+  // acked=false after `timeout` (ChainOptions::put_timeout when not given;
+  // at once when there is no mesh). InvalidArgument (done not called) for a
+  // put on a mapped path, or a non-object put on a root soul; the store's
+  // errors through `done`.
+  Status put(Data data, PutDone done = {},
+             std::optional<std::chrono::milliseconds> timeout = {}) const;
   // Adds a node with a generated soul (returned) holding `object` to the
   // node here, keyed and linked by its soul. InvalidArgument for a value
   // that is not an object, or a mapped path.
-  Result<std::string> set(Data object, PutDone done = {}) const;
+  Result<std::string> set(
+      Data object, PutDone done = {},
+      std::optional<std::chrono::milliseconds> timeout = {}) const;
   // Adds a link to the node at `item`'s path, keyed by its soul; `done` gets
   // NotFound when that path names no node.
   Status set(const Ref& item, PutDone done = {}) const;
@@ -160,10 +174,11 @@ class Ref {
  private:
   friend class Chain;
   Ref(std::shared_ptr<class ChainCore> core, std::vector<std::string> path,
-      bool mapped);
+      bool mapped, std::shared_ptr<const DeltaSigner> signer);
   std::shared_ptr<ChainCore> core_;
   std::vector<std::string> path_;
   bool mapped_ = false;
+  std::shared_ptr<const DeltaSigner> signer_;  // a user's chain
 };
 
 class Chain {
@@ -178,6 +193,11 @@ class Chain {
 
   // The path [soul].
   Ref get(std::string soul) const;
+  // The path ["~" + pub], a user's space, whose puts (and those of every
+  // path below it) go through `sign` before they are written; the soul
+  // names below it are GUN's ("~pub/profile"), as user.get() makes them.
+  // Reading it wants ChainOptions::open.
+  Ref user(const std::string& pub, DeltaSigner sign) const;
   // Ends a subscription of on(); false when unknown.
   bool off(std::uint64_t id);
 

@@ -42,6 +42,8 @@ struct PutPlan {
   std::vector<std::string> path;
   Data data;
   std::optional<std::string> target;  // set(): the item's own soul
+  std::chrono::milliseconds timeout;  // for a peer's ack
+  std::shared_ptr<const DeltaSigner> signer;  // a user's chain
   PutDone done;
   std::vector<PendingField> links;
 };
@@ -67,12 +69,19 @@ void apply(PutPlan& plan, std::string soul, Graph graph) {
                   const Status& error, bool acked) {
     if (core->alive) core->call(cb, PutResult{error, acked, soul});
   };
+  if (plan.signer) {
+    Result<Graph> signed_graph = (*plan.signer)(graph);
+    if (!signed_graph) {
+      done(signed_graph.status(), false);
+      return;
+    }
+    graph = std::move(*signed_graph);
+  }
   Status s;
   if (core.mesh != nullptr) {
     s = core.mesh->put(
         std::move(graph),
-        [done](const PutOutcome& o) { done(o.error, o.acked); },
-        core.options.put_timeout);
+        [done](const PutOutcome& o) { done(o.error, o.acked); }, plan.timeout);
   } else {
     s = core.store.put(std::move(graph),
                        [done](const Status& status, const PutSummary&) {
@@ -151,21 +160,14 @@ void descend(std::shared_ptr<PutPlan> plan, std::size_t next, std::string soul,
   });
 }
 
-Status start_put(const std::shared_ptr<ChainCore>& core,
-                 std::vector<std::string> path, Data data,
-                 std::optional<std::string> target, PutDone done) {
-  if (Status s = check(*core, path); !s) return s;
-  if (path.size() == 1 && !data.is_object()) {
+Status start_put(PutPlan put) {
+  if (Status s = check(*put.core, put.path); !s) return s;
+  if (put.path.size() == 1 && !put.data.is_object()) {
     return Status::invalid_argument(
         "a put on a root soul needs an object (its fields)");
   }
-  auto plan = std::make_shared<PutPlan>(PutPlan{core,
-                                                std::move(path),
-                                                std::move(data),
-                                                std::move(target),
-                                                std::move(done),
-                                                {}});
-  core->later([plan] {
+  auto plan = std::make_shared<PutPlan>(std::move(put));
+  plan->core->later([plan] {
     std::string root = plan->path.front();
     descend(plan, 1, std::move(root), false);
   });
@@ -196,7 +198,8 @@ void read_items(const std::shared_ptr<MapRead>& read, const std::string& soul) {
       [read](const Chunk& chunk) {
         if (!read->core->alive) return;
         for (const std::size_t slot : chunk.slots) {
-          const Value& value = chunk.node.value(slot);
+          const Value value =
+              read->core->seen(chunk.soul, chunk.node.value(slot));
           if (value.is_null()) continue;
           Item item{chunk.node.key(slot), {}};
           if (!value.is_link()) {
@@ -248,30 +251,42 @@ Data Data::object(Members members) {
 }
 
 Ref::Ref(std::shared_ptr<ChainCore> core, std::vector<std::string> path,
-         bool mapped)
-    : core_(std::move(core)), path_(std::move(path)), mapped_(mapped) {}
+         bool mapped, std::shared_ptr<const DeltaSigner> signer)
+    : core_(std::move(core)),
+      path_(std::move(path)),
+      mapped_(mapped),
+      signer_(std::move(signer)) {}
 
 Ref Ref::get(std::string key) const {
   std::vector<std::string> path = path_;
   path.push_back(std::move(key));
-  return Ref(core_, std::move(path), false);
+  return Ref(core_, std::move(path), false, signer_);
 }
 
 Ref Ref::back(std::size_t n) const {
   std::vector<std::string> path = path_;
   path.resize(path.size() > n ? path.size() - n : 1);
-  return Ref(core_, std::move(path), false);
+  return Ref(core_, std::move(path), false, signer_);
 }
 
-Ref Ref::map() const { return Ref(core_, path_, true); }
+Ref Ref::map() const { return Ref(core_, path_, true, signer_); }
 
-Status Ref::put(Data data, PutDone done) const {
+Status Ref::put(Data data, PutDone done,
+                std::optional<std::chrono::milliseconds> timeout) const {
   if (mapped_) return Status::invalid_argument("put on a mapped path");
-  return start_put(core_, path_, std::move(data), std::nullopt,
-                   std::move(done));
+  return start_put(PutPlan{core_,
+                           path_,
+                           std::move(data),
+                           std::nullopt,
+                           timeout.value_or(core_->options.put_timeout),
+                           signer_,
+                           std::move(done),
+                           {}});
 }
 
-Result<std::string> Ref::set(Data object, PutDone done) const {
+Result<std::string> Ref::set(
+    Data object, PutDone done,
+    std::optional<std::chrono::milliseconds> timeout) const {
   if (mapped_) return Status::invalid_argument("set on a mapped path");
   if (!object.is_object()) {
     return Status::invalid_argument("set needs an object");
@@ -285,8 +300,14 @@ Result<std::string> Ref::set(Data object, PutDone done) const {
   soul += MessageIds::random_id(12);
   std::vector<std::string> path = path_;
   path.push_back(soul);
-  if (Status s = start_put(core_, std::move(path), std::move(object), soul,
-                           std::move(done));
+  if (Status s = start_put(PutPlan{core_,
+                                   std::move(path),
+                                   std::move(object),
+                                   soul,
+                                   timeout.value_or(core_->options.put_timeout),
+                                   signer_,
+                                   std::move(done),
+                                   {}});
       !s) {
     return s;
   }
@@ -309,8 +330,14 @@ Status Ref::set(const Ref& item, PutDone done) const {
       }
       std::vector<std::string> path = self.path_;
       path.push_back(*s.soul);
-      const Status status = start_put(self.core_, std::move(path),
-                                      Data(Link{*s.soul}), std::nullopt, done);
+      const Status status = start_put(PutPlan{self.core_,
+                                              std::move(path),
+                                              Data(Link{*s.soul}),
+                                              std::nullopt,
+                                              self.core_->options.put_timeout,
+                                              self.signer_,
+                                              done,
+                                              {}});
       if (!status) self.core_->call(done, PutResult{status, false, ""});
     });
   });
@@ -366,7 +393,12 @@ Chain::~Chain() {
 }
 
 Ref Chain::get(std::string soul) const {
-  return Ref(core_, {std::move(soul)}, false);
+  return Ref(core_, {std::move(soul)}, false, nullptr);
+}
+
+Ref Chain::user(const std::string& pub, DeltaSigner sign) const {
+  return Ref(core_, {"~" + pub}, false,
+             std::make_shared<const DeltaSigner>(std::move(sign)));
 }
 
 bool Chain::off(std::uint64_t id) { return core_->remove_watch(id); }

@@ -22,8 +22,10 @@ void ChainCore::field(const std::string& soul, const std::string& key,
                       std::function<void(std::optional<Value>)> found) {
   const auto present = [this, &soul, &key]() -> std::optional<Value> {
     std::optional<Entry> e = store.get(soul, key);
-    if (!e || e->value.is_null()) return std::nullopt;
-    return std::move(e->value);
+    if (!e) return std::nullopt;
+    Value v = seen(soul, e->value);
+    if (v.is_null()) return std::nullopt;
+    return v;
   };
   std::optional<Value> value = present();
   if (value || mesh == nullptr) {
@@ -37,11 +39,10 @@ void ChainCore::field(const std::string& soul, const std::string& key,
         auto self = weak.lock();
         if (!self || !self->alive) return;
         std::optional<Entry> e = self->store.get(soul, key);
-        if (!e || e->value.is_null()) {
-          found(std::nullopt);
-        } else {
-          found(std::move(e->value));
-        }
+        std::optional<Value> v;
+        if (e) v = self->seen(soul, e->value);
+        if (v && v->is_null()) v.reset();
+        found(std::move(v));
       });
   if (!s) found(std::nullopt);
 }
@@ -72,7 +73,7 @@ Snapshot ChainCore::node_snapshot(const std::string& soul) const {
   out.soul = soul;
   out.fields.reserve(n->size());
   for (std::size_t slot = 0; slot < n->size(); ++slot) {
-    out.fields.emplace_back(n->key(slot), n->value(slot));
+    out.fields.emplace_back(n->key(slot), seen(soul, n->value(slot)));
   }
   return out;
 }

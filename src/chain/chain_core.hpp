@@ -47,6 +47,11 @@ class ChainCore : public std::enable_shared_from_this<ChainCore> {
   // The node `soul` as it is in the store now (found false when absent).
   Snapshot node_snapshot(const std::string& soul) const;
 
+  // How reads see the value `stored` of `soul` (ChainOptions::open).
+  Value seen(std::string_view soul, const Value& stored) const {
+    return options.open ? options.open(soul, stored) : stored;
+  }
+
   // Runs `task` from the pump, unless the Chain is gone by then.
   void later(std::function<void()> task);
 

@@ -37,15 +37,17 @@ Watch::Walked Watch::walk() const {
   out.souls.push_back(soul);
   for (std::size_t i = 1; i < path_.size(); ++i) {
     std::optional<Entry> e = core_.store.get(soul, path_[i]);
-    if (!e || e->value.is_null()) return out;
-    if (e->value.is_link()) {
-      soul = e->value.as_link().soul();
+    if (!e) return out;
+    Value v = core_.seen(soul, e->value);
+    if (v.is_null()) return out;
+    if (v.is_link()) {
+      soul = v.as_link().soul();
       out.souls.push_back(soul);
       continue;
     }
     if (i + 1 == path_.size()) {
       out.end.found = true;
-      out.end.value = std::move(e->value);
+      out.end.value = std::move(v);
     }
     return out;
   }
@@ -109,7 +111,7 @@ void Watch::subscribe(const std::string& soul) {
     if (!self || self->stopped_) return;
     if (self->mapped_ && soul == self->mapped_soul_) {
       const std::string key(change.key);
-      self->item_changed(key, change.value);
+      self->item_changed(key, self->core_.seen(soul, change.value));
       self->dirty_items_.insert(key);
     }
     if (auto it = self->item_keys_.find(soul); it != self->item_keys_.end()) {
@@ -155,7 +157,8 @@ void Watch::map_node(const std::string& soul) {
         if (!self || self->stopped_ || self->generation_ != generation) return;
         for (const std::size_t slot : chunk.slots) {
           const std::string key = chunk.node.key(slot);
-          self->item_changed(key, chunk.node.value(slot));
+          self->item_changed(
+              key, self->core_.seen(chunk.soul, chunk.node.value(slot)));
           self->dirty_items_.erase(key);
           self->emit_item(key);
           if (self->stopped_ || self->generation_ != generation) return;
@@ -189,13 +192,14 @@ void Watch::item_changed(const std::string& key, const Value& value) {
 void Watch::emit_item(const std::string& key) {
   std::optional<Entry> e = core_.store.get(mapped_soul_, key);
   if (!e) return;
+  Value v = core_.seen(mapped_soul_, e->value);
   Item item{key, {}};
-  if (e->value.is_link()) {
-    item.snapshot = core_.node_snapshot(e->value.as_link().soul());
+  if (v.is_link()) {
+    item.snapshot = core_.node_snapshot(v.as_link().soul());
     if (!item.snapshot.found) return;  // its node has not come yet
-  } else if (!e->value.is_null()) {
+  } else if (!v.is_null()) {
     item.snapshot.found = true;
-    item.snapshot.value = std::move(e->value);
+    item.snapshot.value = std::move(v);
   }
   emit(item);
 }

@@ -166,6 +166,12 @@ Result<Value> open_field(std::string_view envelope) {
   return detail::value_from_json(e->value_json);
 }
 
+Value open_value(std::string_view soul, const Value& stored) {
+  if (!stored.is_string() || !detail::soul_pub(soul)) return stored;
+  Result<Value> opened = open_field(stored.as_string());
+  return opened ? std::move(*opened) : stored;
+}
+
 std::string user_soul(const KeyPair& pair) { return "~" + pair.pub; }
 
 Result<Graph> sign_graph(
@@ -217,6 +223,28 @@ Result<Graph> sign_graph(
     delta.add(soul, name, Value(std::move(envelope)), state);
   }
   return delta;
+}
+
+Result<Graph> sign_delta(const KeyPair& pair, const Graph& delta) {
+  Graph out;
+  for (const NodeDelta& node : delta.nodes()) {
+    // Runs of fields with one state, each signed by one sign_graph call.
+    for (std::size_t i = 0; i < node.fields.size();) {
+      const State state = node.fields[i].state;
+      std::vector<std::pair<std::string, Value>> run;
+      for (; i < node.fields.size() && node.fields[i].state == state; ++i) {
+        run.emplace_back(node.fields[i].key, node.fields[i].value);
+      }
+      Result<Graph> signed_run = sign_graph(pair, node.soul, run, state);
+      if (!signed_run) return signed_run.status();
+      for (NodeDelta& part : signed_run->take_nodes()) {
+        for (Field& f : part.fields) {
+          out.add(part.soul, std::move(f.key), std::move(f.value), f.state);
+        }
+      }
+    }
+  }
+  return out;
 }
 
 Result<std::string> certify(const std::vector<std::string>& certificants,

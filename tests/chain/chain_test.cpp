@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "gunpp/sea/signing.hpp"
+#include "gunpp/sea/verifier.hpp"
 #include "mesh/memory_net.hpp"
 
 namespace gunpp {
@@ -409,6 +411,77 @@ TEST_CASE("chain: operations after the chain is gone are cancelled",
   CHECK_FALSE(late);
   CHECK(kept.put(Data::object({{"k", 1}})).code() == Status::Code::kCancelled);
   CHECK(kept.on([](const Item&) {}) == 0);
+}
+
+}  // namespace
+}  // namespace gunpp
+
+namespace gunpp {
+namespace {
+
+// A store that keeps SEA's rules, and a chain that reads user data opened.
+struct Signed {
+  ManualClock clock{1'000'000};
+  Scheduler scheduler{clock};
+  sea::SeaVerifier verifier;
+  GraphStore store{scheduler, [this] {
+                     StoreOptions o;
+                     o.verifier = &verifier;
+                     return o;
+                   }()};
+  Chain gun{store, [] {
+              ChainOptions o;
+              o.open = sea::open_value;
+              return o;
+            }()};
+  sea::KeyPair alice = sea::generate_pair();
+  sea::KeyPair mallory = sea::generate_pair();
+
+  static DeltaSigner signer(const sea::KeyPair& pair) {
+    return [pair](const Graph& g) { return sea::sign_delta(pair, g); };
+  }
+};
+
+TEST_CASE("chain: a user's chain signs its puts; reads open them",
+          "[chain][sea]") {
+  Signed s;
+  const Ref me = s.gun.user(s.alice.pub, Signed::signer(s.alice));
+  std::optional<PutResult> result;
+  REQUIRE(
+      me.get("profile").put(alice(), [&](const PutResult& r) { result = r; }));
+  s.scheduler.run_until_idle();
+  REQUIRE(result);
+  CHECK(result->error.is_ok());
+  const std::string root = "~" + s.alice.pub;
+  CHECK(result->soul == root + "/profile");
+  // Stored signed, as GUN.js's user.get('profile').put(...) stores it.
+  const auto stored = s.store.get(root + "/profile", "name");
+  REQUIRE(stored);
+  CHECK(stored->value.is_string());
+  CHECK(stored->value.as_string().find("\"~\":") != std::string::npos);
+
+  std::optional<Snapshot> city;
+  REQUIRE(s.gun.get(root).get("profile").get("address").get("city").once(
+      [&](const Snapshot& snap) { city = snap; }));
+  s.scheduler.run_until_idle();
+  REQUIRE(city);
+  CHECK(city->value == Value("Paris"));
+
+  // Mallory's signature in Alice's space is refused, and nothing changes.
+  std::optional<PutResult> forged;
+  REQUIRE(s.gun.user(s.alice.pub, Signed::signer(s.mallory))
+              .get("profile")
+              .get("name")
+              .put("Mallory", [&](const PutResult& r) { forged = r; }));
+  s.scheduler.run_until_idle();
+  REQUIRE(forged);
+  CHECK_FALSE(forged->error.is_ok());
+  std::optional<Snapshot> name;
+  REQUIRE(s.gun.get(root).get("profile").get("name").once(
+      [&](const Snapshot& snap) { name = snap; }));
+  s.scheduler.run_until_idle();
+  REQUIRE(name);
+  CHECK(name->value == Value("Alice"));
 }
 
 }  // namespace

@@ -11,131 +11,12 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { spawn } = require('child_process');
-const readline = require('readline');
+const {
+  Gun, GUNPP, WebSocket, bound, gunClient, modules, rawPeer, run, sleep,
+  startAgent, startBrowser, startGunRelay, startListener, startRelay, until,
+} = require('./harness');
 
-const modules = path.join(__dirname, '../conformance/node_modules');
-const WebSocket = require(path.join(modules, 'ws'));
-
-const argv = process.argv.slice(2);
-const arg = (name) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
-const GUNPP = arg('--gunpp');
-const ONLY = arg('--only');
-if (!GUNPP) {
-  console.error('usage: relay_interop.js --gunpp PATH [--only NAME]');
-  process.exit(2);
-}
-
-// GUN.js prints a banner and warnings on stdout; keep them on stderr.
-const realLog = console.log;
-console.log = (...a) => console.error(...a);
-const Gun = require(path.join(modules, 'gun'));
-
-const children = new Set();
-function killAll() {
-  for (const child of children) child.kill('SIGKILL');
-}
-process.on('exit', killAll);
-const deadline = setTimeout(() => {
-  realLog('FAIL the whole run took longer than 240 s');
-  process.exit(1);
-}, 240000);
-deadline.unref();
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// Polls `check` until it returns true or `ms` pass.
-async function until(check, ms, what) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (check()) return;
-    await sleep(25);
-  }
-  throw new Error('timed out waiting for ' + what);
-}
-
-// Starts a relay process that prints "listening[ on] ws://…" on `stream`;
-// resolves with the process and the URL.
-function startListener(command, args, stream) {
-  const stdio = ['pipe', 'ignore', 'ignore'];
-  stdio[stream === 'stdout' ? 1 : 2] = 'pipe';
-  const child = spawn(command, args, { stdio });
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  return new Promise((resolve, reject) => {
-    const lines = readline.createInterface({ input: child[stream] });
-    lines.on('line', (line) => {
-      const m = /listening (?:on )?(wss?:\/\/\S+)/.exec(line);
-      if (m) resolve({ child, url: m[1] });
-    });
-    child.on('exit', (code) => reject(new Error(command + ' exited with ' + code)));
-  });
-}
-
-// `gunpp relay` on `port` (0: a free one), dialling `peers`.
-function startRelay(port, peers = [], extra = []) {
-  const args = ['relay', '--host', '127.0.0.1', '--port', String(port), ...extra];
-  for (const p of peers) args.push('--peer', p);
-  return startListener(GUNPP, args, 'stderr');
-}
-
-// A GUN.js relay in its own process.
-function startGunRelay() {
-  return startListener(process.execPath, [path.join(__dirname, 'gun_relay.js')], 'stdout');
-}
-
-// A GUN.js client in node: no files, no multicast, no stats, no AXE, not a
-// super peer (so it re-sends its gets after a reconnect).
-function gunClient(url) {
-  return Gun({ peers: [url], radisk: false, rfs: false, file: false,
-               localStorage: false, multicast: false, stats: false,
-               axe: false, super: false });
-}
-
-// A raw WebSocket peer that records every message it receives.
-function rawPeer(url) {
-  const ws = new WebSocket(url);
-  const heard = [];
-  ws.on('message', (data) => {
-    const text = data.toString();
-    if (text === '[]') return;
-    const json = JSON.parse(text);
-    for (const m of Array.isArray(json) ? json : [json]) heard.push(m);
-  });
-  return new Promise((resolve, reject) => {
-    ws.on('open', () => resolve({ ws, heard }));
-    ws.on('error', reject);
-  });
-}
-
-// A running `gunpp agent`: send(command) resolves with its reply.
-function startAgent(url, extra = []) {
-  const child = spawn(GUNPP, ['agent', '--peer', url, ...extra],
-                      { stdio: ['pipe', 'pipe', 'ignore'] });
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  const waiting = new Map();
-  const events = [];
-  let ready;
-  const isReady = new Promise((r) => { ready = r; });
-  readline.createInterface({ input: child.stdout }).on('line', (line) => {
-    const msg = JSON.parse(line);
-    if (msg.event === 'ready') return ready();
-    if (msg.event) return events.push(msg);
-    const w = waiting.get(msg.id);
-    if (w) { waiting.delete(msg.id); w(msg); }
-  });
-  let next = 0;
-  const send = (command) => new Promise((resolve) => {
-    command.id = ++next;
-    waiting.set(command.id, resolve);
-    child.stdin.write(JSON.stringify(command) + '\n');
-  });
-  return isReady.then(() => ({ child, send, events }));
-}
+bound(240);
 
 // Everything a client sees of `soul`, kept current by .on().
 function watch(gun, soul) {
@@ -352,18 +233,8 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>gunpp interop</title>
   });
 </script>`;
 
-function findChromium() {
-  for (const p of ['/usr/bin/chromium', '/usr/bin/chromium-browser']) {
-    if (fs.existsSync(p)) return p;
-  }
-  return null;
-}
-
 scenario('a browser (headless Chromium) and a node client sync through the relay', async () => {
-  const chromium = findChromium();
-  if (!chromium) throw new Error('chromium is not installed (scripts/setup installs it)');
   const web = fs.mkdtempSync(path.join(os.tmpdir(), 'gunpp-web-'));
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'gunpp-chromium-'));
   try {
     fs.writeFileSync(path.join(web, 'index.html'), PAGE);
     fs.copyFileSync(path.join(modules, 'gun/gun.js'), path.join(web, 'gun.js'));
@@ -374,25 +245,15 @@ scenario('a browser (headless Chromium) and a node client sync through the relay
     const echo = watch(F, 'browser-echo');
     F.get('to-browser').put({ msg: 'from node' });
     const page = site.url.replace('ws://', 'http://').replace(/\/gun$/, '/');
-    // Its own process group, so that killing it takes every Chromium process.
-    const browser = spawn(chromium, [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--user-data-dir=' + profile, page], { stdio: 'ignore', detached: true });
-    const group = { kill: (signal) => { try { process.kill(-browser.pid, signal); } catch (e) {} } };
-    children.add(group);
-    const exited = new Promise((r) => browser.on('exit', r));
+    const browser = startBrowser(page);
     await until(() => fromBrowser.hello === 'from the browser', 30000,
                 'the node client to see the browser\'s write');
     await until(() => echo.echo === 'from node', 15000,
                 'the browser to see the node client\'s write (and echo it)');
-    group.kill('SIGKILL');
-    children.delete(group);
-    await exited;
+    await browser.stop();
     site.child.kill('SIGKILL');
   } finally {
     fs.rmSync(web, { recursive: true, force: true });
-    fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10 });
   }
 });
 
@@ -495,28 +356,8 @@ scenario('with --db, an acked put survives a SIGKILL of the relay', async () => 
   }
 });
 
-(async () => {
+run(scenarios, async () => {
   relay = await startRelay(0);
   A = gunClient(relay.url);
   B = gunClient(relay.url);
-  let passed = 0;
-  let failed = 0;
-  for (const s of scenarios) {
-    if (ONLY && s.name !== ONLY) continue;
-    try {
-      await s.fn();
-      realLog('PASS ' + s.name);
-      ++passed;
-    } catch (e) {
-      realLog('FAIL ' + s.name + ': ' + e.message);
-      ++failed;
-    }
-  }
-  realLog(`${passed} passed, ${failed} failed`);
-  killAll();
-  process.exit(failed === 0 ? 0 : 1);
-})().catch((e) => {
-  realLog('FAIL setup: ' + e.message);
-  killAll();
-  process.exit(1);
 });

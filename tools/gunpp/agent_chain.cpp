@@ -1,5 +1,6 @@
 // The agent's chain commands: put, set, once, map and on with a "path"
 // (docs/network.md), and off.
+#include <gunpp/sea/signing.hpp>
 #include <map>
 #include <memory>
 #include <utility>
@@ -17,21 +18,36 @@ constexpr double kDefaultSettleMs = 500;
 constexpr int kMaxDataDepth = 32;
 
 // The command's "path" in `chain`: an array of non-empty strings, the
-// first the root soul.
+// first the root soul. With a "pair" (SEA.pair()'s JSON), the path is in
+// that user's space ("~pub" first) and puts on it are signed.
 Result<Ref> path_member(Chain& chain, const Json& command) {
   const Json& path = command["path"];
   if (!path.is_array() || path.empty()) {
     return Status::invalid_argument("\"path\" must be a non-empty array");
   }
-  std::optional<Ref> ref;
   for (const Json& key : path) {
     if (!key.is_string() || key.get<std::string>().empty()) {
       return Status::invalid_argument("\"path\" holds non-empty strings only");
     }
-    ref = ref ? ref->get(key.get<std::string>())
-              : chain.get(key.get<std::string>());
   }
-  return *ref;
+  const std::string root = path[0].get<std::string>();
+  Ref ref = chain.get(root);
+  if (command.contains("pair")) {
+    Result<sea::KeyPair> pair = sea::pair_from_json(text_of(command["pair"]));
+    if (!pair) return pair.status();
+    if (root != "~" + pair->pub) {
+      return Status::invalid_argument(
+          "with a \"pair\", the path starts at the user's soul \"~" +
+          pair->pub + "\"");
+    }
+    ref = chain.user(pair->pub, [pair = *pair](const Graph& delta) {
+      return sea::sign_delta(pair, delta);
+    });
+  }
+  for (std::size_t i = 1; i < path.size(); ++i) {
+    ref = ref.get(path[i].get<std::string>());
+  }
+  return ref;
 }
 
 Result<Data> data_of(const Json& json, int depth) {
@@ -74,6 +90,10 @@ Status AgentSession::chain_put(const Command& command) {
   }
   auto data = data_of(command.json["data"], 0);
   if (!data) return data.status();
+  const auto timeout = number_member(command.json, "timeout", kMillis);
+  if (!timeout) return timeout.status();
+  std::optional<std::chrono::milliseconds> wait;
+  if (*timeout) wait = millis(**timeout);
   Ref ref = *path;
   const bool is_set = *string_member(command.json, "op") == "set";
   PutDone done = [this, id = command.id, is_set](const PutResult& r) {
@@ -92,9 +112,9 @@ Status AgentSession::chain_put(const Command& command) {
   ++pending_;
   Status status;
   if (is_set) {
-    status = ref.set(std::move(*data), std::move(done)).status();
+    status = ref.set(std::move(*data), std::move(done), wait).status();
   } else {
-    status = ref.put(std::move(*data), std::move(done));
+    status = ref.put(std::move(*data), std::move(done), wait);
   }
   if (!status) --pending_;
   return status;

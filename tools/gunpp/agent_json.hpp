@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <gunpp/chain.hpp>
+#include <gunpp/sea/signing.hpp>
 #include <gunpp/status.hpp>
 #include <gunpp/value.hpp>
 #include <gunpp/wire/json_writer.hpp>
@@ -83,6 +85,13 @@ inline Result<std::optional<double>> number_member(const Json& command,
     return Status::invalid_argument(why);
   }
   return std::optional<double>(member.get<double>());
+}
+
+// The agent's chain reads user data as GUN.js apps do: opened.
+inline ChainOptions chain_options() {
+  ChainOptions options;
+  options.open = sea::open_value;
+  return options;
 }
 
 struct AgentSession::Command {

@@ -47,7 +47,7 @@ AgentSession::AgentSession(Mesh& mesh, std::vector<std::string> peer_urls,
                            std::function<void(std::string line)> out,
                            std::function<void()> finished)
     : mesh_(&mesh),
-      chain_(std::make_unique<Chain>(mesh)),
+      chain_(std::make_unique<Chain>(mesh, chain_options())),
       owner_(mesh.store().scheduler().new_owner()),
       peer_urls_(std::move(peer_urls)),
       out_(std::move(out)),

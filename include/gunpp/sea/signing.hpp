@@ -73,6 +73,12 @@ Result<std::string> sign_field(std::string_view soul, std::string_view key,
 // see gunpp/sea/verifier.hpp). InvalidArgument when `envelope` is not one.
 Result<Value> open_field(std::string_view envelope);
 
+// The value a reader of `soul` sees: in a user's space ("~pub" souls but a
+// user's own "pub" key), the value inside its signed envelope; elsewhere, or
+// when it is not an envelope, `stored` as it is. ChainOptions::open for a
+// chain that reads user data.
+Value open_value(std::string_view soul, const Value& stored);
+
 // The user's own soul, "~" + pub.
 std::string user_soul(const KeyPair& pair);
 
@@ -87,6 +93,13 @@ Result<Graph> sign_graph(
     const KeyPair& pair, std::string_view soul,
     const std::vector<std::pair<std::string, Value>>& fields, State state,
     std::string_view certificate = {});
+
+// Every field of `delta` signed by `pair`, states kept: what sign_graph()
+// makes of each node. For the chain API's user space:
+//   gun.user(pair.pub, [pair](const Graph& g) { return sea::sign_delta(pair,
+//   g); })
+// Errors as sign_graph() (a soul outside the pair's space is InvalidArgument).
+Result<Graph> sign_delta(const KeyPair& pair, const Graph& delta);
 
 // SEA.certify(certificants, policy, authority, {expiry}): a certificate
 // letting `certificants` (pubs; "*" for anyone) write where
