@@ -14,8 +14,8 @@
 'use strict';
 
 const {
-  arg, bound, gunClient, realLog, run, startAgent, startGunRelay, startRelay,
-  until,
+  Gun, arg, bound, gunClient, realLog, run, startAgent, startGunRelay,
+  startRelay, until,
 } = require('./harness');
 
 bound(420);
@@ -131,6 +131,30 @@ function liveScenarios(relayName, start, acks) {
     } },
   ];
 }
+
+// SEA user space on the chain, both ways, through a gunpp relay that
+// verifies every signature.
+const userSpace = { name: 'SEA: a gunpp agent\'s signed chain put is read by GUN.js\'s user(); a GUN.js user\'s by the agent', fn: async () => {
+  const relay = await startRelay(0);
+  const app = gunClient(relay.url);
+  const agent = await startAgent(relay.url);
+  const SEA = Gun.SEA;
+  const [alice, bob] = await Promise.all([SEA.pair(), SEA.pair()]);
+  const put = await agent.send({ op: 'put', path: ['~' + alice.pub, 'profile'], pair: alice,
+                                 data: { name: 'Alice', address: { city: 'Paris' } } });
+  if (!put.ok || !put.acked) throw new Error('signed put: ' + JSON.stringify(put));
+  const city = await gunOnce(app.user(alice.pub).get('profile').get('address').get('city'));
+  expectEqual(city, 'Paris', 'GUN.js reads the agent\'s signed city');
+  // The agent's pair must own the path.
+  const wrong = await agent.send({ op: 'put', path: ['~' + bob.pub, 'x'], pair: alice, data: 1 });
+  expectEqual(wrong.ok, false, 'a put in another user\'s space');
+
+  const authed = await new Promise((r) => app.user().auth(bob, r));
+  if (authed.err) throw new Error('user.auth: ' + authed.err);
+  await gunPut(app.user().get('profile'), { name: 'Bob', pet: { kind: 'cat' } });
+  const kind = await agent.send({ op: 'once', path: ['~' + bob.pub, 'profile', 'pet', 'kind'] });
+  expectEqual(kind.value, 'cat', 'the agent reads GUN.js\'s signed data, opened');
+} };
 
 // A seeded generator (mulberry32), so a failing program can be replayed.
 function prng(seed) {
@@ -361,5 +385,6 @@ const differential = { name: `differential: ${PROGRAMS} generated chain programs
 run([
   ...liveScenarios('a gunpp relay', () => startRelay(0), true),
   ...liveScenarios('a GUN.js relay', () => startGunRelay(), false),
+  userSpace,
   differential,
 ], async () => {});
