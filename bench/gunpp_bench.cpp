@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <gunpp/chain.hpp>
 #include <gunpp/sea/signing.hpp>
 #include <gunpp/sea/verifier.hpp>
 #include <gunpp/sqlite_storage.hpp>
@@ -210,6 +211,63 @@ void BM_TurnWorst(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
 }
 BENCHMARK(BM_TurnWorst)->Arg(1000)->Arg(1000000)->Unit(benchmark::kMillisecond);
+
+// Each turn the scheduler runs until it is idle, timed, sorted.
+std::vector<double> sorted_turn_ns(gunpp::Scheduler& scheduler) {
+  std::vector<double> out;
+  for (;;) {
+    const auto t0 = std::chrono::steady_clock::now();
+    if (scheduler.poll(1) == 0) break;
+    out.push_back(std::chrono::duration<double, std::nano>(
+                      std::chrono::steady_clock::now() - t0)
+                      .count());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The chain's map().on() over an n-item set (each item a linked node with
+// one field), against the plain put that wrote the set: every turn of each
+// timed, the worst and the median. The second argument is
+// ChainOptions::items_per_turn, the items the map reads a turn.
+void BM_ChainMapTurns(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  std::vector<double> put_ns;
+  std::vector<double> map_ns;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto bed = std::make_unique<Bed>();
+    gunpp::Graph set;
+    set.reserve("set", n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string item = "item/" + std::to_string(i);
+      set.add("set", item, gunpp::Link(item), 1000);
+      set.add(item, "msg", "message " + std::to_string(i), 1000);
+    }
+    (void)bed->store.put(std::move(set));
+    put_ns = sorted_turn_ns(bed->scheduler);
+    gunpp::ChainOptions options;
+    options.items_per_turn = static_cast<std::size_t>(state.range(1));
+    gunpp::Chain gun(bed->store, options);
+    std::size_t items = 0;
+    gun.get("set").map().on([&items](const gunpp::Item&) { ++items; });
+    state.ResumeTiming();
+    map_ns = sorted_turn_ns(bed->scheduler);
+    state.PauseTiming();
+    if (items != n) state.SkipWithError("map().on() missed items");
+    state.ResumeTiming();
+  }
+  state.counters["put_p50_turn_ns"] = put_ns[put_ns.size() / 2];
+  state.counters["put_max_turn_ns"] = put_ns.back();
+  state.counters["map_p50_turn_ns"] = map_ns[map_ns.size() / 2];
+  state.counters["map_max_turn_ns"] = map_ns.back();
+  state.counters["map_max_over_put_max"] = map_ns.back() / put_ns.back();
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+BENCHMARK(BM_ChainMapTurns)
+    ->Args({100000, 9})
+    ->Args({100000, 256})
+    ->Unit(benchmark::kMillisecond);
 
 // The machine's floor for BM_TurnWorst: as many turns as a 1M-field put
 // takes, each the same fixed work on memory that stays in the L1 cache (no

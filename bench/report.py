@@ -91,6 +91,14 @@ def targets_section(runs, compare):
         add("the machine's floor: `BM_TurnFloor` worst turn / median turn (fixed work, no memory)",
             f"{f['max_over_p50']:,.0f} ({f['max_turn_ns'] / 1e3:.1f} µs / {f['p50_turn_ns']:.0f} ns)",
             "≤ 20", f["max_over_p50"] <= 20)
+    m = runs.get("BM_ChainMapTurns/100000/9")
+    if m and "map_max_turn_ns" in m:
+        add("`BM_ChainMapTurns/100000/9`: the worst turn of `map().on()` over a 100,000-item set / "
+            "the worst turn of the plain put that wrote it",
+            f"{m['map_max_over_put_max']:.2f} ({m['map_max_turn_ns'] / 1e3:.0f} µs / "
+            f"{m['put_max_turn_ns'] / 1e3:.0f} µs; median turns {m['map_p50_turn_ns'] / 1e3:.1f} µs / "
+            f"{m['put_p50_turn_ns'] / 1e3:.2f} µs)",
+            "≤ 1", m["map_max_over_put_max"] <= 1)
     wire, floor, put = (time_of(runs, f"{b}/1000000")
                         for b in ("BM_WireIngest", "BM_DecodeFloor", "BM_PutOneNode"))
     if wire and floor and put:

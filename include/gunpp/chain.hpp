@@ -87,8 +87,12 @@ struct ChainOptions {
   std::chrono::milliseconds timeout{3000};
   // A put says acked=false when no peer acked it within this long.
   std::chrono::milliseconds put_timeout{9000};
-  // Fields of a node that map() reads per turn.
-  std::size_t items_per_turn = 256;
+  // Items of a node that map() reads per turn: the 9 of the store's own
+  // turns, so that no turn of a map is longer than a turn of a put
+  // (BM_ChainMapTurns).
+  std::size_t items_per_turn = 9;
+  // Most nodes one once() with a depth reads below its own.
+  std::size_t max_linked_nodes = 10000;
   // How reads see a stored value of `soul` (links are followed as it
   // shows them); unset, as stored. Reading user data:
   // gunpp::sea::open_value, which opens SEA's signed envelopes.
@@ -106,6 +110,10 @@ struct Snapshot {
   std::optional<std::string> soul;                    // set for a node
   Value value;                                        // when no soul
   std::vector<std::pair<std::string, Value>> fields;  // when a soul
+  // once() with a depth: the nodes links in `fields` lead to, by key, each
+  // read to one level less; a link not followed (the depth is spent, its
+  // node is missing, or it leads back to a node above) has no entry.
+  std::vector<std::pair<std::string, Snapshot>> linked;
   friend bool operator==(const Snapshot&, const Snapshot&) = default;
 };
 
@@ -159,8 +167,12 @@ class Ref {
   // NotFound when that path names no node.
   Status set(const Ref& item, PutDone done = {}) const;
 
-  // The value at this path, exactly once. InvalidArgument on a mapped path.
-  Status once(OnceDone done) const;
+  // The value at this path, exactly once. With a `depth`, a node comes with
+  // the nodes its links lead to, `depth` links deep (Snapshot::linked), each
+  // asked of the peers when missing; a cycle is cut where it closes, and at
+  // most ChainOptions::max_linked_nodes nodes are read. InvalidArgument on a
+  // mapped path.
+  Status once(OnceDone done, std::size_t depth = 0) const;
   // Mapped: each item of the node that is there within the read, then
   // `done` once. InvalidArgument on a path that is not mapped.
   Status once(OnItem each, std::function<void()> done) const;

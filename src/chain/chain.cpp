@@ -344,12 +344,19 @@ Status Ref::set(const Ref& item, PutDone done) const {
   return Status::ok();
 }
 
-Status Ref::once(OnceDone done) const {
+Status Ref::once(OnceDone done, std::size_t depth) const {
   if (mapped_) return Status::invalid_argument("once(value) on a mapped path");
   if (Status s = check(*core_, path_); !s) return s;
-  core_->later([core = core_, path = path_, done] {
-    core->resolve(path, [core, done](const Snapshot& s) {
-      if (core->alive) core->call(done, s);
+  core_->later([core = core_, path = path_, done, depth] {
+    core->resolve(path, [core, done, depth](const Snapshot& s) {
+      const auto answer = [core, done](const Snapshot& out) {
+        if (core->alive) core->call(done, out);
+      };
+      if (depth == 0 || !s.soul) {
+        answer(s);
+      } else {
+        core->read_linked(s, depth, answer);
+      }
     });
   });
   return Status::ok();

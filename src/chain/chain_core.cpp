@@ -1,5 +1,6 @@
 #include "chain_core.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <utility>
 
@@ -112,6 +113,68 @@ void ChainCore::resolve_from(
             done(Snapshot{});  // the path goes on through a primitive
           }
         });
+}
+
+// A once() with a depth while its linked nodes come in: a tree whose nodes
+// stay put (the snapshot's vectors are filled once all have come).
+struct ChainCore::LinkedNode {
+  Snapshot snapshot;
+  std::vector<std::pair<std::string, std::shared_ptr<LinkedNode>>> kids;
+
+  Snapshot take() {
+    for (auto& [key, kid] : kids) {
+      if (kid->snapshot.found) snapshot.linked.emplace_back(key, kid->take());
+    }
+    return std::move(snapshot);
+  }
+};
+
+struct ChainCore::LinkedRead {
+  LinkedNode root;
+  OnceDone done;
+  std::size_t waiting = 0;  // lookups still out
+  std::size_t nodes = 0;    // read below the root
+};
+
+void ChainCore::read_linked(Snapshot snapshot, std::size_t depth,
+                            OnceDone done) {
+  auto read = std::make_shared<LinkedRead>();
+  read->root.snapshot = std::move(snapshot);
+  read->done = std::move(done);
+  ++read->waiting;  // until the first level is walked
+  follow_links(read, read->root, {}, depth);
+  linked_lookup_done(read);
+}
+
+void ChainCore::follow_links(const std::shared_ptr<LinkedRead>& read,
+                             LinkedNode& at, std::vector<std::string> above,
+                             std::size_t left) {
+  if (left == 0 || !at.snapshot.soul) return;
+  above.push_back(*at.snapshot.soul);
+  for (const auto& [key, value] : at.snapshot.fields) {
+    if (!value.is_link()) continue;
+    const std::string& soul = value.as_link().soul();
+    if (std::find(above.begin(), above.end(), soul) != above.end()) continue;
+    if (read->nodes >= options.max_linked_nodes) return;
+    ++read->nodes;
+    ++read->waiting;
+    auto kid = std::make_shared<LinkedNode>();
+    at.kids.emplace_back(key, kid);
+    node(soul, [this, read, kid, soul, above, left](bool exists) {
+      if (exists) {
+        kid->snapshot = node_snapshot(soul);
+        follow_links(read, *kid, above, left - 1);
+      }
+      linked_lookup_done(read);
+    });
+  }
+}
+
+void ChainCore::linked_lookup_done(const std::shared_ptr<LinkedRead>& read) {
+  if (--read->waiting > 0 || !read->done) return;
+  OnceDone done = std::move(read->done);
+  read->done = nullptr;
+  done(read->root.take());
 }
 
 std::uint64_t ChainCore::add_watch(std::shared_ptr<Watch> watch) {

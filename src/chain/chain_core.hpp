@@ -57,6 +57,8 @@ class ChainCore : public std::enable_shared_from_this<ChainCore> {
 
   // Walks `path` to what it names; `done` gets it.
   void resolve(const std::vector<std::string>& path, OnceDone done);
+  // `snapshot` with the nodes its links lead to, `depth` links deep.
+  void read_linked(Snapshot snapshot, std::size_t depth, OnceDone done);
 
   // Subscriptions of on(), by id.
   std::uint64_t add_watch(std::shared_ptr<class Watch> watch);
@@ -64,6 +66,11 @@ class ChainCore : public std::enable_shared_from_this<ChainCore> {
   void remove_all_watches();
 
  private:
+  struct LinkedNode;
+  struct LinkedRead;
+  void follow_links(const std::shared_ptr<LinkedRead>& read, LinkedNode& at,
+                    std::vector<std::string> above, std::size_t left);
+  void linked_lookup_done(const std::shared_ptr<LinkedRead>& read);
   void resolve_from(std::shared_ptr<const std::vector<std::string>> path,
                     std::size_t next, std::string soul, OnceDone done);
 

@@ -15,7 +15,16 @@ Watch::Watch(ChainCore& core, std::vector<std::string> path, bool mapped,
 
 Watch::~Watch() { stop(); }
 
-void Watch::start() { touch(); }
+void Watch::start() {
+  if (watches_all()) {
+    all_subscription_ =
+        core_.store.subscribe_all([weak = weak_from_this()](const Change& c) {
+          auto self = weak.lock();
+          if (self && !self->stopped_) self->changed(c);
+        });
+  }
+  touch();
+}
 
 void Watch::stop() {
   if (stopped_) return;
@@ -29,6 +38,7 @@ void Watch::stop() {
     }
   }
   subscriptions_.clear();
+  if (all_subscription_ != 0) core_.store.unsubscribe(all_subscription_);
 }
 
 Watch::Walked Watch::walk() const {
@@ -104,20 +114,29 @@ void Watch::watch_souls(const std::vector<std::string>& souls) {
   for (const std::string& soul : souls) subscribe(soul);
 }
 
+void Watch::changed(const Change& change) {
+  bool watched = false;
+  if (mapped_ && change.soul == mapped_soul_) {
+    const std::string key(change.key);
+    item_changed(key, core_.seen(change.soul, change.value));
+    dirty_items_.insert(key);
+    watched = true;
+  }
+  if (auto it = item_keys_.find(change.soul); it != item_keys_.end()) {
+    dirty_items_.insert(it->second.begin(), it->second.end());
+    watched = true;
+  }
+  if (watched || std::find(path_souls_.begin(), path_souls_.end(),
+                           change.soul) != path_souls_.end()) {
+    touch();
+  }
+}
+
 void Watch::subscribe(const std::string& soul) {
-  if (subscriptions_.contains(soul)) return;
-  auto on_change = [weak = weak_from_this(), soul](const Change& change) {
+  if (watches_all() || subscriptions_.contains(soul)) return;
+  auto on_change = [weak = weak_from_this()](const Change& change) {
     auto self = weak.lock();
-    if (!self || self->stopped_) return;
-    if (self->mapped_ && soul == self->mapped_soul_) {
-      const std::string key(change.key);
-      self->item_changed(key, self->core_.seen(soul, change.value));
-      self->dirty_items_.insert(key);
-    }
-    if (auto it = self->item_keys_.find(soul); it != self->item_keys_.end()) {
-      self->dirty_items_.insert(it->second.begin(), it->second.end());
-    }
-    self->touch();
+    if (self && !self->stopped_) self->changed(change);
   };
   const SubscriptionId id =
       core_.mesh != nullptr ? core_.mesh->subscribe(soul, std::move(on_change))
@@ -148,6 +167,12 @@ void Watch::map_node(const std::string& soul) {
   mapped_soul_ = soul;
   const std::uint64_t generation = ++generation_;
   if (soul.empty()) return;
+  // Room for the items there now, so that tables do not rehash all at once
+  // in one turn while they are read.
+  if (const Node* node = core_.store.get(soul)) {
+    item_soul_.reserve(node->size());
+    item_keys_.reserve(node->size());
+  }
   // What the node holds now, a chunk per turn; what changes from here on
   // comes through the subscription.
   const Status s = core_.store.read(

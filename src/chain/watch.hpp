@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -37,8 +38,13 @@ class Watch : public std::enable_shared_from_this<Watch> {
     Snapshot end;
   };
   Walked walk() const;
+  // A change of a soul this watch follows (else nothing).
+  void changed(const Change& change);
   // A change came: walk again at the end of this turn (once per turn).
   void touch();
+  // Mapped over the store alone: one subscription to every change serves
+  // the path, the mapped node and its items, instead of one per item.
+  bool watches_all() const { return mapped_ && core_.mesh == nullptr; }
   void refresh();
   void watch_souls(const std::vector<std::string>& souls);
   void subscribe(const std::string& soul);
@@ -58,14 +64,24 @@ class Watch : public std::enable_shared_from_this<Watch> {
   Scheduler::OwnerId owner_;
 
   std::map<std::string, SubscriptionId> subscriptions_;  // soul -> id
+  SubscriptionId all_subscription_ = 0;
   std::vector<std::string> path_souls_;
   std::optional<Snapshot> last_;  // unmapped: what was said last
 
   // Mapped.
   std::string mapped_soul_;
   std::uint64_t generation_ = 0;  // bumped when the mapped node changes
-  std::unordered_map<std::string, std::string> item_soul_;  // key -> soul
-  std::unordered_map<std::string, std::set<std::string>> item_keys_;
+  // Hashed by string_view too, so a change's soul is looked up unconverted.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  template <typename T>
+  using BySoul = std::unordered_map<std::string, T, Hash, std::equal_to<>>;
+  BySoul<std::string> item_soul_;            // key -> soul
+  BySoul<std::set<std::string>> item_keys_;  // soul -> keys
   std::set<std::string> dirty_items_;
 };
 

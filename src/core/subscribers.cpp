@@ -1,6 +1,5 @@
 #include "subscribers.hpp"
 
-#include <iterator>
 #include <utility>
 
 #include "guarded_call.hpp"
@@ -23,20 +22,26 @@ bool Subscribers::remove(SubscriptionId id) {
   for (Subscriber& s : list) {
     if (s.id == id) s.active = false;
   }
+  std::optional<std::string> soul = std::move(it->second);
   soul_of_.erase(it);
-  needs_compaction_ = true;
-  if (dispatch_depth_ == 0) compact();
+  if (dispatch_depth_ == 0) {
+    compact(soul);
+  } else {
+    to_compact_.push_back(std::move(soul));
+  }
   return true;
 }
 
-void Subscribers::compact() {
+void Subscribers::compact(const std::optional<std::string>& soul) {
   auto inactive = [](const Subscriber& s) { return !s.active; };
-  std::erase_if(all_, inactive);
-  for (auto it = by_soul_.begin(); it != by_soul_.end();) {
-    std::erase_if(it->second, inactive);
-    it = it->second.empty() ? by_soul_.erase(it) : std::next(it);
+  if (!soul) {
+    std::erase_if(all_, inactive);
+    return;
   }
-  needs_compaction_ = false;
+  auto it = by_soul_.find(*soul);
+  if (it == by_soul_.end()) return;
+  std::erase_if(it->second, inactive);
+  if (it->second.empty()) by_soul_.erase(it);
 }
 
 void Subscribers::notify(const Change& change) {
@@ -47,7 +52,11 @@ void Subscribers::notify(const Change& change) {
   }
   dispatch(all_, change);
   --dispatch_depth_;
-  if (dispatch_depth_ == 0 && needs_compaction_) compact();
+  if (dispatch_depth_ == 0 && !to_compact_.empty()) {
+    std::vector<std::optional<std::string>> lists;
+    lists.swap(to_compact_);
+    for (const auto& soul : lists) compact(soul);
+  }
 }
 
 void Subscribers::dispatch(std::deque<Subscriber>& subscribers,

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "gunpp/graph_store.hpp"
 
@@ -37,7 +38,9 @@ class Subscribers {
   };
 
   void dispatch(std::deque<Subscriber>& subscribers, const Change& change);
-  void compact();
+  // Drops the removed subscribers of one list (nullopt: all_), and the list
+  // of a soul once it is empty: O(that list), not O(every subscription).
+  void compact(const std::optional<std::string>& soul);
 
   std::uint64_t* callback_exceptions_;
   std::unordered_map<std::string, std::deque<Subscriber>> by_soul_;
@@ -45,7 +48,8 @@ class Subscribers {
   std::unordered_map<SubscriptionId, std::optional<std::string>> soul_of_;
   SubscriptionId last_id_ = 0;
   int dispatch_depth_ = 0;
-  bool needs_compaction_ = false;
+  // Lists with removed subscribers, compacted when no dispatch runs.
+  std::vector<std::optional<std::string>> to_compact_;
 };
 
 }  // namespace gunpp::detail

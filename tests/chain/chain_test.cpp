@@ -486,3 +486,80 @@ TEST_CASE("chain: a user's chain signs its puts; reads open them",
 
 }  // namespace
 }  // namespace gunpp
+
+namespace gunpp {
+namespace {
+
+TEST_CASE("chain: once with a depth reads linked nodes, cutting cycles",
+          "[chain]") {
+  Local l;
+  REQUIRE(l.store.write("a", {{"name", "A"}, {"next", Value(Link{"b"})}}));
+  REQUIRE(l.store.write("b", {{"name", "B"},
+                              {"next", Value(Link{"c"})},
+                              {"gone", Value(Link{"nowhere"})}}));
+  REQUIRE(l.store.write("c", {{"name", "C"}, {"back", Value(Link{"a"})}}));
+  l.pump();
+  const auto read = [&](std::size_t depth) {
+    std::optional<Snapshot> out;
+    REQUIRE(l.gun.get("a").once([&](const Snapshot& s) { out = s; }, depth));
+    l.pump();
+    REQUIRE(out);
+    return *out;
+  };
+  CHECK(read(0).linked.empty());
+  const Snapshot one = read(1);
+  REQUIRE(one.linked.size() == 1);
+  CHECK(one.linked[0].first == "next");
+  CHECK(one.linked[0].second.soul == "b");
+  CHECK(one.linked[0].second.linked.empty());
+  const Snapshot deep = read(10);
+  const Snapshot& b = deep.linked.at(0).second;
+  REQUIRE(b.linked.size() == 1);  // "gone" leads to no node
+  const Snapshot& c = b.linked.at(0).second;
+  CHECK(c.soul == "c");
+  CHECK(c.linked.empty());  // "back" to a closes the cycle: left a link
+  CHECK(c.fields.at(1).second == Value(Link{"a"}));
+}
+
+TEST_CASE("chain: once with a depth asks the peers for linked nodes",
+          "[chain][mesh]") {
+  Remote r;
+  REQUIRE(
+      r.hub().write("post", {{"title", "T"}, {"author", Value(Link{"u"})}}));
+  REQUIRE(r.hub().write("u", {{"name", "Ann"}}));
+  r.net.pump();
+  Chain gun(r.leaf());
+  std::optional<Snapshot> got;
+  REQUIRE(gun.get("post").once([&](const Snapshot& s) { got = s; }, 2));
+  r.settle(300);
+  REQUIRE(got);
+  REQUIRE(got->linked.size() == 1);
+  CHECK(got->linked[0].second.fields.at(0).second == Value("Ann"));
+}
+
+TEST_CASE("chain: once with a depth reads at most max_linked_nodes",
+          "[chain]") {
+  ManualClock clock{1'000'000};
+  Scheduler scheduler{clock};
+  GraphStore store{scheduler};
+  ChainOptions options;
+  options.max_linked_nodes = 5;
+  Chain gun(store, options);
+  std::vector<std::pair<std::string, Value>> links;
+  for (int i = 0; i < 20; ++i) {
+    const std::string soul = "n" + std::to_string(i);
+    REQUIRE(store.write(soul, {{"v", i}}));
+    links.emplace_back(soul, Value(Link{soul}));
+  }
+  REQUIRE(store.write("hub", links));
+  scheduler.run_until_idle();
+  std::optional<Snapshot> got;
+  REQUIRE(gun.get("hub").once([&](const Snapshot& s) { got = s; }, 3));
+  scheduler.run_until_idle();
+  REQUIRE(got);
+  CHECK(got->fields.size() == 20);
+  CHECK(got->linked.size() == 5);
+}
+
+}  // namespace
+}  // namespace gunpp

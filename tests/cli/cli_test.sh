@@ -125,14 +125,17 @@ printf '%s\n' \
   '{"id":5,"op":"once","path":["app","nobody"],"timeout":2000}' \
   '{"id":6,"op":"map","path":["chat"],"settle":300}' \
   '{"id":7,"op":"put","path":["app"],"data":5}' \
-  '{"id":8,"op":"off","sub":"none"}' |
+  '{"id":8,"op":"off","sub":"none"}' \
+  '{"id":9,"op":"once","path":["app","users","alice"],"depth":1}' \
+  '{"id":10,"op":"once","path":["app"],"depth":33}' |
   "$gunpp" agent --peer "$relay_url" > "$tmp/agent.out" 2> /dev/null
 check "chain reads: exit 1 (two commands refused)" 1 $?
 check "chain once: a primitive through three links" 1 "$(grep -c '^{"id":3,"ok":true,"found":true,"value":"Paris"}$' "$tmp/agent.out")"
 check "chain once: a node, links left as links" 1 "$(grep -c '^{"id":4,"ok":true,"found":true,"value":{"address":{"#":"app/users/alice/address"},"name":"Alice"},"soul":"app/users/alice"}$' "$tmp/agent.out")"
 check "chain once: a missing path is not found" 1 "$(grep -c '^{"id":5,"ok":true,"found":false}$' "$tmp/agent.out")"
 check "chain map: the set's item" 1 "$(grep -c "^{\"id\":6,\"ok\":true,\"items\":{\"$set_soul\":{\"msg\":\"hi\"}}}\$" "$tmp/agent.out")"
-check "chain: a primitive on a root soul and an unknown sub are refused" 2 "$(grep -c '"id":[78],"ok":false' "$tmp/agent.out")"
+check "chain: a primitive on a root soul, an unknown sub, a depth past 32 are refused" 3 "$(grep -c '"id":\([78]\|10\),"ok":false' "$tmp/agent.out")"
+check "chain once with a depth: the linked node in place of its link" 1 "$(grep -c '^{"id":9,"ok":true,"found":true,"value":{"address":{"city":"Paris"},"name":"Alice"},"soul":"app/users/alice"}$' "$tmp/agent.out")"
 kill "$relay"; wait "$relay"
 # A put whose peer is down is answered at its own timeout, and fails the run.
 printf '%s\n' '{"id":1,"op":"put","soul":"s","data":{"a":1},"timeout":300}' \

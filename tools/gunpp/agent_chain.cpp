@@ -1,5 +1,6 @@
 // The agent's chain commands: put, set, once, map and on with a "path"
 // (docs/network.md), and off.
+#include <algorithm>
 #include <gunpp/sea/signing.hpp>
 #include <map>
 #include <memory>
@@ -16,6 +17,8 @@ constexpr double kDefaultOnceMs = 3000;
 constexpr double kDefaultSettleMs = 500;
 // Nesting a put's data may have: deeper objects make souls no peer takes.
 constexpr int kMaxDataDepth = 32;
+// Links a once may follow below its node.
+constexpr Range kDepth{0, 32};
 
 // The command's "path" in `chain`: an array of non-empty strings, the
 // first the root soul. With a "pair" (SEA.pair()'s JSON), the path is in
@@ -69,14 +72,25 @@ Result<Data> data_of(const Json& json, int depth) {
   return Data::object(std::move(members));
 }
 
-// What once and map say of a value: the primitive, or the node's fields.
+// What once and map say of a value: the primitive, or the node's fields,
+// a link read with a depth as the node it leads to.
 void write_snapshot(JsonWriter& json, const Snapshot& s) {
   if (!s.soul) {
     json.value(s.value);
     return;
   }
   json.begin_object();
-  for (const auto& [key, value] : s.fields) json.key(key).value(value);
+  for (const auto& [key, value] : s.fields) {
+    json.key(key);
+    const auto linked = std::find_if(
+        s.linked.begin(), s.linked.end(),
+        [&key = key](const auto& kid) { return kid.first == key; });
+    if (linked != s.linked.end()) {
+      write_snapshot(json, linked->second);
+    } else {
+      json.value(value);
+    }
+  }
   json.end_object();
 }
 
@@ -128,7 +142,10 @@ Status AgentSession::chain_once(const Command& command) {
   auto path = path_member(*chain_, command.json);
   if (!path) return path.status();
   const auto timeout = number_member(command.json, "timeout", kMillis);
-  if (!timeout) return timeout.status();
+  const auto depth = number_member(command.json, "depth", kDepth);
+  for (const Status& s : {timeout.status(), depth.status()}) {
+    if (!s) return s;
+  }
   Ref ref = *path;
   // The first of the answer and the command's own timeout replies.
   auto answered = std::make_shared<bool>(false);
@@ -148,7 +165,8 @@ Status AgentSession::chain_once(const Command& command) {
     answer_pending(std::move(reply), true);
   };
   ++pending_;
-  if (Status s = ref.once(answer); !s) {
+  if (Status s = ref.once(answer, static_cast<std::size_t>(depth->value_or(0)));
+      !s) {
     --pending_;
     return s;
   }
