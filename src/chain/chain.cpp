@@ -35,8 +35,9 @@ struct PendingField {
   Value value;
 };
 
-// A put on its way down the path: the links it must write, and where the
-// value lands.
+// A put on its way down the path: the fields it writes besides an object's
+// (the links it makes on the way, a primitive at the last key), and where
+// the value lands.
 struct PutPlan {
   std::shared_ptr<ChainCore> core;
   std::vector<std::string> path;
@@ -45,7 +46,7 @@ struct PutPlan {
   std::chrono::milliseconds timeout;  // for a peer's ack
   std::shared_ptr<const DeltaSigner> signer;  // a user's chain
   PutDone done;
-  std::vector<PendingField> links;
+  std::vector<PendingField> fields;
 };
 
 // `object`'s members as fields of `soul`, nested objects as linked nodes
@@ -97,7 +98,7 @@ void land(std::shared_ptr<PutPlan> plan, const std::string& parent) {
   const auto write = [plan](std::string soul) {
     const State state = plan->core->store.next_state();
     Graph graph;
-    for (PendingField& f : plan->links) {
+    for (PendingField& f : plan->fields) {
       graph.add(f.soul, std::move(f.key), std::move(f.value), state);
     }
     if (plan->data.is_object()) {
@@ -110,12 +111,12 @@ void land(std::shared_ptr<PutPlan> plan, const std::string& parent) {
     return;
   }
   if (!plan->data.is_object()) {
-    plan->links.push_back({parent, key, plan->data.value()});
+    plan->fields.push_back({parent, key, plan->data.value()});
     write(parent);
     return;
   }
   if (plan->target) {
-    plan->links.push_back({parent, key, Link{*plan->target}});
+    plan->fields.push_back({parent, key, Link{*plan->target}});
     write(*plan->target);
     return;
   }
@@ -126,7 +127,7 @@ void land(std::shared_ptr<PutPlan> plan, const std::string& parent) {
       soul = value->as_link().soul();
     } else {
       soul = parent + "/" + key;
-      plan->links.push_back({parent, key, Link{soul}});
+      plan->fields.push_back({parent, key, Link{soul}});
     }
     write(std::move(soul));
   });
@@ -144,7 +145,7 @@ void descend(std::shared_ptr<PutPlan> plan, std::size_t next, std::string soul,
   const std::string key = plan->path[next];
   const auto make = [plan, next, soul, key] {
     std::string child = soul + "/" + key;
-    plan->links.push_back({soul, key, Link{child}});
+    plan->fields.push_back({soul, key, Link{child}});
     descend(plan, next + 1, std::move(child), true);
   };
   if (made) {
