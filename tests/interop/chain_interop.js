@@ -32,14 +32,27 @@ function gunOnce(ref, ms = 3000) {
 }
 
 // GUN.js's put (or set), as a promise of its ack.
-function gunPut(ref, data, op = 'put') {
+function gunPut(ref, data, op = 'put', ms = 9000) {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${op} ack within 9 s`)), 9000);
+    const timer = setTimeout(() => reject(new Error(`no ${op} ack within ${ms / 1000} s`)), ms);
     ref[op](data, (ack) => {
       clearTimeout(timer);
       if (ack.err) reject(new Error(String(ack.err))); else resolve(ack);
     });
   });
+}
+
+// An app's put (or set) in the live scenarios: GUN.js's chain now and then
+// never resolves a path and never sends the put (the differential below
+// counts how often), so a put that gets no ack in 5 s is made once more, as
+// an app would retry it; a second stall fails the scenario.
+async function appPut(ref, data, op = 'put') {
+  try {
+    return await gunPut(ref, data, op, 5000);
+  } catch (e) {
+    realLog(`note: GUN.js's ${op} stalled once; made again`);
+    return gunPut(ref, data, op);
+  }
 }
 
 const at = (gun, path) => path.slice(1).reduce((r, k) => r.get(k), gun.get(path[0]));
@@ -74,7 +87,7 @@ function liveScenarios(relayName, start, acks) {
     } },
     { name: name('a GUN.js app\'s nested put is read by a gunpp agent'), fn: async () => {
       const root = prefix + '-app';
-      await gunPut(at(app, [root, 'users', 'alice']),
+      await appPut(at(app, [root, 'users', 'alice']),
                    { name: 'Alice', address: { city: 'Paris', geo: { lat: 48.85 } } });
       const city = await agent.send({ op: 'once', path: [root, 'users', 'alice', 'address', 'city'] });
       expectEqual(city, { id: city.id, ok: true, found: true, value: 'Paris' }, 'city');
@@ -99,7 +112,7 @@ function liveScenarios(relayName, start, acks) {
       const seen = {};
       app.get(chat).map().on((m, key) => { seen[key] = m && m.msg; });
       await agent.send({ op: 'on', path: [chat], map: true, sub: chat });
-      await gunPut(app.get(chat), { msg: 'from GUN.js' }, 'set');
+      await appPut(app.get(chat), { msg: 'from GUN.js' }, 'set');
       const set = await agent.send({ op: 'set', path: [chat], data: { msg: 'from gunpp' },
                                      timeout: 1000 });
       if (!set.ok || set.acked !== acks) throw new Error('set: ' + JSON.stringify(set));
@@ -107,19 +120,20 @@ function liveScenarios(relayName, start, acks) {
       await until(() => agent.events.filter((e) => e.sub === chat).length >= 2, 5000,
                   'the agent to see both items');
       const mapped = await agent.send({ op: 'map', path: [chat], settle: 300 });
-      const msgs = Object.values(mapped.items).map((v) => v.msg).sort();
+      // A set made again after a stall may have made two items.
+      const msgs = [...new Set(Object.values(mapped.items).map((v) => v.msg))].sort();
       expectEqual(msgs, ['from GUN.js', 'from gunpp'], 'map');
       await agent.send({ op: 'off', sub: chat });
     } },
     { name: name('a gunpp on() follows a link the GUN.js app repoints'), fn: async () => {
       const root = prefix + '-ptr';
-      await gunPut(app.get(root + '-a'), { n: 1 });
-      await gunPut(app.get(root + '-b'), { n: 2 });
-      await gunPut(app.get(root).get('cur'), { '#': root + '-a' });
+      await appPut(app.get(root + '-a'), { n: 1 });
+      await appPut(app.get(root + '-b'), { n: 2 });
+      await appPut(app.get(root).get('cur'), { '#': root + '-a' });
       await agent.send({ op: 'on', path: [root, 'cur', 'n'], sub: root });
       const values = () => agent.events.filter((e) => e.sub === root).map((e) => e.value);
       await until(() => values().includes(1), 5000, 'the first target');
-      await gunPut(app.get(root).get('cur'), { '#': root + '-b' });
+      await appPut(app.get(root).get('cur'), { '#': root + '-b' });
       await until(() => values().includes(2), 5000, 'the repointed target');
       await agent.send({ op: 'off', sub: root });
     } },
@@ -151,7 +165,7 @@ const userSpace = { name: 'SEA: a gunpp agent\'s signed chain put is read by GUN
 
   const authed = await new Promise((r) => app.user().auth(bob, r));
   if (authed.err) throw new Error('user.auth: ' + authed.err);
-  await gunPut(app.user().get('profile'), { name: 'Bob', pet: { kind: 'cat' } });
+  await appPut(app.user().get('profile'), { name: 'Bob', pet: { kind: 'cat' } });
   const kind = await agent.send({ op: 'once', path: ['~' + bob.pub, 'profile', 'pet', 'kind'] });
   expectEqual(kind.value, 'cat', 'the agent reads GUN.js\'s signed data, opened');
 } };
