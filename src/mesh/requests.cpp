@@ -125,9 +125,12 @@ void Requests::merge_reply(const Message& message) {
   }
   if (!message.put || message.put->empty()) return;
   Graph graph = *message.put;
-  const Status status = store_->put(
-      std::move(graph),
-      [this, to](const Status&, const PutSummary&) { check_fetch(to); });
+  const Status status =
+      store_->put(std::move(graph), [this, alive = std::weak_ptr<bool>(alive_),
+                                     to](const Status&, const PutSummary&) {
+        // The store may call back while it is destroyed, after the mesh.
+        if (alive.lock()) check_fetch(to);
+      });
   if (!status.is_ok()) {
     log_("reply to " + to + " not merged: " + status.message());
   }

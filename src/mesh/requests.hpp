@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -83,6 +84,9 @@ class Requests {
   std::unordered_map<std::string, PendingPut> puts_;
   std::unordered_map<std::string, PendingFetch> fetches_;
   std::unordered_map<SubscriptionId, std::string> subscriptions_;
+  // Held by the store's callbacks of merged replies, weakly: they may run
+  // after the mesh is gone (when the store is destroyed later).
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace gunpp::detail

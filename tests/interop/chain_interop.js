@@ -364,6 +364,17 @@ const differential = { name: `differential: ${PROGRAMS} generated chain programs
   }
   let differences = 0;
   let first = '';
+  // A GUN.js graph with a link to a node it never wrote stalled half-way.
+  for (const p of programs) {
+    const g = p.app._.graph;
+    for (const soul of reachable(g, [p.root])) {
+      for (const v of Object.values(strip(g[soul]))) {
+        if (v && typeof v === 'object' && typeof v['#'] === 'string' && !g[v['#']]) {
+          p.stalled = p.stalled || `a link to ${v['#']}, a node GUN.js never wrote`;
+        }
+      }
+    }
+  }
   const stalled = programs.filter((p) => p.stalled);
   for (const p of programs) {
     if (p.stalled) continue;
