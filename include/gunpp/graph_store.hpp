@@ -35,7 +35,8 @@
 // fields are committed in groups, reads of a soul not in memory load it, parked
 // fields are restored when the store is constructed, and a put is acked only
 // once committed. The first storage error is sticky (storage_status()):
-// from then on put() and write() return it, and pending puts fail with it.
+// from then on put() and write() return it, and pending puts fail with it;
+// an Unavailable error lasts only until the storage answers again.
 #ifndef GUNPP_GRAPH_STORE_HPP_
 #define GUNPP_GRAPH_STORE_HPP_
 
@@ -157,6 +158,13 @@ class GraphStore {
   // it. On OK, `done` (if any) fires exactly once, from the pump.
   Status put(Graph delta, PutCallback done = {});
 
+  // Merges fields that storage holds already because another store
+  // committed them (a cluster's ChangeFeed, gunpp/postgres/change_feed.hpp):
+  // HAM and subscribers as put(), but nothing is written back to storage
+  // and the verifier is not asked (the store that committed them did).
+  // Errors as put(), but for the verifier's.
+  Status merge_committed(Graph delta);
+
   // A local write: stamps every field with one state from the state clock
   // (as one GUN chain put) and merges it through put(). Same errors as
   // put(), and additionally InvalidArgument for an empty key.
@@ -233,7 +241,12 @@ class GraphStore {
   // Without storage: OK, nothing to do.
   Status flush();
 
-  // OK, or the first error storage returned (sticky).
+  // OK, or the first error storage returned. Sticky, but for Unavailable
+  // (a storage server that cannot be reached now): the store then tries
+  // the storage again every StoreOptions::storage_retry, committing what it
+  // held back, and is OK again once that succeeds. Meanwhile writes are
+  // refused with that error, held puts fail with it, and nodes not in
+  // memory cannot be read.
   const Status& storage_status() const;
 
   // Nodes in memory (with storage, stored nodes not loaded are not counted).

@@ -131,6 +131,13 @@ struct MeshStats {
   // Exceptions thrown by the callbacks given to the mesh, caught and
   // dropped.
   std::uint64_t callback_exceptions = 0;
+  std::uint64_t frames_in = 0;     // frames received
+  std::uint64_t messages_in = 0;   // messages in them
+  std::uint64_t frames_out = 0;    // frames handed to peers' transports
+  std::uint64_t puts_acked = 0;    // peers' puts answered "ok"
+  std::uint64_t puts_refused = 0;  // peers' puts answered with an error
+  // Bytes the transports hold unsent, over all peers, as they last said.
+  std::uint64_t unsent_bytes = 0;
 };
 
 class Mesh {

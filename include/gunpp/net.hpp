@@ -56,6 +56,15 @@ struct ServerOptions {
   // serves its folder ("/" is index.html). Empty: GET / answers with a
   // one-line health check.
   std::string web_root;
+  // GET /health: 200 "ok" while this returns OK, else 503 with its message
+  // (a load balancer's check). Unset: always 200.
+  std::function<Status()> health;
+  // GET /metrics: 200 with what this returns, in the Prometheus text format.
+  // Unset: 404.
+  std::function<std::string()> metrics;
+  // WebSocket connections beyond this many are answered 503 and closed.
+  // 0: no limit.
+  std::size_t max_connections = 0;
 };
 
 struct ClientOptions {
@@ -119,6 +128,8 @@ class WebSocketServer {
   // certificate or key that cannot be used, Unavailable when the address
   // cannot be bound.
   Result<std::uint16_t> listen(const std::string& host, std::uint16_t port);
+  // Stops accepting; the connections stay.
+  void stop_accepting();
   // Stops accepting and closes every connection.
   void close();
   std::size_t connections() const;

@@ -69,6 +69,10 @@ struct StoreOptions {
   // needed. 0: no bound. Without storage nothing is ever evicted.
   std::size_t cache_bytes = 0;
 
+  // With storage: after an Unavailable error, the wait between two tries
+  // of the storage (see GraphStore::storage_status()).
+  std::chrono::milliseconds storage_retry{500};
+
   // Checks every put before any of it is queued (not owned; it must outlive
   // the store). nullptr: no check, a plain graph. gunpp's peers and command
   // line install SEA's (gunpp/sea/verifier.hpp) unless told not to; an app

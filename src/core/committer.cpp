@@ -5,7 +5,9 @@
 namespace gunpp::detail {
 
 void Committer::fail(Status error) {
-  if (error_.is_ok()) error_ = std::move(error);
+  if (!error_.is_ok()) return;
+  error_ = std::move(error);
+  if (transient() && on_transient_) on_transient_();
 }
 
 bool Committer::hold(PutCallback done, const PutSummary& summary) {
@@ -31,8 +33,24 @@ bool Committer::commit() {
       committed = true;
     }
   }
-  batch_.clear();
+  if (!transient()) batch_.clear();
   return committed;
+}
+
+bool Committer::recover() {
+  if (!transient()) return false;
+  if (Status s = storage_->commit(batch_); !s) {
+    error_ = std::move(s);
+    if (!transient()) {
+      batch_.clear();
+    } else if (on_transient_) {
+      on_transient_();
+    }
+    return false;
+  }
+  error_ = Status::ok();
+  batch_.clear();
+  return true;
 }
 
 void Committer::release() {

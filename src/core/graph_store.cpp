@@ -33,6 +33,7 @@ GraphStore::Impl::Impl(Scheduler& scheduler_in, StoreOptions options_in)
       std::max<std::size_t>(1, options.commit_every_turns);
   options.load_fields_per_turn =
       std::max<std::size_t>(1, options.load_fields_per_turn);
+  committer.on_transient([this] { plan_recovery(); });
   restore_parked();
 }
 
@@ -57,6 +58,10 @@ void GraphStore::Impl::restore_parked() {
 
 void GraphStore::Impl::retry_parked(std::uint64_t id, std::string_view soul,
                                     Field& field) {
+  if (committer.failed() && committer.transient()) {
+    stalled_.push_back(Stalled{id, std::string(soul), std::move(field)});
+    return;
+  }
   if (committer.storage() != nullptr) {
     committer.unpark(id);
     queue_flush();
@@ -200,11 +205,31 @@ void GraphStore::Impl::queue_flush() {
       owner);
 }
 
+void GraphStore::Impl::plan_recovery() {
+  if (recovery_planned) return;
+  recovery_planned = true;
+  scheduler.add_timer_after(
+      options.storage_retry,
+      [this] {
+        recovery_planned = false;
+        recover();
+      },
+      owner);
+}
+
+void GraphStore::Impl::recover() {
+  if (!committer.recover()) return;  // plans the next try, if transient
+  ++stats.commits;
+  for (Stalled& s : std::exchange(stalled_, {})) {
+    retry_parked(s.id, s.soul, s.field);
+  }
+}
+
 double GraphStore::Impl::machine_time() const {
   return std::max(scheduler.clock().now_ms(), state_clock.last());
 }
 
-Status GraphStore::Impl::put(Graph delta, PutCallback done) {
+Status GraphStore::Impl::put(Graph delta, PutCallback done, bool committed) {
   if (committer.failed()) return committer.error();
   if (jobs_.size() >= options.max_pending_jobs) {
     return detail::too_many_jobs(options.max_pending_jobs);
@@ -215,7 +240,7 @@ Status GraphStore::Impl::put(Graph delta, PutCallback done) {
       !s) {
     return s;
   }
-  if (options.verifier != nullptr) {
+  if (options.verifier != nullptr && !committed) {
     if (Status s = options.verifier->verify(delta, machine_time()); !s) {
       return s;
     }
@@ -228,7 +253,8 @@ Status GraphStore::Impl::put(Graph delta, PutCallback done) {
         std::to_string(options.max_deferred));
   }
   deferred.reserve(future);
-  detail::IngestJob ingest(delta.take_nodes(), future, std::move(done));
+  detail::IngestJob ingest(delta.take_nodes(), future, std::move(done),
+                           committed);
   if (slice_baseline) {
     enqueue(std::make_unique<detail::SliceBaselineJob>(std::move(ingest)));
   } else {
@@ -312,7 +338,8 @@ void GraphStore::Impl::run_job_turn() {
 HamDecision GraphStore::Impl::resolve(std::string_view soul, Node*& node,
                                       Field& field, double now,
                                       std::size_t fields_hint,
-                                      detail::NodeWriter::Hint key_hint) {
+                                      detail::NodeWriter::Hint key_hint,
+                                      bool write_back) {
   ++stats.keys_visited;
   if (committer.failed()) {
     // Without its stored node, HAM would decide against nothing.
@@ -323,7 +350,7 @@ HamDecision GraphStore::Impl::resolve(std::string_view soul, Node*& node,
   // converges; so one probe finds the field or inserts it as new.
   if (field.state > now) {
     ++stats.deferrals;
-    if (committer.storage() == nullptr) {
+    if (committer.storage() == nullptr || !write_back) {
       deferred.park(soul, std::move(field), now);
     } else {
       Field copy = field;
@@ -351,7 +378,7 @@ HamDecision GraphStore::Impl::resolve(std::string_view soul, Node*& node,
   }
   ++stats.applied;
   if (inserted) nodes.grew(*node, slot);
-  if (committer.storage() != nullptr) {
+  if (committer.storage() != nullptr && write_back) {
     committer.put(soul, Field{node->key(slot), node->value(slot), field.state});
   }
   subscribers.notify(
@@ -368,6 +395,10 @@ GraphStore::~GraphStore() = default;
 
 Status GraphStore::put(Graph delta, PutCallback done) {
   return impl_->put(std::move(delta), std::move(done));
+}
+
+Status GraphStore::merge_committed(Graph delta) {
+  return impl_->put(std::move(delta), {}, true);
 }
 
 Status GraphStore::write(std::string_view soul,

@@ -93,7 +93,7 @@ void IngestJob::resolve_field(GraphStore::Impl& store, Node*& target,
   const std::size_t hint = field_index_ - 1 - hinted_from_;
   switch (store.resolve(
       delta.soul, target, field, now, delta.fields.size() - field_index_ + 1,
-      hint < hints_.size() ? hints_[hint] : NodeWriter::Hint())) {
+      hint < hints_.size() ? hints_[hint] : NodeWriter::Hint(), !committed_)) {
     case HamDecision::kConverge:
       ++summary_.applied;
       break;

@@ -19,9 +19,14 @@ namespace gunpp::detail {
 class IngestJob final : public Job {
  public:
   // `reserved`: deferral room the put reserved for its future fields.
+  // `committed`: storage holds these fields already (nothing is written
+  // back).
   IngestJob(std::vector<NodeDelta> nodes, std::size_t reserved,
-            PutCallback done)
-      : nodes_(std::move(nodes)), reserved_(reserved), done_(std::move(done)) {}
+            PutCallback done, bool committed = false)
+      : nodes_(std::move(nodes)),
+        reserved_(reserved),
+        done_(std::move(done)),
+        committed_(committed) {}
 
   Turn run_turn(GraphStore::Impl& store) override;
   void cancel(GraphStore::Impl& store) override;
@@ -48,6 +53,7 @@ class IngestJob final : public Job {
   std::size_t hinted_from_ = 0;
   std::size_t reserved_;
   PutCallback done_;
+  bool committed_;
   PutSummary summary_;
 };
 

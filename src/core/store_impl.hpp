@@ -80,7 +80,8 @@ class GraphStore::Impl {
   Impl& operator=(const Impl&) = delete;
   ~Impl();
 
-  Status put(Graph delta, PutCallback done);
+  // `committed`: storage holds the delta already (merge_committed()).
+  Status put(Graph delta, PutCallback done, bool committed = false);
   Status write(std::string_view soul,
                std::vector<std::pair<std::string, Value>> fields,
                PutCallback done);
@@ -120,9 +121,12 @@ class GraphStore::Impl {
   // `node` caches it for this turn only, nullptr until it exists), parks it
   // when from the future, or ignores it. `key_hint`: what
   // NodeWriter::prefetch() returned for the field's key, if it was called.
+  // `write_back`: a converged or parked field goes to storage (not for
+  // fields storage holds already).
   HamDecision resolve(std::string_view soul, Node*& node, Field& field,
                       double now, std::size_t fields_hint = 1,
-                      detail::NodeWriter::Hint key_hint = {});
+                      detail::NodeWriter::Hint key_hint = {},
+                      bool write_back = true);
 
   template <typename F, typename... Args>
   void call(const F& callback, Args&&... args);
@@ -159,10 +163,12 @@ class GraphStore::Impl {
   detail::Subscribers subscribers;
 
   // Writes on their way to storage, the puts that wait for their commit,
-  // and the first storage error (sticky): from then on the store refuses
-  // writes.
+  // and the first storage error (sticky but for Unavailable, which a
+  // recover() every StoreOptions::storage_retry clears): meanwhile the store
+  // refuses writes.
   detail::Committer committer;
   bool flush_queued = false;
+  bool recovery_planned = false;
 
   // Benchmark hooks (detail::StoreAccess): puts ingested by
   // SliceBaselineJob, GUN.js's re-slicing of the remaining keys every turn,
@@ -178,11 +184,21 @@ class GraphStore::Impl {
   void restore_parked();
   void retry_parked(std::uint64_t id, std::string_view soul, Field& field);
   void queue_flush();
+  void plan_recovery();
+  void recover();
 
   void reclaim_some();
 
   std::deque<std::unique_ptr<detail::Job>> jobs_;
   std::vector<std::vector<NodeDelta>> retired_;  // see retire()
+  // Parked fields that came due while storage was unavailable: retried
+  // once it recovers.
+  struct Stalled {
+    std::uint64_t id;
+    std::string soul;
+    Field field;
+  };
+  std::vector<Stalled> stalled_;
 
   friend class GraphStore;
 };

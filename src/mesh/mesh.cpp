@@ -59,6 +59,11 @@ class Mesh::Impl {
   MessageIds ids_;
   PeerId last_peer_ = 0;
   detail::Outbox outbox_;
+
+ public:
+  const detail::Outbox& outbox() const { return outbox_; }
+
+ private:
   detail::Router router_;
 
  public:
@@ -122,6 +127,7 @@ void Mesh::Impl::relay(PeerId from, const Message& message,
 
 void Mesh::Impl::receive(PeerId from, std::string_view text) {
   if (!outbox_.contains(from)) return;
+  ++stats.frames_in;
   auto frame = decoder_.decode(text, options.protocol.limits);
   if (!frame) {
     std::string err;
@@ -133,6 +139,7 @@ void Mesh::Impl::receive(PeerId from, std::string_view text) {
     return;
   }
   const std::vector<std::string_view> elements = frame_elements(text);
+  stats.messages_in += frame->messages.size();
   for (Message& message : frame->messages) {
     if (!outbox_.contains(from)) return;  // closed while handling the frame
     if (!message.dam.empty()) {
@@ -160,8 +167,13 @@ void Mesh::Impl::receive(PeerId from, std::string_view text) {
       continue;
     }
     router_.remember_sender(message.id, from);
+    const bool put = message.has_put;
     const Status status =
-        protocol_.handle(message, [this, from](std::string reply) {
+        protocol_.handle(message, [this, from, put](std::string reply) {
+          if (put) {
+            ++(reply.find("\"err\"") == std::string::npos ? stats.puts_acked
+                                                          : stats.puts_refused);
+          }
           outbox_.send(from, std::move(reply));
         });
     if (message.has_put && !status.is_ok()) continue;  // refused: not relayed
@@ -249,7 +261,11 @@ std::vector<PeerInfo> Mesh::peers() const {
 }
 
 GraphStore& Mesh::store() const { return impl_->store; }
-const MeshStats& Mesh::stats() const { return impl_->stats; }
+const MeshStats& Mesh::stats() const {
+  impl_->stats.frames_out = impl_->outbox().frames_out();
+  impl_->stats.unsent_bytes = impl_->outbox().unsent_bytes();
+  return impl_->stats;
+}
 const WireLimits& Mesh::limits() const {
   return impl_->options.protocol.limits;
 }

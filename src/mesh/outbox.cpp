@@ -54,7 +54,9 @@ void Outbox::flush(PeerId to) {
 
 void Outbox::deliver(PeerId to, Peer& peer, std::string frame) {
   if (peer.closing) return;
+  ++frames_out_;
   const std::size_t unsent = peer.link.send(std::move(frame));
+  peer.unsent = unsent;
   if (unsent <= options_->max_unsent_bytes) return;
   peer.closing = true;
   const std::string reason = "peer " + std::to_string(to) + " has " +
@@ -69,6 +71,12 @@ void Outbox::deliver(PeerId to, Peer& peer, std::string frame) {
         }
       },
       owner_);
+}
+
+std::uint64_t Outbox::unsent_bytes() const {
+  std::uint64_t total = 0;
+  for (const auto& [id, peer] : peers_) total += peer.unsent;
+  return total;
 }
 
 void Outbox::heartbeat() {

@@ -7,6 +7,7 @@
 #define GUNPP_SRC_MESH_OUTBOX_HPP_
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <unordered_map>
@@ -39,12 +40,17 @@ class Outbox {
   // closing peer.
   void send(PeerId to, std::string message);
 
+  std::uint64_t frames_out() const { return frames_out_; }
+  // Bytes unsent over all peers, as their transports last said.
+  std::uint64_t unsent_bytes() const;
+
  private:
   struct Peer {
     PeerLink link;
     std::string batch;  // messages joined by ',' while a batch is open
     bool batch_open = false;
     bool closing = false;
+    std::size_t unsent = 0;
   };
 
   void deliver(PeerId to, Peer& peer, std::string frame);
@@ -56,6 +62,7 @@ class Outbox {
   const MeshOptions* options_;
   Log log_;
   std::unordered_map<PeerId, Peer> peers_;
+  std::uint64_t frames_out_ = 0;
 };
 
 }  // namespace gunpp::detail

@@ -84,6 +84,14 @@ struct WebSocketServer::State
       answer(std::move(stream), request);
       return;
     }
+    if (options.max_connections > 0) {
+      prune();
+      if (sessions.size() >= options.max_connections) {
+        reply(std::move(stream), request,
+              net::http::status::service_unavailable, "too many connections\n");
+        return;
+      }
+    }
     using Ws = net::websocket::stream<HttpStream>;
     auto ws = std::make_shared<Ws>(std::move(stream));
     ws->async_accept(
@@ -155,17 +163,40 @@ struct WebSocketServer::State
   template <typename HttpStream>
   void answer(HttpStream stream,
               const net::http::request<net::http::string_body>& request) {
-    if (serve_file(stream, request)) return;
+    const std::string_view target = request.target();
+    const std::string_view path = target.substr(0, target.find('?'));
+    if (request.method() != net::http::verb::get) {
+      reply(std::move(stream), request, net::http::status::method_not_allowed,
+            "method not allowed\n");
+    } else if (path == "/health") {
+      const Status s = options.health ? options.health() : Status::ok();
+      reply(std::move(stream), request,
+            s ? net::http::status::ok : net::http::status::service_unavailable,
+            s ? std::string("ok\n") : s.message() + "\n");
+    } else if (path == "/metrics" && options.metrics) {
+      reply(std::move(stream), request, net::http::status::ok,
+            options.metrics(), "text/plain; version=0.0.4");
+    } else if (serve_file(stream, request)) {
+      return;
+    } else if (target == "/") {
+      reply(std::move(stream), request, net::http::status::ok, kHealth);
+    } else {
+      reply(std::move(stream), request, net::http::status::not_found,
+            "not found\n");
+    }
+  }
+
+  template <typename HttpStream>
+  void reply(HttpStream stream,
+             const net::http::request<net::http::string_body>& request,
+             net::http::status status, std::string body,
+             const char* type = "text/plain") {
     auto response =
         std::make_shared<net::http::response<net::http::string_body>>();
-    const bool get = request.method() == net::http::verb::get;
-    const bool root = request.target() == "/";
     response->version(request.version());
-    response->result(!get   ? net::http::status::method_not_allowed
-                     : root ? net::http::status::ok
-                            : net::http::status::not_found);
-    response->set(net::http::field::content_type, "text/plain");
-    response->body() = root && get ? kHealth : "not found\n";
+    response->result(status);
+    response->set(net::http::field::content_type, type);
+    response->body() = std::move(body);
     response->keep_alive(false);
     response->prepare_payload();
     send_and_close(std::move(stream), response);
@@ -226,6 +257,11 @@ Result<std::uint16_t> WebSocketServer::listen(const std::string& host,
   }
   state_->accept();
   return acceptor.local_endpoint().port();
+}
+
+void WebSocketServer::stop_accepting() {
+  net::error_code ignored;
+  state_->acceptor.close(ignored);
 }
 
 void WebSocketServer::close() { state_->close(); }

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-#include <gunpp/sqlite_storage.hpp>
 #include <gunpp/wire.hpp>
 #include <iostream>
 #include <iterator>
@@ -14,6 +13,7 @@
 #include <tuple>
 #include <vector>
 
+#include "database.hpp"
 #include "exit_codes.hpp"
 #include "sea_flag.hpp"
 #include "wire_input.hpp"
@@ -120,10 +120,10 @@ int run_apply(const ApplyArgs& args, std::istream& in, std::ostream& out,
   options.max_pending_jobs = WireLimits().max_messages_per_frame;
   sea::SeaVerifier sea;
   options.verifier = verifier_for(args.no_sea, sea);
-  std::unique_ptr<SqliteStorage> db;
+  Database db;
   if (!args.db.empty()) {
     if (!(db = open_database(args.db, err))) return kExitFailure;
-    options.storage = db.get();
+    options.storage = db.storage.get();
   }
   GraphStore store(scheduler, options);
   WireProtocol protocol(store, local_input_options());

@@ -1,11 +1,11 @@
 #include "export.hpp"
 
 #include <CLI/CLI.hpp>
-#include <gunpp/sqlite_storage.hpp>
 #include <gunpp/wire/graph_json.hpp>
 #include <iostream>
 #include <memory>
 
+#include "database.hpp"
 #include "exit_codes.hpp"
 #include "wire_input.hpp"
 
@@ -35,7 +35,7 @@ opened or read.)");
 }
 
 int run_export(const ExportArgs& args, std::ostream& out, std::ostream& err) {
-  std::unique_ptr<SqliteStorage> db = open_database(args.db, err);
+  const Database db = open_database(args.db, err);
   if (!db) return kExitFailure;
   std::string text;
   JsonWriter json(text);
@@ -52,10 +52,10 @@ int run_export(const ExportArgs& args, std::ostream& out, std::ostream& err) {
   Status s;
   if (args.soul) {
     Node node;
-    s = db->load_node(*args.soul, node);
+    s = db.storage->load_node(*args.soul, node);
     if (s && !node.empty()) write(*args.soul, node);
   } else {
-    s = db->for_each_node(write);
+    s = db.storage->for_each_node(write);
   }
   if (!s) {
     out.flush();

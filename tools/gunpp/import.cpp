@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "database.hpp"
 #include "exit_codes.hpp"
 #include "sea_flag.hpp"
 #include "wire_input.hpp"
@@ -75,11 +76,11 @@ int run_import(const ImportArgs& args, std::istream& in, std::ostream& err,
     std::replace(wrapped.begin(), wrapped.end(), '\n', ' ');
     input = wrapped;
   }
-  std::unique_ptr<SqliteStorage> db = open_database(args.db, err);
+  const Database db = open_database(args.db, err);
   if (!db) return kExitFailure;
   Scheduler scheduler(SystemClock::instance());
   StoreOptions options;
-  options.storage = db.get();
+  options.storage = db.storage.get();
   options.max_pending_jobs = WireLimits().max_messages_per_frame;
   sea::SeaVerifier sea;
   options.verifier = verifier_for(args.no_sea, sea);

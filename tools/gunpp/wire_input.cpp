@@ -120,14 +120,4 @@ Status feed_input(WireProtocol& protocol, Scheduler& scheduler,
   return Status::ok();
 }
 
-std::unique_ptr<SqliteStorage> open_database(const std::string& path,
-                                             std::ostream& err) {
-  auto db = SqliteStorage::open(path);
-  if (!db) {
-    err << "gunpp: " << db.status().message() << '\n';
-    return nullptr;
-  }
-  return std::move(*db);
-}
-
 }  // namespace gunpp::cli

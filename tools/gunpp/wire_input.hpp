@@ -4,7 +4,6 @@
 #define GUNPP_TOOLS_GUNPP_WIRE_INPUT_HPP_
 
 #include <functional>
-#include <gunpp/sqlite_storage.hpp>
 #include <gunpp/wire.hpp>
 #include <iosfwd>
 #include <memory>
@@ -58,11 +57,6 @@ WireProtocolOptions local_input_options();
 Status feed_input(WireProtocol& protocol, Scheduler& scheduler,
                   std::string_view input, std::vector<Status>& errors,
                   const std::function<void()>& after_line = {});
-
-// Opens the database at `path`; on failure prints "gunpp: <path>: <why>" on
-// `err` and returns nullptr.
-std::unique_ptr<SqliteStorage> open_database(const std::string& path,
-                                             std::ostream& err);
 
 }  // namespace gunpp::cli
 

@@ -1,0 +1,80 @@
+#include "cluster.hpp"
+
+namespace gunpp::cli {
+
+ClusterFollower::ClusterFollower(PeerProcess& peer, PostgresStorage& db)
+    : peer_(peer), db_(db), owner_(peer.scheduler.new_owner()) {}
+
+ClusterFollower::~ClusterFollower() {
+  peer_.scheduler.cancel_owner(owner_);
+  // The descriptor is the feed's connection's: not ours to close.
+  if (socket_) socket_->release();
+}
+
+bool ClusterFollower::start(const std::string& uri,
+                            std::function<void()> on_lost) {
+  on_lost_ = std::move(on_lost);
+  auto feed = ChangeFeed::open(uri, db_.origin(), [this](Graph changes) {
+    // Refused only while the store cannot take writes (its storage is
+    // down, or its queue is full): the feed reads them again later.
+    return peer_.store.merge_committed(std::move(changes)).is_ok();
+  });
+  if (!feed) {
+    *peer_.err << "gunpp: " << feed.status().message() << '\n';
+    return false;
+  }
+  feed_ = std::move(*feed);
+  watch();
+  tick();
+  return true;
+}
+
+void ClusterFollower::watch() {
+  if (socket_) socket_->release();
+  socket_.reset();
+  const int fd = feed_->socket();
+  if (fd < 0) return;
+  socket_.emplace(peer_.loop.io(), fd);
+  socket_->async_wait(
+      boost::asio::posix::stream_descriptor::wait_read,
+      [this, fd](const boost::system::error_code& ec) {
+        if (ec) return;  // cancelled: the follower or its socket is gone
+        feed_->on_readable();
+        if (feed_->socket() == fd) {
+          watch();
+        } else {
+          socket_->release();
+          socket_.reset();
+        }
+      });
+}
+
+void ClusterFollower::tick() {
+  const bool connected = feed_->connected();
+  const std::chrono::milliseconds next = feed_->tick();
+  if (!was_connected_ && feed_->connected()) {
+    *peer_.err << "gunpp: change feed reconnected to " << db_.where()
+               << std::endl;
+  } else if (was_connected_ && !connected) {
+    *peer_.err << "gunpp: change feed: " << feed_->status().message()
+               << std::endl;
+  }
+  was_connected_ = feed_->connected();
+  if (feed_->lost()) {
+    *peer_.err << "gunpp: change feed: the change log was trimmed past this "
+                  "relay's place; its cache may be stale"
+               << std::endl;
+    if (on_lost_) on_lost_();
+    return;
+  }
+  if (feed_->connected() && !socket_) watch();
+  peer_.scheduler.add_timer_after(
+      next, [this] { tick(); }, owner_);
+}
+
+Status ClusterFollower::health() const {
+  if (!feed_->connected()) return feed_->status();
+  return peer_.store.storage_status();
+}
+
+}  // namespace gunpp::cli
