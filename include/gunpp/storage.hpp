@@ -118,7 +118,10 @@ class Storage {
   virtual Status load_field(std::string_view soul, std::string_view key,
                             std::optional<Field>& field) = 0;
 
-  // Calls `fn` for every parked field committed and not yet unparked.
+  // Calls `fn` for every parked field committed and not yet unparked, with
+  // the id the store is to unpark it by: the id it was parked under, or
+  // one the storage chose (a database shared by several stores names its
+  // parked fields itself).
   virtual Status load_parked(const ParkedFn& fn) = 0;
 
   // Calls `fn` for every committed node, one at a time (only one node is in

@@ -111,11 +111,18 @@ void ChangeFeed::Impl::on_readable() {
                              ": connection lost: " + conn_.last_error()));
     return;
   }
-  if (conn_.notified()) {
-    ++stats_.notifications;
-    want_ = true;
+  // A notification may come in the same read as a result, and libpq
+  // parses it only once the result is taken: look again after each drain.
+  bool woken = conn_.notified();
+  while (true) {
+    if (woken) {
+      ++stats_.notifications;
+      want_ = true;
+    }
+    drain();
+    woken = conn_.connected() && conn_.notified();
+    if (!woken) break;
   }
-  drain();
 }
 
 void ChangeFeed::Impl::drain() {

@@ -126,19 +126,45 @@ class PostgresStorage::Impl {
   }
 
   Status open(const std::string& uri);
+  // Each runs again once, on a new connection, when the connection turns
+  // out to be lost (a server restarted since the last call).
   Status load_fields(std::string_view soul, std::string_view after,
-                     std::size_t limit, std::vector<Field>& fields);
+                     std::size_t limit, std::vector<Field>& fields) {
+    return again_if_lost(
+        [&] { return load_fields_once(soul, after, limit, fields); });
+  }
   Status load_field(std::string_view soul, std::string_view key,
-                    std::optional<Field>& field);
-  Status load_parked(const ParkedFn& fn);
-  Status for_each_node(const NodeFn& fn);
-  Status commit(const WriteBatch& batch);
+                    std::optional<Field>& field) {
+    return again_if_lost([&] { return load_field_once(soul, key, field); });
+  }
+  Status load_parked(const ParkedFn& fn) {
+    return again_if_lost([&] { return load_parked_once(fn); });
+  }
+  Status for_each_node(const NodeFn& fn) {
+    return again_if_lost([&] { return for_each_node_once(fn); });
+  }
+  Status commit(const WriteBatch& batch) {
+    return again_if_lost([&] { return commit_once(batch); });
+  }
 
   const std::string& where() const { return conn_.where(); }
   std::uint64_t origin() const { return origin_; }
   const CommitStats& stats() const { return stats_; }
 
  private:
+  template <typename Fn>
+  Status again_if_lost(const Fn& fn) {
+    Status s = fn();
+    if (s.code() != Status::Code::kUnavailable || conn_.connected()) return s;
+    return ensure_connected() ? fn() : s;
+  }
+  Status load_fields_once(std::string_view soul, std::string_view after,
+                          std::size_t limit, std::vector<Field>& fields);
+  Status load_field_once(std::string_view soul, std::string_view key,
+                         std::optional<Field>& field);
+  Status load_parked_once(const ParkedFn& fn);
+  Status for_each_node_once(const NodeFn& fn);
+  Status commit_once(const WriteBatch& batch);
   // Reconnects when the connection broke (and sets the session up again).
   Status ensure_connected();
   Status migrate();
@@ -217,10 +243,10 @@ Status PostgresStorage::Impl::migrate() {
   return result;
 }
 
-Status PostgresStorage::Impl::load_fields(std::string_view soul,
-                                          std::string_view after,
-                                          std::size_t limit,
-                                          std::vector<Field>& fields) {
+Status PostgresStorage::Impl::load_fields_once(std::string_view soul,
+                                               std::string_view after,
+                                               std::size_t limit,
+                                               std::vector<Field>& fields) {
   if (Status s = ensure_connected(); !s) return s;
   const std::string n =
       int8_bytes(limit == 0 ? -1 : static_cast<std::int64_t>(limit));
@@ -238,9 +264,9 @@ Status PostgresStorage::Impl::load_fields(std::string_view soul,
   return Status::ok();
 }
 
-Status PostgresStorage::Impl::load_field(std::string_view soul,
-                                         std::string_view key,
-                                         std::optional<Field>& field) {
+Status PostgresStorage::Impl::load_field_once(std::string_view soul,
+                                              std::string_view key,
+                                              std::optional<Field>& field) {
   field.reset();
   if (Status s = ensure_connected(); !s) return s;
   const pg::Result r = conn_.exec(
@@ -255,7 +281,7 @@ Status PostgresStorage::Impl::load_field(std::string_view soul,
   return Status::ok();
 }
 
-Status PostgresStorage::Impl::load_parked(const ParkedFn& fn) {
+Status PostgresStorage::Impl::load_parked_once(const ParkedFn& fn) {
   if (Status s = ensure_connected(); !s) return s;
   const pg::Result r = conn_.exec(
       "SELECT id, soul, key, kind, value, state FROM gunpp_parked", {});
@@ -276,7 +302,7 @@ Status PostgresStorage::Impl::load_parked(const ParkedFn& fn) {
   return Status::ok();
 }
 
-Status PostgresStorage::Impl::for_each_node(const NodeFn& fn) {
+Status PostgresStorage::Impl::for_each_node_once(const NodeFn& fn) {
   if (Status s = ensure_connected(); !s) return s;
   // A cursor, so that one node at a time is in memory.
   if (Status s = exec("BEGIN; DECLARE gunpp_scan NO SCROLL CURSOR FOR "
@@ -381,7 +407,7 @@ Status PostgresStorage::Impl::write(const WriteBatch& batch) {
   return Status::ok();
 }
 
-Status PostgresStorage::Impl::commit(const WriteBatch& batch) {
+Status PostgresStorage::Impl::commit_once(const WriteBatch& batch) {
   const auto start = std::chrono::steady_clock::now();
   Status s = ensure_connected();
   if (s && batch.empty()) {

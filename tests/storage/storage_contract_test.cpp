@@ -1,6 +1,8 @@
 // The Storage contract (gunpp/storage.hpp), and the store's cache, load and
 // commit logic over it: every case runs against every engine, MemoryStorage
-// and SqliteStorage (storage_fixtures.hpp). Engine-specific cases (bad
+// and SqliteStorage (storage_fixtures.hpp) here, and PostgresStorage when
+// compiled into the PostgreSQL tests (GUNPP_CONTRACT_POSTGRES, with a
+// server of CTest's). Engine-specific cases (bad
 // files, a full disk, crashes) are in storage_test.cpp and crash_test.cpp.
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -9,11 +11,18 @@
 
 #include "gunpp/wire/graph_json.hpp"
 #include "storage_fixtures.hpp"
+#ifdef GUNPP_CONTRACT_POSTGRES
+#include "postgres/pg_fixtures.hpp"
+#endif
 
 namespace gunpp::testing {
 namespace {
 
+#ifdef GUNPP_CONTRACT_POSTGRES
+#define ENGINES PostgresEngine
+#else
 #define ENGINES SqliteEngine, MemoryEngine
+#endif
 
 TEMPLATE_TEST_CASE("a stored graph is the same after a reopen", "[storage]",
                    ENGINES) {
@@ -155,6 +164,52 @@ TEMPLATE_TEST_CASE(
   CHECK(refused.code() == Status::Code::kIOError);
   CHECK(refused.message() == "graph.db: disk I/O error");
   CHECK(peer.store.flush().code() == Status::Code::kIOError);
+}
+
+TEMPLATE_TEST_CASE(
+    "an unavailable storage fails puts until a retry commits what it held",
+    "[storage]", ENGINES) {
+  TestType engine;
+  RecordingStorage recording(engine.storage());
+  StoreOptions options;
+  options.storage_retry = std::chrono::milliseconds(500);
+  Peer peer(recording, options);
+  recording.fail_with = Status::unavailable("db: server closed the connection");
+  Done done;
+  Graph g = fields("s", 3);
+  g.add("s", "later", Value("due"), kNow + 2000);  // parked, then due
+  REQUIRE(peer.store.put(std::move(g), done.callback()).is_ok());
+  peer.scheduler.run_until_idle();
+  CHECK(done.status.code() == Status::Code::kUnavailable);  // no false ack
+  CHECK(peer.store.put(fields("t", 1)).code() == Status::Code::kUnavailable);
+  // Retries every storage_retry while it is down; the parked field comes
+  // due meanwhile.
+  peer.clock.advance(2500);
+  peer.scheduler.run_until_idle();
+  CHECK(peer.store.storage_status().code() == Status::Code::kUnavailable);
+  CHECK(recording.commits == 0);
+  recording.fail_with = Status::ok();
+  peer.clock.advance(500);
+  peer.scheduler.run_until_idle();
+  CHECK(peer.store.storage_status().is_ok());
+  CHECK(recording.commits >= 1);
+  Done after;
+  REQUIRE(peer.store.put(fields("u", 2), after.callback()).is_ok());
+  peer.scheduler.run_until_idle();
+  CHECK(after.status.is_ok());
+  // What converged before the failure, and the field that came due, were
+  // committed.
+  std::optional<Field> field;
+  REQUIRE(engine.storage().load_field("s", "k2", field));
+  REQUIRE(field);
+  CHECK(field->value == Value("v2"));
+  REQUIRE(engine.storage().load_field("s", "later", field));
+  REQUIRE(field);
+  CHECK(field->value == Value("due"));
+  std::size_t parked = 0;
+  REQUIRE(engine.storage().load_parked(
+      [&](std::uint64_t, std::string_view, const Field&) { ++parked; }));
+  CHECK(parked == 0);
 }
 
 TEMPLATE_TEST_CASE("parked fields survive a reopen and apply when due",
@@ -360,7 +415,15 @@ TEMPLATE_TEST_CASE(
         CHECK(soul == "t");
         CHECK(f == Field{"later", Value(true), 9e12});
       }));
-  CHECK(parked == std::vector<std::uint64_t>{8});
+  REQUIRE(parked.size() == 1);
+  WriteBatch third;
+  third.unpark(parked[0]);
+  REQUIRE(db.commit(third));
+  parked.clear();
+  REQUIRE(db.load_parked([&](std::uint64_t id, std::string_view, const Field&) {
+    parked.push_back(id);
+  }));
+  CHECK(parked.empty());
   Node node;
   REQUIRE(db.load_node("s", node));
   CHECK(node.size() == 1);  // a parked field is not a field of its node
