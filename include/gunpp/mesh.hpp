@@ -166,6 +166,11 @@ class Mesh {
                std::vector<std::pair<std::string, Value>> fields,
                PutOutcomeCallback done,
                std::chrono::milliseconds timeout = std::chrono::seconds(9));
+  // Merges changes another process committed to the store's storage
+  // (GraphStore::merge_committed: a cluster's change feed) and sends them
+  // to every peer as one put, as the mesh passes on a peer's put; no ack is
+  // awaited. Errors as merge_committed(), and then nothing is sent.
+  Status publish_committed(Graph delta);
   // Asks every peer; merges replies into the store; `done` fires once.
   // InvalidArgument for an empty soul.
   Status fetch(FetchRequest request, FetchCallback done);

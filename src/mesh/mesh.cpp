@@ -238,6 +238,10 @@ Status Mesh::write(std::string_view soul,
   return put(std::move(delta), std::move(done), timeout);
 }
 
+Status Mesh::publish_committed(Graph delta) {
+  return impl_->requests.publish_committed(std::move(delta));
+}
+
 Status Mesh::fetch(FetchRequest request, FetchCallback done) {
   return impl_->requests.fetch(std::move(request), std::move(done));
 }

@@ -31,20 +31,36 @@ Requests::~Requests() {
   }
 }
 
-Status Requests::put(Graph delta, PutOutcomeCallback done,
-                     std::chrono::milliseconds timeout) {
-  const std::string id = ids_->next();
+namespace {
+std::string put_message(const std::string& id, const Graph& delta) {
   std::string message;
   JsonWriter json(message);
   json.begin_object().key("#").string(id).key("put");
   write_graph(json, delta);
   json.end_object();
+  return message;
+}
+}  // namespace
+
+Status Requests::put(Graph delta, PutOutcomeCallback done,
+                     std::chrono::milliseconds timeout) {
+  const std::string id = ids_->next();
+  std::string message = put_message(id, delta);
   if (Status s = store_->put(std::move(delta)); !s) return s;
   router_->seen(id);  // our own message, should it come back
   const Scheduler::TimerId timer = scheduler_->add_timer_after(
       timeout, [this, id] { finish_put(id, PutOutcome{}); }, owner_);
   outbox_->for_each([&](PeerId peer) { outbox_->send(peer, message); });
   puts_.emplace(id, PendingPut{std::move(done), timer, std::move(message)});
+  return Status::ok();
+}
+
+Status Requests::publish_committed(Graph delta) {
+  const std::string id = ids_->next();
+  const std::string message = put_message(id, delta);
+  if (Status s = store_->merge_committed(std::move(delta)); !s) return s;
+  router_->seen(id);
+  outbox_->for_each([&](PeerId peer) { outbox_->send(peer, message); });
   return Status::ok();
 }
 

@@ -36,9 +36,11 @@ class Requests {
   Requests(const Requests&) = delete;
   Requests& operator=(const Requests&) = delete;
 
-  // As Mesh::put, Mesh::fetch, Mesh::subscribe and Mesh::unsubscribe.
+  // As Mesh::put, Mesh::publish_committed, Mesh::fetch, Mesh::subscribe and
+  // Mesh::unsubscribe.
   Status put(Graph delta, PutOutcomeCallback done,
              std::chrono::milliseconds timeout);
+  Status publish_committed(Graph delta);
   Status fetch(FetchRequest request, FetchCallback done);
   SubscriptionId subscribe(std::string soul, ChangeCallback on_change);
   bool unsubscribe(SubscriptionId id);

@@ -7,13 +7,14 @@
 #   tests/postgres/pg_server.sh start DIR   initdb + start; prints the URI
 #                                           base (postgresql:///?host=DIR)
 #   tests/postgres/pg_server.sh stop DIR    stops it and removes DIR
-#   tests/postgres/pg_server.sh restart DIR stops it (fast) and starts it
+#   tests/postgres/pg_server.sh halt DIR    stops it (fast), keeping DIR
+#   tests/postgres/pg_server.sh resume DIR  starts it again
 #
 # A watchdog stops the server once the process that started it (ctest, or
 # a test script) is gone, so that no server outlives its tests.
 set -euo pipefail
 
-usage() { echo "usage: pg_server.sh start|stop|restart DIR" >&2; exit 2; }
+usage() { echo "usage: pg_server.sh start|stop|halt|resume DIR" >&2; exit 2; }
 [[ $# -eq 2 ]] || usage
 command=$1
 dir=$2
@@ -49,7 +50,7 @@ case $command in
     start
     owner=$PPID
     # The watchdog: detached, its output nowhere, gone with the server.
-    nohup bash -c "while kill -0 $owner 2>/dev/null && [[ -d '$dir/data' ]]; do sleep 2; done
+    nohup bash -c "while kill -0 $owner 2>/dev/null && [[ -d '$dir/data' ]]; do sleep 1; done
       [[ -d '$dir/data' ]] && '$0' stop '$dir'" >/dev/null 2>&1 &
     echo "postgresql:///postgres?host=$dir&user=postgres"
     ;;
@@ -57,9 +58,7 @@ case $command in
     if [[ -d $dir/data ]]; then pg_ctl -m immediate -w stop >/dev/null 2>&1 || true; fi
     rm -rf "$dir"
     ;;
-  restart)
-    pg_ctl -m fast -w stop >/dev/null
-    start
-    ;;
+  halt) pg_ctl -m fast -w stop >/dev/null ;;
+  resume) start ;;
   *) usage ;;
 esac

@@ -17,7 +17,7 @@ bool ClusterFollower::start(const std::string& uri,
   auto feed = ChangeFeed::open(uri, db_.origin(), [this](Graph changes) {
     // Refused only while the store cannot take writes (its storage is
     // down, or its queue is full): the feed reads them again later.
-    return peer_.store.merge_committed(std::move(changes)).is_ok();
+    return peer_.mesh.publish_committed(std::move(changes)).is_ok();
   });
   if (!feed) {
     *peer_.err << "gunpp: " << feed.status().message() << '\n';
