@@ -2,8 +2,9 @@
 """Renders docs/benchmarks.md (and docs/scaling.png) from the results that
 scripts/bench wrote: docs/data/bench.json (gunpp_bench, Google Benchmark's
 JSON) and, when present, docs/data/compare.json (bench/compare_gunjs) and
-docs/data/relay.json (bench/relay/run) and docs/data/storage.json
-(bench/storage/run)."""
+docs/data/relay.json (bench/relay/run), docs/data/storage.json
+(bench/storage/run), docs/data/sea.json (bench/sea/run) and
+docs/data/cluster.json (bench/cluster/run)."""
 
 import json
 import os
@@ -461,6 +462,51 @@ def sea_section(sea):
     return lines
 
 
+def cluster_section(cluster):
+    """docs/data/cluster.json (bench/cluster/run) as a table."""
+    ctx = cluster["context"]
+    runs = cluster["runs"]
+    gun_one = next((r for r in runs if r["name"] == "GUN.js, 1 relay with RAD"), None)
+    pg_one = runs[0]
+    floor = cluster.get("floor", {})
+    lines = [
+        "## Relay cluster on PostgreSQL",
+        "",
+        f"`scripts/bench --cluster` on {ctx['cpu']}, {ctx['cores']} cores (relays, PostgreSQL and "
+        f"the load share them); {ctx['postgres']}; GUN.js 0.2020.1241 on Node {ctx['node']}; "
+        f"gunpp {ctx['commit']}. Acked puts/s: 8 connections spread over the relays, 64 puts in "
+        "flight each, one new key a put. Delivery: 1,000 puts/s from a writer on the first relay, "
+        "a subscriber on every other relay (on the first, with one relay); CPU per 1,000 "
+        "delivered messages from /proc over that run.",
+        "",
+        "| configuration | acked puts/s | delivered | p50 | p99 | relay CPU / 1k msgs "
+        "| PostgreSQL CPU / 1k msgs |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in runs:
+        pg_cpu = f"{r['postgres_cpu_ms_per_1000']:.1f} ms" if r["kind"] == "pg" else "—"
+        lines.append(f"| {r['name']} | {r['acked_per_s']:,.0f} | {r['delivered']:,}/"
+                     f"{r['expected']:,} | {ms(r['p50_ms'])} | {ms(r['p99_ms'])} | "
+                     f"{r['relay_cpu_ms_per_1000']:.1f} ms | {pg_cpu} |")
+    if floor:
+        lines.append(f"| PostgreSQL floor: the same rows upserted by a libpq program, batches of "
+                     f"{floor['batch']} | {floor['rows_per_s']:,.0f} | | | | | |")
+    lines.append("")
+    worst_p99 = max(r["p99_ms"] for r in runs if r["kind"] == "pg" and r["relays"] > 1)
+    lines.append(f"- Cross-relay delivery p99 ≤ 50 ms at 1,000 puts/s: "
+                 f"{'met' if worst_p99 <= 50 else 'not met'} ({ms(worst_p99)} at worst).")
+    if gun_one:
+        r = pg_one["acked_per_s"] / gun_one["acked_per_s"]
+        lines.append(f"- One relay on PostgreSQL ≥ 10× a GUN.js relay with RAD: "
+                     f"{'met' if r >= 10 else 'not met'} ({fmt_ratio(r)}).")
+    if floor:
+        r = floor["rows_per_s"] / pg_one["acked_per_s"]
+        lines.append(f"- Within 1.5× of PostgreSQL's floor: {'met' if r <= 1.5 else 'not met'} "
+                     f"(the floor is {fmt_ratio(r)} the relay's rate).")
+    lines.append("")
+    return lines
+
+
 def plot(compare):
     rows = [r for r in compare["rows"] if r["n"]]
     data = os.path.join(DATA, "scaling.dat")
@@ -517,6 +563,7 @@ def main():
     bench, compare, relay = load("bench.json"), load("compare.json"), load("relay.json")
     storage = load("storage.json")
     sea = load("sea.json")
+    cluster = load("cluster.json")
     if bench is None:
         sys.exit("report: run scripts/bench first (docs/data/bench.json is missing)")
     lines = [
@@ -539,6 +586,8 @@ def main():
         lines += storage_section(storage)
     if sea:
         lines += sea_section(sea)
+    if cluster:
+        lines += cluster_section(cluster)
     lines += bench_lines + [""]
     with open(os.path.join(ROOT, "docs/benchmarks.md"), "w") as f:
         f.write("\n".join(lines))
