@@ -162,8 +162,8 @@ class GraphStore {
   // committed them (a cluster's ChangeFeed, gunpp/postgres/change_feed.hpp):
   // HAM and subscribers as put(), but nothing is written back to storage
   // and the verifier is not asked (the store that committed them did).
-  // Errors as put(), but for the verifier's.
-  Status merge_committed(Graph delta);
+  // Errors as put(), but for the verifier's; `done` as put()'s.
+  Status merge_committed(Graph delta, PutCallback done = {});
 
   // A local write: stamps every field with one state from the state clock
   // (as one GUN chain put) and merges it through put(). Same errors as

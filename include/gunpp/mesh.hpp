@@ -72,6 +72,12 @@ struct MeshOptions {
   std::size_t batch_bytes = 9000;
   // "[]" to every peer this often (GUN.js: 20 s); 0 turns it off.
   std::chrono::milliseconds heartbeat{20000};
+  // Called before the mesh answers (and passes on) a peer's get; the get
+  // is handled when `proceed` is called, from the pump, unless the peer
+  // has gone by then. A relay of a cluster catches up with the other
+  // relays' commits there (docs/scaling.md). Unset: gets are answered at
+  // once.
+  std::function<void(std::function<void()> proceed)> read_barrier;
   // A peer whose transport holds more unsent bytes than this is
   // disconnected (a slow consumer must not grow memory without bound).
   std::size_t max_unsent_bytes = 64 * 1024 * 1024;
@@ -169,8 +175,9 @@ class Mesh {
   // Merges changes another process committed to the store's storage
   // (GraphStore::merge_committed: a cluster's change feed) and sends them
   // to every peer as one put, as the mesh passes on a peer's put; no ack is
-  // awaited. Errors as merge_committed(), and then nothing is sent.
-  Status publish_committed(Graph delta);
+  // awaited. Errors as merge_committed(), and then nothing is sent; `done`
+  // fires once the store has merged them (as GraphStore::put's).
+  Status publish_committed(Graph delta, PutCallback done = {});
   // Asks every peer; merges replies into the store; `done` fires once.
   // InvalidArgument for an empty soul.
   Status fetch(FetchRequest request, FetchCallback done);

@@ -397,8 +397,8 @@ Status GraphStore::put(Graph delta, PutCallback done) {
   return impl_->put(std::move(delta), std::move(done));
 }
 
-Status GraphStore::merge_committed(Graph delta) {
-  return impl_->put(std::move(delta), {}, true);
+Status GraphStore::merge_committed(Graph delta, PutCallback done) {
+  return impl_->put(std::move(delta), std::move(done), true);
 }
 
 Status GraphStore::write(std::string_view soul,

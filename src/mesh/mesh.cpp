@@ -52,6 +52,8 @@ class Mesh::Impl {
   void relay(PeerId from, const Message& message, std::string_view text);
   void handle_dam(PeerId from, const Message& message);
   void handle_reply(PeerId from, const Message& message, std::string_view text);
+  // A put or a get, not an answer: handled, acked or answered, passed on.
+  void handle_request(PeerId from, Message& message, std::string_view raw);
 
   const Scheduler::OwnerId owner_;
   WireProtocol protocol_;  // handles what the mesh decoded and dedup'ed
@@ -59,6 +61,9 @@ class Mesh::Impl {
   MessageIds ids_;
   PeerId last_peer_ = 0;
   detail::Outbox outbox_;
+  // Cleared when the mesh goes: a get waiting at the read barrier then
+  // stays unanswered.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 
  public:
   const detail::Outbox& outbox() const { return outbox_; }
@@ -167,19 +172,35 @@ void Mesh::Impl::receive(PeerId from, std::string_view text) {
       continue;
     }
     router_.remember_sender(message.id, from);
-    const bool put = message.has_put;
-    const Status status =
-        protocol_.handle(message, [this, from, put](std::string reply) {
-          if (put) {
-            ++(reply.find("\"err\"") == std::string::npos ? stats.puts_acked
-                                                          : stats.puts_refused);
-          }
-          outbox_.send(from, std::move(reply));
-        });
-    if (message.has_put && !status.is_ok()) continue;  // refused: not relayed
-    if ((message.has_put || message.get) && !raw.empty()) {
-      relay(from, message, raw);
+    if (message.get && !message.has_put && options.read_barrier) {
+      auto held = std::make_shared<std::pair<Message, std::string>>(
+          std::move(message), std::string(raw));
+      detail::call_guarded(
+          stats.callback_exceptions, options.read_barrier,
+          [this, from, held, alive = std::weak_ptr<bool>(alive_)] {
+            if (alive.expired() || !outbox_.contains(from)) return;
+            handle_request(from, held->first, held->second);
+          });
+      continue;
     }
+    handle_request(from, message, raw);
+  }
+}
+
+void Mesh::Impl::handle_request(PeerId from, Message& message,
+                                std::string_view raw) {
+  const bool put = message.has_put;
+  const Status status =
+      protocol_.handle(message, [this, from, put](std::string reply) {
+        if (put) {
+          ++(reply.find("\"err\"") == std::string::npos ? stats.puts_acked
+                                                        : stats.puts_refused);
+        }
+        outbox_.send(from, std::move(reply));
+      });
+  if (message.has_put && !status.is_ok()) return;  // refused: not relayed
+  if ((message.has_put || message.get) && !raw.empty()) {
+    relay(from, message, raw);
   }
 }
 
@@ -238,8 +259,8 @@ Status Mesh::write(std::string_view soul,
   return put(std::move(delta), std::move(done), timeout);
 }
 
-Status Mesh::publish_committed(Graph delta) {
-  return impl_->requests.publish_committed(std::move(delta));
+Status Mesh::publish_committed(Graph delta, PutCallback done) {
+  return impl_->requests.publish_committed(std::move(delta), std::move(done));
 }
 
 Status Mesh::fetch(FetchRequest request, FetchCallback done) {

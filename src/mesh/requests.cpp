@@ -55,10 +55,13 @@ Status Requests::put(Graph delta, PutOutcomeCallback done,
   return Status::ok();
 }
 
-Status Requests::publish_committed(Graph delta) {
+Status Requests::publish_committed(Graph delta, PutCallback done) {
   const std::string id = ids_->next();
   const std::string message = put_message(id, delta);
-  if (Status s = store_->merge_committed(std::move(delta)); !s) return s;
+  if (Status s = store_->merge_committed(std::move(delta), std::move(done));
+      !s) {
+    return s;
+  }
   router_->seen(id);
   outbox_->for_each([&](PeerId peer) { outbox_->send(peer, message); });
   return Status::ok();

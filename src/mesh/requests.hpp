@@ -40,7 +40,7 @@ class Requests {
   // Mesh::unsubscribe.
   Status put(Graph delta, PutOutcomeCallback done,
              std::chrono::milliseconds timeout);
-  Status publish_committed(Graph delta);
+  Status publish_committed(Graph delta, PutCallback done);
   Status fetch(FetchRequest request, FetchCallback done);
   SubscriptionId subscribe(std::string soul, ChangeCallback on_change);
   bool unsubscribe(SubscriptionId id);

@@ -1,7 +1,9 @@
 #include "gunpp/postgres/change_feed.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
+#include <vector>
 
 #include "pq.hpp"
 #include "rows.hpp"
@@ -41,6 +43,7 @@ class ChangeFeed::Impl {
     want_ = true;
     drain();
   }
+  void sync(std::function<void()> done);
 
   int socket() const { return connected() ? conn_.socket() : -1; }
   bool connected() const { return conn_.connected(); }
@@ -53,6 +56,9 @@ class ChangeFeed::Impl {
   // Takes the results that arrived; sends the next read when one is wanted.
   void drain();
   void take(const pg::Result& rows);
+  // Calls the waiters of sync(): the log is read up to where it stood when
+  // they called, or it cannot be read now.
+  void release(std::vector<std::function<void()>>& waiters);
 
   std::string uri_;
   std::int64_t skip_;
@@ -65,6 +71,9 @@ class ChangeFeed::Impl {
   bool want_ = false;
   bool lost_ = false;
   bool stalled_ = false;  // apply refused a batch: wait for tick()
+  // sync()'s waiters: for the next read sent, and for the reads under way.
+  std::vector<std::function<void()>> waiting_;
+  std::vector<std::function<void()>> reading_;
   std::chrono::milliseconds retry_;
   std::chrono::steady_clock::time_point next_attempt_{};
 };
@@ -103,6 +112,23 @@ void ChangeFeed::Impl::drop(Status why) {
   status_ = std::move(why);
   in_flight_ = false;
   next_attempt_ = std::chrono::steady_clock::now() + retry_;
+  release(reading_);
+  release(waiting_);
+}
+
+void ChangeFeed::Impl::release(std::vector<std::function<void()>>& waiters) {
+  auto now = std::exchange(waiters, {});
+  for (auto& done : now) done();
+}
+
+void ChangeFeed::Impl::sync(std::function<void()> done) {
+  if (!conn_.connected() || stalled_) {
+    done();
+    return;
+  }
+  waiting_.push_back(std::move(done));
+  want_ = true;
+  drain();
 }
 
 void ChangeFeed::Impl::on_readable() {
@@ -142,8 +168,13 @@ void ChangeFeed::Impl::drain() {
       want_ = true;  // the next notification or tick tries again
     }
   }
+  if (!in_flight_ && (!want_ || stalled_)) release(reading_);
+  if (stalled_) release(waiting_);
   if (in_flight_ || !want_ || !conn_.connected()) return;
   want_ = false;
+  reading_.insert(reading_.end(), std::make_move_iterator(waiting_.begin()),
+                  std::make_move_iterator(waiting_.end()));
+  waiting_.clear();
   const std::string after =
       int8_bytes(static_cast<std::int64_t>(stats_.last_seq));
   const std::string limit =
@@ -221,6 +252,9 @@ int ChangeFeed::socket() const { return impl_->socket(); }
 void ChangeFeed::on_readable() { impl_->on_readable(); }
 std::chrono::milliseconds ChangeFeed::tick() { return impl_->tick(); }
 void ChangeFeed::poll() { impl_->poll(); }
+void ChangeFeed::sync(std::function<void()> done) {
+  impl_->sync(std::move(done));
+}
 bool ChangeFeed::connected() const { return impl_->connected(); }
 bool ChangeFeed::lost() const { return impl_->lost(); }
 const Status& ChangeFeed::status() const { return impl_->status(); }

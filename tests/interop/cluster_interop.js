@@ -149,6 +149,34 @@ scenario('a change reaches the other relays once, and is never written back', as
   if (logged !== 50) throw new Error(`the change log grew by ${logged}, not 50`);
 });
 
+scenario('a get on relay 2 right after an ack on relay 1 sees the acked value (100 rounds)', async () => {
+  const w = await rawPeer(relays[0].url);
+  const r = await rawPeer(relays[1].url);
+  const reply = async (peer, id) => {
+    await until(() => peer.heard.some((m) => m['@'] === id), 5000, 'the answer to ' + id);
+    return peer.heard.find((m) => m['@'] === id);
+  };
+  const read = async (id) => {
+    r.ws.send(JSON.stringify({ '#': id, get: { '#': 'fresh', '.': 'v' } }));
+    const m = await reply(r, id);
+    return m.put && m.put.fresh ? m.put.fresh.v : undefined;
+  };
+  w.ws.send(JSON.stringify({ '#': 'fresh-0', put: { fresh: {
+    _: { '#': 'fresh', '>': { v: Date.now() } }, v: 0 } } }));
+  await reply(w, 'fresh-0');
+  await read('read-0');  // relay 2 holds the node from now on
+  for (let i = 1; i <= 100; ++i) {
+    w.ws.send(JSON.stringify({ '#': 'fresh-' + i, put: { fresh: {
+      _: { '#': 'fresh', '>': { v: Date.now() + i / 1000 } }, v: i } } }));
+    const ack = await reply(w, 'fresh-' + i);
+    if (!ack.ok) throw new Error('put ' + i + ' was not acked: ' + JSON.stringify(ack));
+    const seen = await read('read-' + i);
+    if (seen !== i) throw new Error(`round ${i}: relay 2 answered ${seen} after relay 1 acked ${i}`);
+  }
+  w.ws.close();
+  r.ws.close();
+});
+
 scenario(`SIGKILL of a relay in the middle of a write stream loses no acked put (${ROUNDS} rounds)`, async () => {
   let acked = 0;
   for (let round = 0; round < ROUNDS; ++round) {

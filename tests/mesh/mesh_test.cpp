@@ -170,6 +170,63 @@ TEST_CASE("mesh: replies follow the trail and expire with it", "[mesh]") {
   CHECK(net.received("relay", "b").empty());
 }
 
+TEST_CASE("mesh: a get waits at the read barrier; puts do not", "[mesh]") {
+  // Every node of the net has this barrier; b's let gets through.
+  std::vector<std::function<void()>> held;
+  bool hold = true;
+  MeshOptions options;
+  options.read_barrier = [&](std::function<void()> proceed) {
+    if (!hold) return proceed();
+    held.push_back(std::move(proceed));
+  };
+  Net net(options);
+  net.star("relay", {"a", "b"});
+  REQUIRE(net.nodes["relay"]->store.write("s", {{"k", "old"}}));
+  net.pump();
+  net.sent.clear();
+  net.nodes["relay"]->mesh.receive(1, R"({"#":"g1","get":{"#":"s"}})");
+  net.nodes["relay"]->mesh.receive(1, put_text("p1", "t", "k", "v", 5));
+  net.pump();
+  auto answers = [&](const std::string& id) {
+    std::vector<Json> out;
+    for (const Json& m : net.received("relay", "a")) {
+      if (m.value("@", "") == id) out.push_back(m);
+    }
+    return out;
+  };
+  // The put went through; the get is neither answered nor passed on.
+  REQUIRE_FALSE(answers("p1").empty());
+  CHECK(answers("p1")[0].contains("ok"));
+  CHECK(answers("g1").empty());
+  for (const Json& m : net.received("relay", "b")) {
+    CHECK(m.value("#", "") != "g1");
+  }
+  REQUIRE(held.size() == 1);
+  // What the barrier waited for lands; then the get is answered with it.
+  REQUIRE(net.nodes["relay"]->store.write("s", {{"k", "new"}}));
+  net.pump();
+  hold = false;
+  held[0]();
+  net.pump();
+  hold = true;
+  // The relay's answer comes first (b's follows through it).
+  const auto got = answers("g1");
+  REQUIRE_FALSE(got.empty());
+  CHECK(got[0]["put"]["s"]["k"] == "new");
+  bool passed_on = false;
+  for (const Json& m : net.received("relay", "b")) {
+    if (m.value("#", "") == "g1") passed_on = true;
+  }
+  CHECK(passed_on);
+  // A get whose peer left before the barrier opened is dropped.
+  net.nodes["relay"]->mesh.receive(1, R"({"#":"g2","get":{"#":"s"}})");
+  REQUIRE(held.size() == 2);
+  net.nodes["relay"]->mesh.remove_peer(1);
+  held[1]();
+  net.pump();
+  CHECK(answers("g2").empty());
+}
+
 TEST_CASE("mesh: a repeated reply with the same ## is dropped", "[mesh]") {
   Net net;
   net.star("relay", {"a", "b", "c"});

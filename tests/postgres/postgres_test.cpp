@@ -230,6 +230,30 @@ TEST_CASE(
   CHECK(follow(*reader.feed, [&] { return reader.feed->lost(); }));
 }
 
+TEST_CASE("sync() returns once the changes committed before it are applied",
+          "[postgres]") {
+  TestDatabase database;
+  ClusterPeer reader(database.uri());
+  auto writer = open_pg(database.uri());
+  Peer w(*writer);
+  REQUIRE(w.store.put(fields("synced", 40, 3000)).is_ok());
+  w.scheduler.run_until_idle();
+  REQUIRE(w.store.storage_status().is_ok());
+  // The reader has not looked at its socket: nothing is applied yet.
+  CHECK(reader.feed->stats().changes == 0);
+  bool done = false;
+  reader.feed->sync([&] { done = true; });
+  CHECK_FALSE(done);
+  CHECK(follow(*reader.feed, [&] { return done; }));
+  CHECK(reader.feed->stats().changes == 40);
+  // With nothing new, a sync still waits for its read of the log.
+  bool again = false;
+  reader.feed->sync([&] { again = true; });
+  CHECK_FALSE(again);
+  CHECK(follow(*reader.feed, [&] { return again; }));
+  CHECK(reader.feed->stats().changes == 40);
+}
+
 TEST_CASE("PostgreSQL open errors name the server and the problem",
           "[postgres]") {
   TestDatabase database;

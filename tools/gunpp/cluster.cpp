@@ -15,9 +15,24 @@ bool ClusterFollower::start(const std::string& uri,
                             std::function<void()> on_lost) {
   on_lost_ = std::move(on_lost);
   auto feed = ChangeFeed::open(uri, db_.origin(), [this](Graph changes) {
+    const std::uint64_t number = merges_->next;
+    auto merged = [number, merges = std::weak_ptr<Merges>(merges_)](
+                      const Status&, const PutSummary&) {
+      if (auto m = merges.lock()) {
+        m->running.erase(number);
+        m->release();
+      }
+    };
+    merges_->running.insert(number);
+    ++merges_->next;
     // Refused only while the store cannot take writes (its storage is
     // down, or its queue is full): the feed reads them again later.
-    return peer_.mesh.publish_committed(std::move(changes)).is_ok();
+    if (peer_.mesh.publish_committed(std::move(changes), merged).is_ok()) {
+      return true;
+    }
+    merges_->running.erase(number);
+    merges_->release();
+    return false;
   });
   if (!feed) {
     *peer_.err << "gunpp: " << feed.status().message() << '\n';
@@ -70,6 +85,28 @@ void ClusterFollower::tick() {
   if (feed_->connected() && !socket_) watch();
   peer_.scheduler.add_timer_after(
       next, [this] { tick(); }, owner_);
+}
+
+void ClusterFollower::Merges::release() {
+  const std::uint64_t oldest = running.empty() ? next : *running.begin();
+  std::vector<std::function<void()>> ready;
+  std::erase_if(waiting, [&](auto& w) {
+    if (w.first > oldest) return false;
+    ready.push_back(std::move(w.second));
+    return true;
+  });
+  for (auto& proceed : ready) proceed();
+}
+
+void ClusterFollower::barrier(std::function<void()> proceed) {
+  feed_->sync([merges = std::weak_ptr<Merges>(merges_),
+               proceed = std::move(proceed)]() mutable {
+    auto m = merges.lock();
+    if (!m) return proceed();
+    // Every merge numbered below m->next was begun before this point.
+    m->waiting.emplace_back(m->next, std::move(proceed));
+    m->release();
+  });
 }
 
 Status ClusterFollower::health() const {

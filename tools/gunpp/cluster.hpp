@@ -11,7 +11,10 @@
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "peer_process.hpp"
 
@@ -32,6 +35,10 @@ class ClusterFollower {
 
   // OK while the feed and the store's storage both answer.
   Status health() const;
+  // The mesh's read barrier (MeshOptions::read_barrier): `proceed` runs
+  // once every change committed before this call is merged into the store,
+  // or at once while the change feed is down.
+  void barrier(std::function<void()> proceed);
   const ChangeFeed* feed() const { return feed_.get(); }
 
  private:
@@ -45,6 +52,18 @@ class ClusterFollower {
   std::function<void()> on_lost_;
   bool was_connected_ = true;
   Scheduler::OwnerId owner_;
+  // Merges under way (by number), and the barriers waiting for those
+  // begun before them; shared with the merges' callbacks, which the store
+  // may call after the follower is gone. A barrier waits only for earlier
+  // merges, so a stream of later ones cannot hold a get back.
+  struct Merges {
+    std::uint64_t next = 0;
+    std::set<std::uint64_t> running;
+    std::vector<std::pair<std::uint64_t, std::function<void()>>> waiting;
+    // Runs the barriers whose merges are all done.
+    void release();
+  };
+  std::shared_ptr<Merges> merges_ = std::make_shared<Merges>();
 };
 
 }  // namespace gunpp::cli

@@ -8,9 +8,12 @@ std::function<void(std::string_view)> log_to(std::ostream& err) {
   return [&err](std::string_view line) { err << "gunpp: " << line << '\n'; };
 }
 
-MeshOptions mesh_options(std::ostream& err) {
+MeshOptions mesh_options(
+    std::ostream& err,
+    std::function<void(std::function<void()>)> read_barrier) {
   MeshOptions options;
   options.log = log_to(err);
+  options.read_barrier = std::move(read_barrier);
   return options;
 }
 
@@ -31,13 +34,14 @@ StoreOptions store_options(Storage* storage, PutVerifier* verifier) {
 
 }  // namespace
 
-PeerProcess::PeerProcess(std::ostream& err_stream, const std::string& ca_file,
-                         Storage* storage, bool verify_sea)
+PeerProcess::PeerProcess(
+    std::ostream& err_stream, const std::string& ca_file, Storage* storage,
+    bool verify_sea, std::function<void(std::function<void()>)> read_barrier)
     : err(&err_stream),
       client_options(client_options_for(err_stream, ca_file)),
       scheduler(SystemClock::instance()),
       store(scheduler, store_options(storage, verify_sea ? &sea : nullptr)),
-      mesh(store, mesh_options(err_stream)),
+      mesh(store, mesh_options(err_stream, std::move(read_barrier))),
       loop(scheduler),
       client(loop, mesh, client_options) {}
 

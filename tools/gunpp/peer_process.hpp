@@ -19,8 +19,11 @@ struct PeerProcess {
   // (not owned; it must outlive this): where the store keeps its graph, or
   // nullptr for memory only.
   // `verify_sea`: the store checks SEA (gunpp/sea/verifier.hpp).
-  explicit PeerProcess(std::ostream& err, const std::string& ca_file = {},
-                       Storage* storage = nullptr, bool verify_sea = true);
+  // `read_barrier`: the mesh's (MeshOptions::read_barrier), or none.
+  explicit PeerProcess(
+      std::ostream& err, const std::string& ca_file = {},
+      Storage* storage = nullptr, bool verify_sea = true,
+      std::function<void(std::function<void()>)> read_barrier = {});
 
   // Dials every URL; false, with a line on the log, when one is unusable.
   bool dial(const std::vector<std::string>& urls);

@@ -114,11 +114,23 @@ int run_relay(const RelayArgs& args, std::ostream& err) {
   if (!args.db.empty() && !(db = open_database(args.db, err))) {
     return kExitFailure;
   }
-  PeerProcess peer(err, {}, db.storage.get(), !args.no_sea);
+  // In a cluster, a get is answered once the changes other relays
+  // committed before it are merged (docs/scaling.md).
+  std::function<void(std::function<void()>)> barrier;
+  std::function<void(std::function<void()>)> read_barrier;
+  if (db.postgres != nullptr) {
+    read_barrier = [&barrier](std::function<void()> proceed) {
+      barrier(std::move(proceed));
+    };
+  }
+  PeerProcess peer(err, {}, db.storage.get(), !args.no_sea, read_barrier);
   int exit_code = kExitOk;
   std::optional<ClusterFollower> cluster;
   if (db.postgres != nullptr) {
     cluster.emplace(peer, *db.postgres);
+    barrier = [&cluster](std::function<void()> proceed) {
+      cluster->barrier(std::move(proceed));
+    };
     if (!cluster->start(args.db, [&] {
           exit_code = kExitFailure;
           peer.loop.stop();

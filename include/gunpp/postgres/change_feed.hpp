@@ -82,6 +82,11 @@ class ChangeFeed {
   std::chrono::milliseconds tick();
   // Reads the log now, as a notification would.
   void poll();
+  // Calls `done` once every change committed before this call has been
+  // handed to apply (at once when there is none), or at once when the log
+  // cannot be read now (disconnected, or apply refusing changes). From
+  // on_readable() or tick(), or within this call.
+  void sync(std::function<void()> done);
 
   bool connected() const;
   // The log was trimmed past the last change seen: changes are lost.
