@@ -13,7 +13,7 @@ namespace gunpp {
 namespace {
 
 constexpr const char* kRead =
-    "SELECT seq, origin, soul, key, kind, value, state FROM gunpp_changes "
+    "SELECT seq, origin, soul, key, kind, value, state, at FROM gunpp_changes "
     "WHERE seq > $1 ORDER BY seq LIMIT $2";
 
 std::string int8_bytes(std::int64_t v) {
@@ -194,6 +194,11 @@ void ChangeFeed::Impl::take(const pg::Result& rows) {
   Field field;
   for (int i = 0; i < rows.rows(); ++i) {
     stats_.last_seq = static_cast<std::uint64_t>(rows.int8(i, 0));
+    const double now_s =
+        std::chrono::duration<double>(
+            std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    stats_.lag_seconds = std::max(0.0, now_s - rows.float8(i, 7));
     if (rows.int8(i, 1) == skip_) {
       ++stats_.skipped;
       continue;

@@ -51,7 +51,8 @@ CREATE TABLE gunpp_changes (
   key    bytea NOT NULL,
   kind   smallint NOT NULL,
   value  bytea,
-  state  double precision NOT NULL
+  state  double precision NOT NULL,
+  at     double precision NOT NULL DEFAULT extract(epoch FROM clock_timestamp())
 );
 CREATE SEQUENCE gunpp_change_seq;
 INSERT INTO gunpp_meta VALUES ('schema_version', '1'), ('trimmed_through', '0');
@@ -169,6 +170,8 @@ class PostgresStorage::Impl {
   Status ensure_connected();
   Status migrate();
   Status exec(const std::string& sql, std::string_view what);
+  // The whole transaction of a non-empty batch, COMMIT included; the
+  // caller rolls back when it fails.
   Status write(const WriteBatch& batch);
   void rollback() { conn_.exec("ROLLBACK"); }
 
@@ -361,12 +364,22 @@ Status PostgresStorage::Impl::write(const WriteBatch& batch) {
       append_bytes(copy_, scratch_);
     }
     pg::append_int2(copy_, -1);
+    // The transaction begins with the COPY, and ends with the upsert when
+    // nothing else follows it: two round trips for a batch of puts.
     if (Status s = conn_.copy_in(
-            "COPY gunpp_incoming FROM STDIN (FORMAT binary)", copy_);
+            "BEGIN; COPY gunpp_incoming FROM STDIN (FORMAT binary)", copy_);
         !s) {
       return s;
     }
-    if (Status s = exec(upsert_sql(origin_), "cannot write"); !s) return s;
+    const bool last = batch.parks().empty() && batch.unparks().empty();
+    if (Status s = exec(upsert_sql(origin_) + (last ? ";\nCOMMIT" : ""),
+                        last ? "cannot commit" : "cannot write");
+        !s) {
+      return s;
+    }
+    if (last) return Status::ok();
+  } else if (Status s = exec("BEGIN", "cannot write"); !s) {
+    return s;
   }
   for (const WriteBatch::Park& park : batch.parks()) {
     const std::string kind = [&] {
@@ -404,7 +417,7 @@ Status PostgresStorage::Impl::write(const WriteBatch& batch) {
                    {{pg::Param{ids, false}}});
     if (!r.ok()) return conn_.error(r, "cannot write");
   }
-  return Status::ok();
+  return exec("COMMIT", "cannot commit");
 }
 
 Status PostgresStorage::Impl::commit_once(const WriteBatch& batch) {
@@ -413,9 +426,7 @@ Status PostgresStorage::Impl::commit_once(const WriteBatch& batch) {
   if (s && batch.empty()) {
     s = exec("SELECT 1", "cannot reach the server");
   } else if (s) {
-    s = exec("BEGIN", "cannot write");
-    if (s) s = write(batch);
-    if (s) s = exec("COMMIT", "cannot commit");
+    s = write(batch);
     if (!s && conn_.connected()) rollback();
     if (s) {
       for (std::uint64_t id : batch.unparks()) parked_ids_.erase(id);

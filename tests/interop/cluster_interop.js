@@ -245,7 +245,8 @@ scenario('/metrics in Prometheus\'s format; --max-connections answers 503 beyond
   const m = await get(relays[0].url, '/metrics');
   if (m.status !== 200) throw new Error('/metrics answered ' + m.status);
   for (const name of ['gunpp_connections', 'gunpp_puts_acked_total', 'gunpp_frames_in_total',
-                      'gunpp_commit_seconds_total', 'gunpp_cluster_last_seq', 'gunpp_queue_bytes']) {
+                      'gunpp_commit_seconds_total', 'gunpp_cluster_last_seq', 'gunpp_cluster_lag_seconds',
+                      'gunpp_queue_bytes']) {
     if (!new RegExp('^' + name + ' \\d', 'm').test(m.body)) throw new Error('no ' + name + ' in /metrics');
   }
   if (!/^gunpp_puts_acked_total [1-9]/m.test(m.body)) throw new Error('no acked put counted');

@@ -64,6 +64,9 @@ std::string metrics_text(const PeerProcess& peer, const WebSocketServer& server,
            "Changes of other relays merged.", f.changes);
     metric("cluster_last_seq", "gauge", "The newest change-log sequence seen.",
            f.last_seq);
+    metric("cluster_lag_seconds", "gauge",
+           "From the newest change's commit to its arrival here.",
+           f.lag_seconds);
     metric("cluster_reconnects_total", "counter",
            "Reconnections of the change feed.", f.reconnects);
     metric("cluster_feed_up", "gauge", "1 while the change feed is connected.",

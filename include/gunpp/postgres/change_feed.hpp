@@ -52,6 +52,9 @@ struct ChangeFeedStats {
   std::uint64_t notifications = 0;  // wake-ups from the database
   std::uint64_t reconnects = 0;
   std::uint64_t last_seq = 0;  // the newest change seen
+  // From the newest change's commit to its read here (the database's clock
+  // against this machine's).
+  double lag_seconds = 0;
 };
 
 class ChangeFeed {
