@@ -17,7 +17,11 @@ set -euo pipefail
 usage() { echo "usage: pg_server.sh start|stop|halt|resume DIR" >&2; exit 2; }
 [[ $# -eq 2 ]] || usage
 command=$1
-dir=$2
+dir=$(realpath -m "$2")
+script=$(realpath "$0")
+# The server's user may not enter the caller's folder (a checkout under
+# /root, say): run from one it can.
+cd /
 
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 if [[ -z $bin || ! -x $bin/initdb ]]; then
@@ -51,7 +55,7 @@ case $command in
     owner=$PPID
     # The watchdog: detached, its output nowhere, gone with the server.
     nohup bash -c "while kill -0 $owner 2>/dev/null && [[ -d '$dir/data' ]]; do sleep 1; done
-      [[ -d '$dir/data' ]] && '$0' stop '$dir'" >/dev/null 2>&1 &
+      [[ -d '$dir/data' ]] && '$script' stop '$dir'" >/dev/null 2>&1 &
     echo "postgresql:///postgres?host=$dir&user=postgres"
     ;;
   stop)
