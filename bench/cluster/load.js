@@ -5,7 +5,7 @@
 //   node load.js throughput --urls U1,U2,... [--connections C] [--window W]
 //                [--seconds T]
 //     C connections spread over the relays, each keeping W puts in flight
-//     (a put of one new key each); counts the acks.
+//     (a put of one new key each); counts each put's first answer.
 //   node load.js latency --writer URL --subscribers U1,U2,... [--rate R]
 //                [--seconds T]
 //     one writer sends R puts/s; one subscriber on each of the listed
@@ -60,10 +60,18 @@ async function throughput() {
   sockets.forEach((ws, c) => {
     let n = 0;
     const soul = `tp-${run}-${c}`;
-    const send = () => { const k = 'k' + (n++); put(ws, `${soul}-${n}`, soul, k, k); };
+    // A put counts once, at its first answer (peered GUN.js relays both
+    // answer some).
+    const pending = new Set();
+    const send = () => {
+      const k = 'k' + (n++);
+      const id = `${soul}-${n}`;
+      pending.add(id);
+      put(ws, id, soul, k, k);
+    };
     ws.on('message', (data) => {
       for (const m of messages(data)) {
-        if (!m['@']) continue;
+        if (!pending.delete(m['@'])) continue;
         if (m.err) ++errors; else if (m.ok) ++acked;
         if (!stop) send();
       }
