@@ -33,6 +33,18 @@ printf '%s\n\n%s\n' "$put" "$bad" > "$tmp/in.ndjson"
 check "ndjson file" "$expected" "$("$gunpp" apply --now 4000 "$tmp/in.ndjson")"
 check "ndjson on stdin via -" "$expected" "$("$gunpp" apply --now 4000 - < "$tmp/in.ndjson")"
 check "ndjson from a pipe named as FILE" "$expected" "$("$gunpp" apply --now 4000 <(cat "$tmp/in.ndjson"))"
+# Standard input redirected from a file is read from where it stands: here
+# after a first line the shell consumed.
+printf '%s\n%s\n%s\n' '{"#":"skipped","put":{"z":{"_":{"#":"z",">":{"k":1}},"k":1}}}' "$put" "$bad" > "$tmp/in3.ndjson"
+check "stdin from a file, at its offset" "$expected" "$({ read -r _; "$gunpp" apply --now 4000; } < "$tmp/in3.ndjson")"
+# A pipe longer than one read block (1 MiB): a 3 MB value, read whole.
+head -c 3000000 /dev/zero | tr '\0' 'x' > "$tmp/x"
+printf '{"#":"big","put":{"p":{"_":{"#":"p",">":{"v":1}},"v":"%s"}}}' "$(cat "$tmp/x")" > "$tmp/big.json"
+"$gunpp" apply --now 4000 "$tmp/big.json" > "$tmp/big.file.out"
+cat "$tmp/big.json" | "$gunpp" apply --now 4000 > "$tmp/big.pipe.out"
+check "a 3 MB pipe is applied as the file is" \
+  "big $(md5sum < "$tmp/big.file.out")" \
+  "$([[ $(wc -c < "$tmp/big.pipe.out") -gt 3000000 ]] && echo big) $(md5sum < "$tmp/big.pipe.out")"
 : > "$tmp/empty"; "$gunpp" apply "$tmp/empty" > /dev/null 2>&1; check "an empty file exits 2" 2 $?
 
 # With the real clock, a state far in the past applies and nothing defers.

@@ -5,56 +5,110 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <iterator>
+#include <algorithm>
+#include <cerrno>
+#include <iostream>
 #include <utility>
 
 namespace gunpp::cli {
 
 namespace {
 
-// Everything left in `in`, or nullopt when reading fails.
+// Reads are made this many bytes at a time, at least.
+constexpr std::size_t kBlock = std::size_t{1} << 20;
+
+// Everything left in `in`, read a block at a time, or nullopt when reading
+// fails.
 std::optional<InputText> read_rest(std::istream& in) {
+  std::string text;
   try {
-    return InputText(std::string{std::istreambuf_iterator<char>(in),
-                                 std::istreambuf_iterator<char>()});
+    std::streamsize got = 0;
+    do {
+      text.resize(text.size() + kBlock);
+      got = in.rdbuf()->sgetn(text.data() + text.size() - kBlock, kBlock);
+      text.resize(text.size() - kBlock + static_cast<std::size_t>(got));
+    } while (got > 0);
   } catch (const std::ios_base::failure&) {
     return std::nullopt;  // libstdc++ throws on a read error (EISDIR, EIO)
   }
+  return InputText(std::move(text));
+}
+
+// Maps `fd` from `offset` to its end when it is a regular file with
+// something there; nullopt otherwise.
+std::optional<InputText> map_file(int fd, off_t offset) {
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= offset) {
+    return std::nullopt;
+  }
+  void* mapped = mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ,
+                      MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  if (mapped == MAP_FAILED) return std::nullopt;
+  return InputText(static_cast<const char*>(mapped),
+                   static_cast<std::size_t>(st.st_size),
+                   static_cast<std::size_t>(offset));
+}
+
+// All of `fd` (a pipe, a terminal) with read(2), a growing block at a time
+// straight into the text, or nullopt when reading fails.
+std::optional<InputText> read_all(int fd) {
+  std::string text;
+  std::size_t size = 0;
+  for (;;) {
+    if (size == text.size()) text.resize(std::max(kBlock, 2 * text.size()));
+    const ssize_t got = read(fd, text.data() + size, text.size() - size);
+    if (got == 0) break;
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return std::nullopt;
+    }
+    size += static_cast<std::size_t>(got);
+  }
+  text.resize(size);
+  return InputText(std::move(text));
+}
+
+// Standard input itself: mapped when it is a regular file (`< file`),
+// from where its offset stands; else read whole with read(2).
+std::optional<InputText> read_standard_input() {
+  const off_t offset = lseek(STDIN_FILENO, 0, SEEK_CUR);
+  if (offset >= 0) {
+    if (auto mapped = map_file(STDIN_FILENO, offset)) return mapped;
+  }
+  return read_all(STDIN_FILENO);
 }
 
 }  // namespace
 
-InputText::InputText(const char* mapped, std::size_t size)
-    : mapped_(mapped), size_(size) {}
+InputText::InputText(const char* mapped, std::size_t size, std::size_t offset)
+    : mapped_(mapped), size_(size), offset_(offset) {}
 
 InputText::InputText(InputText&& other) noexcept
     : read_(std::move(other.read_)),
       mapped_(std::exchange(other.mapped_, nullptr)),
-      size_(std::exchange(other.size_, 0)) {}
+      size_(std::exchange(other.size_, 0)),
+      offset_(std::exchange(other.offset_, 0)) {}
 
 InputText::~InputText() {
   if (mapped_ != nullptr) munmap(const_cast<char*>(mapped_), size_);
 }
 
 std::optional<InputText> read_input(const std::string& file, std::istream& in) {
-  if (file == "-") return read_rest(in);
+  if (file == "-") {
+    // The process's own standard input is read from its descriptor; any
+    // other stream (a test's) through its buffer.
+    return &in == &std::cin ? read_standard_input() : read_rest(in);
+  }
   const int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
-  struct stat st {};
-  void* mapped = MAP_FAILED;
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-    mapped = mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ,
-                  MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  std::optional<InputText> mapped = map_file(fd, 0);
+  if (mapped) {
+    close(fd);
+    return mapped;
   }
+  std::optional<InputText> text = read_all(fd);
   close(fd);
-  if (mapped != MAP_FAILED) {
-    return InputText(static_cast<const char*>(mapped),
-                     static_cast<std::size_t>(st.st_size));
-  }
-  std::ifstream stream(file, std::ios::binary);
-  if (!stream) return std::nullopt;
-  return read_rest(stream);
+  return text;
 }
 
 namespace {

@@ -18,25 +18,30 @@ namespace gunpp::cli {
 // the size it has when opened: no copy, and no fresh memory to fault in
 // (reading 39 MB into a string costs about 30 times as long). A file
 // truncated by another process while mapped is outside that contract (the
-// process may be killed by SIGBUS, as with any mapped file). Anything else
-// (a pipe, standard input, an empty or special file) is read to its end.
+// process may be killed by SIGBUS, as with any mapped file). Standard input
+// redirected from a file (`< file`) is mapped the same way, from its
+// offset. Anything else (a pipe, an empty or special file) is read to its
+// end with read(2), a growing block at a time.
 class InputText {
  public:
   explicit InputText(std::string text) : read_(std::move(text)) {}
-  InputText(const char* mapped, std::size_t size);
+  // Takes a mapping of `size` bytes; the text starts `offset` bytes in.
+  InputText(const char* mapped, std::size_t size, std::size_t offset = 0);
   InputText(InputText&& other) noexcept;
   InputText& operator=(InputText&&) = delete;
   ~InputText();
 
   std::string_view view() const {
-    return mapped_ != nullptr ? std::string_view(mapped_, size_)
-                              : std::string_view(read_);
+    return mapped_ != nullptr
+               ? std::string_view(mapped_ + offset_, size_ - offset_)
+               : std::string_view(read_);
   }
 
  private:
   std::string read_;
   const char* mapped_ = nullptr;
   std::size_t size_ = 0;
+  std::size_t offset_ = 0;
 };
 
 // The whole of `file` ("-": all of `in`), or nullopt when it cannot be
