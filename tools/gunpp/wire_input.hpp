@@ -3,6 +3,7 @@
 #ifndef GUNPP_TOOLS_GUNPP_WIRE_INPUT_HPP_
 #define GUNPP_TOOLS_GUNPP_WIRE_INPUT_HPP_
 
+#include <cstdlib>
 #include <functional>
 #include <gunpp/wire.hpp>
 #include <iosfwd>
@@ -24,7 +25,14 @@ namespace gunpp::cli {
 // end with read(2), a growing block at a time.
 class InputText {
  public:
+  struct Free {
+    void operator()(char* p) const { std::free(p); }
+  };
+  using Buffer = std::unique_ptr<char, Free>;
+
   explicit InputText(std::string text) : read_(std::move(text)) {}
+  // Takes `size` bytes read into a malloc'd `buffer`.
+  InputText(Buffer buffer, std::size_t size);
   // Takes a mapping of `size` bytes; the text starts `offset` bytes in.
   InputText(const char* mapped, std::size_t size, std::size_t offset = 0);
   InputText(InputText&& other) noexcept;
@@ -32,13 +40,16 @@ class InputText {
   ~InputText();
 
   std::string_view view() const {
-    return mapped_ != nullptr
-               ? std::string_view(mapped_ + offset_, size_ - offset_)
-               : std::string_view(read_);
+    if (mapped_ != nullptr) {
+      return std::string_view(mapped_ + offset_, size_ - offset_);
+    }
+    return buffer_ ? std::string_view(buffer_.get(), size_)
+                   : std::string_view(read_);
   }
 
  private:
   std::string read_;
+  Buffer buffer_;
   const char* mapped_ = nullptr;
   std::size_t size_ = 0;
   std::size_t offset_ = 0;
