@@ -267,7 +267,12 @@ scenario('SIGTERM drains: the puts received are acked before the relay exits 0',
   const relay = await startRelay(0, [], ['--db', uri]);
   const w = await writer(relay.url, 'drain');
   for (let i = 0; i < 200; ++i) w.put('k' + i);
-  await sleep(50);
+  // Received (not yet all acked): the relay has read the 200.
+  const received = async () => {
+    const m = /^gunpp_messages_in_total (\d+)/m.exec((await get(relay.url, '/metrics')).body);
+    return m ? Number(m[1]) : 0;
+  };
+  for (let t = 0; t < 200 && (await received()) < 200; ++t) await sleep(10);
   const exited = new Promise((r) => relay.child.once('exit', (code) => r(code)));
   relay.child.kill('SIGTERM');
   const code = await exited;
