@@ -50,6 +50,31 @@ struct Fixture {
   std::string url() const {
     return "ws://127.0.0.1:" + std::to_string(port) + "/gun";
   }
+  // A plain HTTP GET of `target` from the server on `server_port`.
+  beast::http::response<beast::http::string_body> http_get(
+      std::uint16_t server_port, const std::string& target) {
+    beast::tcp_stream stream(loop.io());
+    beast::http::response<beast::http::string_body> response;
+    beast::flat_buffer buffer;
+    bool done = false;
+    stream.async_connect(
+        tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_port),
+        [&](boost::system::error_code ec) {
+          REQUIRE_FALSE(ec);
+          auto request =
+              std::make_shared<beast::http::request<beast::http::empty_body>>(
+                  beast::http::verb::get, target, 11);
+          beast::http::async_write(
+              stream, *request,
+              [&, request](boost::system::error_code, std::size_t) {
+                beast::http::async_read(stream, buffer, response,
+                                        [&](boost::system::error_code,
+                                            std::size_t) { done = true; });
+              });
+        });
+    REQUIRE(pump_until([&] { return done; }));
+    return response;
+  }
 
   Scheduler scheduler;  // the real clock
   NetLoop loop{scheduler};
@@ -95,27 +120,7 @@ TEST_CASE("net: plain HTTP gets a health check or the web folder's files",
   auto port = server.listen("127.0.0.1", 0);
   REQUIRE(port);
   const auto get = [&](const std::string& target) {
-    beast::tcp_stream stream(f.loop.io());
-    beast::http::response<beast::http::string_body> response;
-    beast::flat_buffer buffer;
-    bool done = false;
-    stream.async_connect(
-        tcp::endpoint(asio::ip::make_address("127.0.0.1"), *port),
-        [&](boost::system::error_code ec) {
-          REQUIRE_FALSE(ec);
-          auto request =
-              std::make_shared<beast::http::request<beast::http::empty_body>>(
-                  beast::http::verb::get, target, 11);
-          beast::http::async_write(
-              stream, *request,
-              [&, request](boost::system::error_code, std::size_t) {
-                beast::http::async_read(stream, buffer, response,
-                                        [&](boost::system::error_code,
-                                            std::size_t) { done = true; });
-              });
-        });
-    REQUIRE(f.pump_until([&] { return done; }));
-    return response;
+    return f.http_get(*port, target);
   };
   const auto home = get("/");
   CHECK(home.result() == beast::http::status::ok);
@@ -132,6 +137,56 @@ TEST_CASE("net: plain HTTP gets a health check or the web folder's files",
         "text/javascript; charset=utf-8");
   CHECK(get("/../gunpp_net_web/gun.js").result() ==
         beast::http::status::not_found);
+}
+
+TEST_CASE("net: /health, /metrics and max_connections", "[net]") {
+  Fixture f;
+  Peer relay(f.scheduler), a(f.scheduler), b(f.scheduler);
+  Status storage;
+  f.server.health = [&] { return storage; };
+  const bool with_metrics = GENERATE(false, true);
+  if (with_metrics) {
+    f.server.metrics = [] { return std::string("gunpp_connections 1\n"); };
+  }
+  f.server.max_connections = 1;
+  WebSocketServer server(f.loop, relay.mesh, f.server);
+  auto port = server.listen("127.0.0.1", 0);
+  REQUIRE(port);
+  f.port = *port;
+  auto health = f.http_get(*port, "/health");
+  CHECK(health.result() == beast::http::status::ok);
+  CHECK(health.body() == "ok\n");
+  storage = Status::unavailable("db: cannot connect");
+  health = f.http_get(*port, "/health?probe=1");
+  CHECK(health.result() == beast::http::status::service_unavailable);
+  CHECK(health.body() == "db: cannot connect\n");
+  const auto metrics = f.http_get(*port, "/metrics");
+  if (with_metrics) {
+    CHECK(metrics.result() == beast::http::status::ok);
+    CHECK(metrics.body() == "gunpp_connections 1\n");
+    CHECK(metrics[beast::http::field::content_type] ==
+          "text/plain; version=0.0.4");
+  } else {
+    CHECK(metrics.result() == beast::http::status::not_found);
+  }
+  // One connection is allowed; the second is answered 503 and never joins.
+  WebSocketClient ca(f.loop, a.mesh, f.client);
+  REQUIRE(ca.connect(f.url()));
+  REQUIRE(f.pump_until([&] { return server.connections() == 1; }));
+  WebSocketClient cb(f.loop, b.mesh, f.client);
+  REQUIRE(cb.connect(f.url()));
+  f.pump_until([] { return false; }, 500);
+  CHECK(server.connections() == 1);
+  CHECK_FALSE(cb.status().at(0).second);
+  CHECK(relay.mesh.peers().size() == 1);
+  // Draining: no new connection, the open one stays.
+  server.stop_accepting();
+  ca.close();
+  REQUIRE(f.pump_until([&] { return server.connections() == 0; }));
+  WebSocketClient cc(f.loop, a.mesh, f.client);
+  REQUIRE(cc.connect(f.url()));
+  f.pump_until([] { return false; }, 300);
+  CHECK(server.connections() == 0);
 }
 
 TEST_CASE(
