@@ -163,10 +163,13 @@ class Mesh {
 
   // Application side.
   // Applies `delta` to the store (the same errors as GraphStore::put) and
-  // sends it to every peer; `done` fires exactly once: at the first ack, or
-  // with acked=false after `timeout` (also when there is no peer).
+  // sends it to every peer, and to peers that connect before `timeout`;
+  // `done` fires exactly once: at the first ack, or with acked=false after
+  // `timeout` (also when there is no peer). `merged`, when given, is the
+  // store's own callback (GraphStore::put's): the put merged here.
   Status put(Graph delta, PutOutcomeCallback done,
-             std::chrono::milliseconds timeout = std::chrono::seconds(9));
+             std::chrono::milliseconds timeout = std::chrono::seconds(9),
+             PutCallback merged = {});
   // Local write with the state clock, then as put().
   Status write(std::string_view soul,
                std::vector<std::pair<std::string, Value>> fields,

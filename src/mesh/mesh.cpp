@@ -240,8 +240,9 @@ void Mesh::receive(PeerId peer, std::string_view frame) {
 }
 
 Status Mesh::put(Graph delta, PutOutcomeCallback done,
-                 std::chrono::milliseconds timeout) {
-  return impl_->requests.put(std::move(delta), std::move(done), timeout);
+                 std::chrono::milliseconds timeout, PutCallback merged) {
+  return impl_->requests.put(std::move(delta), std::move(done), timeout,
+                             std::move(merged));
 }
 
 Status Mesh::write(std::string_view soul,

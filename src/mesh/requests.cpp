@@ -43,10 +43,12 @@ std::string put_message(const std::string& id, const Graph& delta) {
 }  // namespace
 
 Status Requests::put(Graph delta, PutOutcomeCallback done,
-                     std::chrono::milliseconds timeout) {
+                     std::chrono::milliseconds timeout, PutCallback merged) {
   const std::string id = ids_->next();
   std::string message = put_message(id, delta);
-  if (Status s = store_->put(std::move(delta)); !s) return s;
+  if (Status s = store_->put(std::move(delta), std::move(merged)); !s) {
+    return s;
+  }
   router_->seen(id);  // our own message, should it come back
   const Scheduler::TimerId timer = scheduler_->add_timer_after(
       timeout, [this, id] { finish_put(id, PutOutcome{}); }, owner_);

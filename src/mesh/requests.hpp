@@ -39,7 +39,7 @@ class Requests {
   // As Mesh::put, Mesh::publish_committed, Mesh::fetch, Mesh::subscribe and
   // Mesh::unsubscribe.
   Status put(Graph delta, PutOutcomeCallback done,
-             std::chrono::milliseconds timeout);
+             std::chrono::milliseconds timeout, PutCallback merged);
   Status publish_committed(Graph delta, PutCallback done);
   Status fetch(FetchRequest request, FetchCallback done);
   SubscriptionId subscribe(std::string soul, ChangeCallback on_change);
