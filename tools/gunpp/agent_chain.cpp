@@ -1,6 +1,6 @@
 // The agent's chain commands: put, set, once, map and on with a "path"
 // (docs/network.md), and off.
-#include <algorithm>
+#include <gunpp/chain/json.hpp>
 #include <gunpp/sea/signing.hpp>
 #include <map>
 #include <memory>
@@ -15,8 +15,6 @@ namespace {
 
 constexpr double kDefaultOnceMs = 3000;
 constexpr double kDefaultSettleMs = 500;
-// Nesting a put's data may have: deeper objects make souls no peer takes.
-constexpr int kMaxDataDepth = 32;
 // Links a once may follow below its node.
 constexpr Range kDepth{0, 32};
 
@@ -53,47 +51,6 @@ Result<Ref> path_member(Chain& chain, const Json& command) {
   return ref;
 }
 
-Result<Data> data_of(const Json& json, int depth) {
-  if (std::optional<Value> v = gun_value(json)) return Data(std::move(*v));
-  if (!json.is_object()) {
-    return Status::invalid_argument(
-        "\"data\" holds strings, numbers, booleans, null, links and objects");
-  }
-  if (depth >= kMaxDataDepth) {
-    return Status::invalid_argument("\"data\" nests deeper than " +
-                                    std::to_string(kMaxDataDepth));
-  }
-  Data::Members members;
-  for (const auto& [key, member] : json.items()) {
-    Result<Data> d = data_of(member, depth + 1);
-    if (!d) return d.status();
-    members.emplace_back(key, std::move(*d));
-  }
-  return Data::object(std::move(members));
-}
-
-// What once and map say of a value: the primitive, or the node's fields,
-// a link read with a depth as the node it leads to.
-void write_snapshot(JsonWriter& json, const Snapshot& s) {
-  if (!s.soul) {
-    json.value(s.value);
-    return;
-  }
-  json.begin_object();
-  for (const auto& [key, value] : s.fields) {
-    json.key(key);
-    const auto linked = std::find_if(
-        s.linked.begin(), s.linked.end(),
-        [&key = key](const auto& kid) { return kid.first == key; });
-    if (linked != s.linked.end()) {
-      write_snapshot(json, linked->second);
-    } else {
-      json.value(value);
-    }
-  }
-  json.end_object();
-}
-
 }  // namespace
 
 Status AgentSession::chain_put(const Command& command) {
@@ -102,8 +59,10 @@ Status AgentSession::chain_put(const Command& command) {
   if (!command.json.contains("data")) {
     return Status::invalid_argument("\"data\" is missing");
   }
-  auto data = data_of(command.json["data"], 0);
-  if (!data) return data.status();
+  auto data = data_from_json(text_of(command.json["data"]));
+  if (!data) {
+    return Status::invalid_argument("\"data\": " + data.status().message());
+  }
   const auto timeout = number_member(command.json, "timeout", kMillis);
   if (!timeout) return timeout.status();
   std::optional<std::chrono::milliseconds> wait;
@@ -253,11 +212,7 @@ Status AgentSession::chain_on(const Command& command) {
     JsonWriter json(event);
     json.begin_object().key("event").string("chain").key("sub").string(name);
     json.key("key").string(item.key).key("value");
-    if (item.snapshot.found) {
-      write_snapshot(json, item.snapshot);
-    } else {
-      json.null();
-    }
+    write_snapshot(json, item.snapshot);
     json.end_object();
     out_(std::move(event));
   });
