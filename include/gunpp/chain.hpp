@@ -21,7 +21,9 @@
 // store lacks (one get per missing node, as GUN.js's chain does), and answers
 // exactly once: found, or not found once the peers have answered and
 // ChainOptions::wait has passed without news, or at the latest at
-// ChainOptions::timeout. on() answers every change along the path, following
+// ChainOptions::timeout. A once() sees every put made before it through the
+// same Chain: it starts once they are merged into the store (or failed).
+// on() answers every change along the path, following
 // a link that is repointed; map() does the same for each item of a node,
 // including items added later, and reads a large node a chunk per turn.
 //

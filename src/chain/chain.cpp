@@ -47,6 +47,7 @@ struct PutPlan {
   std::shared_ptr<const DeltaSigner> signer;  // a user's chain
   PutDone done;
   std::vector<PendingField> fields;
+  std::uint64_t number = 0;  // ChainCore::begin_put()'s
 };
 
 // `object`'s members as fields of `soul`, nested objects as linked nodes
@@ -70,9 +71,14 @@ void apply(PutPlan& plan, std::string soul, Graph graph) {
                   const Status& error, bool acked) {
     if (core->alive) core->call(cb, PutResult{error, acked, soul});
   };
+  auto merged = [core = plan.core, number = plan.number](const Status&,
+                                                         const PutSummary&) {
+    core->end_put(number);
+  };
   if (plan.signer) {
     Result<Graph> signed_graph = (*plan.signer)(graph);
     if (!signed_graph) {
+      core.end_put(plan.number);
       done(signed_graph.status(), false);
       return;
     }
@@ -82,14 +88,19 @@ void apply(PutPlan& plan, std::string soul, Graph graph) {
   if (core.mesh != nullptr) {
     s = core.mesh->put(
         std::move(graph),
-        [done](const PutOutcome& o) { done(o.error, o.acked); }, plan.timeout);
+        [done](const PutOutcome& o) { done(o.error, o.acked); }, plan.timeout,
+        merged);
   } else {
-    s = core.store.put(std::move(graph),
-                       [done](const Status& status, const PutSummary&) {
-                         done(status, false);
-                       });
+    s = core.store.put(std::move(graph), [done, merged](const Status& status,
+                                                        const PutSummary& r) {
+      merged(status, r);
+      done(status, false);
+    });
   }
-  if (!s) done(s, false);
+  if (!s) {
+    core.end_put(plan.number);
+    done(s, false);
+  }
 }
 
 // The value lands on `parent` (the node the path's last key belongs to).
@@ -168,6 +179,7 @@ Status start_put(PutPlan put) {
         "a put on a root soul needs an object (its fields)");
   }
   auto plan = std::make_shared<PutPlan>(std::move(put));
+  plan->number = plan->core->begin_put();
   plan->core->later([plan] {
     std::string root = plan->path.front();
     descend(plan, 1, std::move(root), false);
@@ -348,7 +360,7 @@ Status Ref::set(const Ref& item, PutDone done) const {
 Status Ref::once(OnceDone done, std::size_t depth) const {
   if (mapped_) return Status::invalid_argument("once(value) on a mapped path");
   if (Status s = check(*core_, path_); !s) return s;
-  core_->later([core = core_, path = path_, done, depth] {
+  core_->after_puts([core = core_, path = path_, done, depth] {
     core->resolve(path, [core, done, depth](const Snapshot& s) {
       const auto answer = [core, done](const Snapshot& out) {
         if (core->alive) core->call(done, out);
@@ -368,7 +380,7 @@ Status Ref::once(OnItem each, std::function<void()> done) const {
   if (Status s = check(*core_, path_); !s) return s;
   auto read = std::make_shared<MapRead>(
       MapRead{core_, std::move(each), std::move(done)});
-  core_->later([read, path = path_] {
+  core_->after_puts([read, path = path_] {
     read->core->resolve(path, [read](const Snapshot& s) {
       if (s.soul) {
         read_items(read, *s.soul);

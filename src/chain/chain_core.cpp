@@ -19,6 +19,30 @@ void ChainCore::later(std::function<void()> task) {
   store.scheduler().enqueue(std::move(task), owner);
 }
 
+std::uint64_t ChainCore::begin_put() {
+  unmerged_puts_.insert(++last_put_);
+  return last_put_;
+}
+
+void ChainCore::end_put(std::uint64_t put) {
+  unmerged_puts_.erase(put);
+  if (!alive) return;
+  while (!waiting_reads_.empty() &&
+         (unmerged_puts_.empty() ||
+          *unmerged_puts_.begin() > waiting_reads_.front().first)) {
+    later(std::move(waiting_reads_.front().second));
+    waiting_reads_.pop_front();
+  }
+}
+
+void ChainCore::after_puts(std::function<void()> read) {
+  if (unmerged_puts_.empty()) {
+    later(std::move(read));
+  } else {
+    waiting_reads_.emplace_back(last_put_, std::move(read));
+  }
+}
+
 void ChainCore::field(const std::string& soul, const std::string& key,
                       std::function<void(std::optional<Value>)> found) {
   const auto present = [this, &soul, &key]() -> std::optional<Value> {

@@ -5,9 +5,11 @@
 #define GUNPP_SRC_CHAIN_CHAIN_CORE_HPP_
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -60,6 +62,14 @@ class ChainCore : public std::enable_shared_from_this<ChainCore> {
   // `snapshot` with the nodes its links lead to, `depth` links deep.
   void read_linked(Snapshot snapshot, std::size_t depth, OnceDone done);
 
+  // Reads see the chain's earlier writes: begin_put() numbers a put,
+  // end_put() says it is merged into the store (or failed), and
+  // after_puts() runs a read (as later() does) once every put begun before
+  // it has ended; puts begun after it do not hold it back.
+  std::uint64_t begin_put();
+  void end_put(std::uint64_t put);
+  void after_puts(std::function<void()> read);
+
   // Subscriptions of on(), by id.
   std::uint64_t add_watch(std::shared_ptr<class Watch> watch);
   bool remove_watch(std::uint64_t id);
@@ -74,6 +84,10 @@ class ChainCore : public std::enable_shared_from_this<ChainCore> {
   void resolve_from(std::shared_ptr<const std::vector<std::string>> path,
                     std::size_t next, std::string soul, OnceDone done);
 
+  std::uint64_t last_put_ = 0;
+  std::set<std::uint64_t> unmerged_puts_;
+  // Reads waiting, with the last put begun before each.
+  std::deque<std::pair<std::uint64_t, std::function<void()>>> waiting_reads_;
   std::uint64_t last_watch_ = 0;
   std::unordered_map<std::uint64_t, std::shared_ptr<Watch>> watches_;
 };

@@ -367,6 +367,30 @@ TEST_CASE("chain: once of a 5-deep remote path asks once per node",
   }
 }
 
+TEST_CASE(
+    "chain: a once after a put sees it, even when the path is asked "
+    "of the peers first",
+    "[chain][mesh]") {
+  Remote r;
+  ChainOptions options;
+  options.wait = 20ms;
+  Chain gun(r.leaf(), options);
+  const Ref alice = gun.get("app").get("alice");
+  const Ref later_put = gun.get("app").get("bob");
+  REQUIRE(alice.put(Data::object({{"name", "Alice"}})));
+  std::optional<Snapshot> seen;
+  REQUIRE(alice.once([&](const Snapshot& s) { seen = s; }));
+  // A put begun after the read does not hold it back.
+  REQUIRE(later_put.put(Data::object({{"name", "Bob"}})));
+  r.settle(200);
+  REQUIRE(seen);
+  CHECK(seen->found);
+  REQUIRE(seen->soul);
+  CHECK(*seen->soul == "app/alice");
+  CHECK(seen->fields ==
+        std::vector<std::pair<std::string, Value>>{{"name", Value("Alice")}});
+}
+
 TEST_CASE("chain: a put through a mesh is acked, and on() sees remote changes",
           "[chain][mesh]") {
   Remote r;
