@@ -2,6 +2,7 @@
 // scales. Names and arguments are stable so results compare across versions;
 // see docs/benchmarks.md for results and how to read them.
 #include <benchmark/benchmark.h>
+#include <gunpp/gunpp.h>
 #include <simdjson.h>
 #include <stdlib.h>
 
@@ -722,5 +723,60 @@ BENCHMARK(BM_SignedWireIngest)
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace
+
+// A put/get round trip of one field, through the C ABI and through the C++
+// API on the same parts (a store and a mesh with no peer): a local write,
+// the turns that merge it, and a read of the field, copied out. The C
+// ABI's cost is the ratio of the two. BM_RoundTripStore is the store alone,
+// without the mesh a peer writes through.
+void BM_RoundTripC(benchmark::State& state) {
+  gunpp_options options = GUNPP_OPTIONS_INIT;
+  options.verify_sea = 0;
+  gunpp_peer* peer = nullptr;
+  if (gunpp_open(&options, &peer) != GUNPP_OK) {
+    state.SkipWithError(gunpp_last_error());
+    return;
+  }
+  std::uint64_t i = 0;
+  for (auto _ : state) {
+    const gunpp_field field = {
+        GUNPP_STR("n"), {GUNPP_NUMBER, 0, static_cast<double>(++i), {}}, 0};
+    gunpp_write(peer, GUNPP_STR("soul"), &field, 1, nullptr, nullptr);
+    gunpp_run_until_idle(peer);
+    gunpp_node* node = nullptr;
+    gunpp_get_field(peer, GUNPP_STR("soul"), GUNPP_STR("n"), &node);
+    benchmark::DoNotOptimize(node->fields[0].value.number);
+    gunpp_node_free(node);
+  }
+  gunpp_close(peer);
+}
+BENCHMARK(BM_RoundTripC);
+
+void BM_RoundTripCxx(benchmark::State& state) {
+  gunpp::Scheduler scheduler;
+  gunpp::GraphStore store(scheduler);
+  gunpp::Mesh mesh(store);
+  std::uint64_t i = 0;
+  for (auto _ : state) {
+    std::vector<std::pair<std::string, gunpp::Value>> fields;
+    fields.emplace_back("n", static_cast<double>(++i));
+    (void)mesh.write("soul", std::move(fields), {}, std::chrono::seconds(9));
+    scheduler.run_until_idle();
+    benchmark::DoNotOptimize(store.get("soul", "n"));
+  }
+}
+BENCHMARK(BM_RoundTripCxx);
+
+void BM_RoundTripStore(benchmark::State& state) {
+  gunpp::Scheduler scheduler;
+  gunpp::GraphStore store(scheduler);
+  std::uint64_t i = 0;
+  for (auto _ : state) {
+    (void)store.write("soul", {{"n", static_cast<double>(++i)}});
+    scheduler.run_until_idle();
+    benchmark::DoNotOptimize(store.get("soul", "n"));
+  }
+}
+BENCHMARK(BM_RoundTripStore);
 
 BENCHMARK_MAIN();
