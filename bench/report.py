@@ -517,6 +517,40 @@ def cluster_section(cluster):
     return lines
 
 
+def python_section(python):
+    """docs/data/python.json (bench/python/run) as a table."""
+    ctx = python["context"]
+    trips = python["round_trip_ns"]
+    c, cxx = trips.get("BM_RoundTripC"), trips.get("BM_RoundTripCxx")
+    store = trips.get("BM_RoundTripStore")
+    speedup = python["gunjs_s"] / python["python_gunpp_s"]
+    lines = [
+        "## The C ABI and Python",
+        "",
+        f"`scripts/bench --python` on {ctx['cpu']}, {ctx['cores']} cores; Python {ctx['python']}, "
+        f"GUN.js 0.2020.1241 on Node {ctx['node']}; gunpp {ctx['commit']}. "
+        f"{python['fields']:,} fields ({python['nodes']:,} nodes of "
+        f"{python['fields'] // python['nodes']}) written with one put per node and read back "
+        "with one get per node, in memory, timed inside each process, best of 3. Round trips: "
+        "one field written locally, merged and read back (gunpp_bench, median of 5).",
+        "",
+        "| | time |",
+        "|---|---:|",
+        f"| Python on gunpp (`gunpp.Peer`: `put`, `get`) | {ms(python['python_gunpp_s'] * 1000)} |",
+        f"| GUN.js in node (`gun.get().put()`, `gun.get().once()`) | {ms(python['gunjs_s'] * 1000)} |",
+        f"| round trip through the C ABI (BM_RoundTripC) | {c:,.0f} ns |",
+        f"| round trip through the C++ API on the same parts (BM_RoundTripCxx) | {cxx:,.0f} ns |",
+        f"| round trip through the store alone (BM_RoundTripStore) | {store:,.0f} ns |",
+        "",
+        f"- From Python ≥ 10× GUN.js: {'met' if speedup >= 10 else 'not met'} "
+        f"({fmt_ratio(speedup)}).",
+        f"- The C ABI's round trip ≤ 1.2× the C++ API's: {'met' if c <= 1.2 * cxx else 'not met'} "
+        f"({c / cxx:.2f}×).",
+        "",
+    ]
+    return lines
+
+
 def plot(compare):
     rows = [r for r in compare["rows"] if r["n"]]
     data = os.path.join(DATA, "scaling.dat")
@@ -574,6 +608,7 @@ def main():
     storage = load("storage.json")
     sea = load("sea.json")
     cluster = load("cluster.json")
+    python = load("python.json")
     if bench is None:
         sys.exit("report: run scripts/bench first (docs/data/bench.json is missing)")
     lines = [
@@ -598,6 +633,8 @@ def main():
         lines += sea_section(sea)
     if cluster:
         lines += cluster_section(cluster)
+    if python:
+        lines += python_section(python)
     lines += bench_lines + [""]
     with open(os.path.join(ROOT, "docs/benchmarks.md"), "w") as f:
         f.write("\n".join(lines))
