@@ -69,6 +69,7 @@ Result<Data> data_of(dom::element element, int depth) {
 }  // namespace
 
 Result<Data> data_from_json(std::string_view json) {
+  if (json.empty()) return Status::invalid_argument("not GUN data: no text");
   dom::parser parser;
   dom::element root;
   const simdjson::padded_string text(json);

@@ -74,6 +74,7 @@ class ParsedJson {
 
  private:
   void parse(dom::parser& parser, std::string_view text) {
+    if (text.empty()) return;  // not JSON; and simdjson wants a buffer
     simdjson::error_code e = parser.parse(text.data(), text.size()).get(root_);
     if (e == simdjson::NUMBER_ERROR) {  // as for an integer past 64 bits
       const std::string wide = widen_big_integers(text);
