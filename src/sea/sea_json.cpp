@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "gunpp/wire/json_writer.hpp"
+#include "wire/big_integers.hpp"
 
 namespace gunpp::sea::detail {
 namespace {
@@ -19,44 +20,6 @@ namespace dom = simdjson::dom;
 // Envelopes are small; an EnvelopeParser keeps at most this much memory
 // between calls.
 constexpr std::size_t kKeepParserBytes = 1 << 20;
-
-// `text` with ".0" after every integer of more than 19 digits outside
-// strings: JSON.parse reads those as doubles, simdjson refuses them.
-std::string widen_big_integers(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 16);
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size();) {
-    const char c = text[i];
-    if (in_string) {
-      out += c;
-      if (c == '\\' && i + 1 < text.size()) out += text[++i];
-      if (c == '"') in_string = false;
-      ++i;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    if (c != '-' && (c < '0' || c > '9')) {
-      out += c;
-      ++i;
-      continue;
-    }
-    const std::size_t start = i;
-    bool integer = true;
-    std::size_t digits = 0;
-    while (i < text.size() &&
-           ((text[i] >= '0' && text[i] <= '9') || text[i] == '-' ||
-            text[i] == '+' || text[i] == '.' || text[i] == 'e' ||
-            text[i] == 'E')) {
-      if (text[i] >= '0' && text[i] <= '9') ++digits;
-      if (text[i] == '.' || text[i] == 'e' || text[i] == 'E') integer = false;
-      ++i;
-    }
-    out.append(text.substr(start, i - start));
-    if (integer && digits > 19) out += ".0";
-  }
-  return out;
-}
 
 // One JSON document parsed on a caller's parser (kept warm between calls)
 // or on one of its own.
@@ -77,7 +40,7 @@ class ParsedJson {
     if (text.empty()) return;  // not JSON; and simdjson wants a buffer
     simdjson::error_code e = parser.parse(text.data(), text.size()).get(root_);
     if (e == simdjson::NUMBER_ERROR) {  // as for an integer past 64 bits
-      const std::string wide = widen_big_integers(text);
+      const std::string wide = gunpp::detail::widen_big_integers(text);
       e = parser.parse(wide.data(), wide.size()).get(root_);
     }
     ok_ = e == simdjson::SUCCESS;

@@ -15,6 +15,8 @@ namespace gunpp::cli {
 struct ExportArgs {
   std::string db;                   // the SQLite file to read
   std::optional<std::string> soul;  // only this node
+  // Write a GUN.js RAD folder here instead of JSON to standard output.
+  std::optional<std::string> radata;
 };
 
 // Declares the `export` subcommand and its options on `app`; parsing fills

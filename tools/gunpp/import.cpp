@@ -10,6 +10,7 @@
 
 #include "database.hpp"
 #include "exit_codes.hpp"
+#include "import_radata.hpp"
 #include "sea_flag.hpp"
 #include "wire_input.hpp"
 
@@ -27,8 +28,13 @@ fields from the future are kept and apply when due, as in a relay.
 Prints one summary line on standard error, and a progress line while it runs
 when standard error is a terminal.
 
-Exit status: 0 when every message was applied; 1 when DB cannot be opened or
-written, or the store refused a message (each named on standard error); 2
+With --radata DIR, reads a GUN.js relay's RAD folder instead (every file,
+checked whole before anything is written; docs/migration.md) and prints
+what it held: files, souls, fields, and the fields not imported and why.
+
+Exit status: 0 when every message (every field of the folder) was applied;
+1 when DB cannot be opened or written, the store refused a message (each
+named on standard error), or a RAD file is damaged (one line naming it); 2
 when the input is not JSON or not messages.)";
 
 // A graph object, as `gunpp export` writes it, is not a message: none of a
@@ -56,12 +62,22 @@ CLI::App& add_import_command(CLI::App& app, ImportArgs& args) {
       ->required();
   command.add_option("FILE", args.file,
                      "messages or a graph to read; - is standard input");
+  command
+      .add_option_function<std::string>(
+          "--radata", [&args](const std::string& dir) { args.radata = dir; },
+          "read a GUN.js RAD folder instead of FILE")
+      ->type_name("DIR")
+      ->excludes(command.get_option("FILE"));
+  command.add_flag(
+      "--skip-bad", args.skip_bad,
+      "with --radata: skip (and name) files that cannot be parsed");
   add_no_sea_flag(command, args.no_sea);
   return command;
 }
 
 int run_import(const ImportArgs& args, std::istream& in, std::ostream& err,
                bool err_is_terminal) {
+  if (args.radata) return run_radata_import(args, err, err_is_terminal);
   const std::optional<InputText> text = read_input(args.file, in);
   if (!text) {
     err << "gunpp: cannot open '" << args.file << "'\n";

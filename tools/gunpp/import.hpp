@@ -3,6 +3,7 @@
 #define GUNPP_TOOLS_GUNPP_IMPORT_HPP_
 
 #include <iosfwd>
+#include <optional>
 #include <string>
 
 namespace CLI {
@@ -15,6 +16,9 @@ struct ImportArgs {
   std::string db;          // the SQLite file to write (created if absent)
   std::string file = "-";  // "-" is standard input
   bool no_sea = false;     // accept writes SEA would refuse
+  // A GUN.js RAD folder to read instead of FILE (import_radata.hpp).
+  std::optional<std::string> radata;
+  bool skip_bad = false;  // with radata: skip files that cannot be parsed
 };
 
 // Declares the `import` subcommand and its options on `app`; parsing fills
