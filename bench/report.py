@@ -551,6 +551,31 @@ def python_section(python):
     return lines
 
 
+def rad_section(rad):
+    """docs/data/rad.json (bench/rad/run) as a table."""
+    ctx = rad["context"]
+    ours = rad["fields"] / rad["gunpp_import_s"]
+    gun = rad["fields"] / rad["gun_read_s"]
+    return [
+        "## Migrating a GUN.js relay (RAD)",
+        "",
+        f"`scripts/bench --rad` on {ctx['cpu']}, {ctx['cores']} cores; GUN.js 0.2020.1241 on Node "
+        f"{ctx['node']}; gunpp {ctx['commit']}. A warm RAD folder of {rad['fields']:,} fields "
+        f"({rad['souls']:,} souls, {rad['files']} files): the whole `gunpp import --radata` "
+        "process into a fresh SQLite file, and GUN.js's RAD reading every soul into memory "
+        "(a GET each, as a relay answers them); best of 3.",
+        "",
+        "| reader | time | fields/s |",
+        "|---|---:|---:|",
+        f"| `gunpp import --radata` into SQLite | {ms(rad['gunpp_import_s'] * 1000)} | {ours:,.0f} |",
+        f"| GUN.js RAD, into memory | {ms(rad['gun_read_s'] * 1000)} | {gun:,.0f} |",
+        "",
+        f"- ≥ 500,000 fields/s: {'met' if ours >= 500000 else 'not met'} ({ours:,.0f}).",
+        f"- ≥ 20× GUN.js: {'met' if ours >= 20 * gun else 'not met'} ({fmt_ratio(ours / gun)}).",
+        "",
+    ]
+
+
 def plot(compare):
     rows = [r for r in compare["rows"] if r["n"]]
     data = os.path.join(DATA, "scaling.dat")
@@ -609,6 +634,7 @@ def main():
     sea = load("sea.json")
     cluster = load("cluster.json")
     python = load("python.json")
+    rad = load("rad.json")
     if bench is None:
         sys.exit("report: run scripts/bench first (docs/data/bench.json is missing)")
     lines = [
@@ -635,6 +661,8 @@ def main():
         lines += cluster_section(cluster)
     if python:
         lines += python_section(python)
+    if rad:
+        lines += rad_section(rad)
     lines += bench_lines + [""]
     with open(os.path.join(ROOT, "docs/benchmarks.md"), "w") as f:
         f.write("\n".join(lines))

@@ -263,12 +263,13 @@ Status parse_lines(std::string_view text,
     if (!in.next(edge) || in.before() != "#" || edge.type != Token::kString) {
       return Status::corruption("RAD's line format: a line without its edge");
     }
-    const auto level = static_cast<std::size_t>(depth.number);
-    if (!(depth.number >= 0) || level > path.size()) {
+    if (!(depth.number >= 0 &&
+          depth.number <= static_cast<double>(path.size()))) {
       return Status::corruption(
           "RAD's line format: a line deeper than its "
           "parent");
     }
+    const auto level = static_cast<std::size_t>(depth.number);
     path.resize(level);
     path.push_back(edge.text);
     Token next;
