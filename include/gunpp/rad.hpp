@@ -48,6 +48,7 @@ struct Record {
   bool has_value = false;  // the leaf's ":" (or 2019's value) was a GUN value
   bool has_state = false;  // its ">" was a finite number
   bool damaged = false;    // GUN's own parser left a member "undefined"
+  bool utf8 = true;        // the key and a text value are UTF-8
   Value value;
   State state = 0;
   // A leaf that is a bare number: the directory's (1 present, 0 bad).

@@ -159,6 +159,14 @@ bool gun_value(dom::element e, Value& out) {
   return false;
 }
 
+// Whether a record's key and its text value are UTF-8.
+bool utf8_record(const Record& r) {
+  if (!is_valid_utf8(r.key)) return false;
+  if (r.value.is_string()) return is_valid_utf8(r.value.as_string());
+  if (r.value.is_link()) return is_valid_utf8(r.value.as_link().soul());
+  return true;
+}
+
 // A leaf as the current format writes it, {":": value, ">": state}, or
 // 2019's text "value>state".
 Record leaf_record(std::string key, dom::element leaf) {
@@ -200,6 +208,8 @@ Status walk(dom::object node, std::string& key, bool stand_ins,
       if (stand_ins && r.value.is_string()) {
         r.value = Value(join_stand_ins(r.value.as_string()));
       }
+      // simdjson checked the text; a stand-in left alone is not UTF-8.
+      r.utf8 = !stand_ins || utf8_record(r);
       each(std::move(r));
       continue;
     }
@@ -278,6 +288,7 @@ Status parse_lines(std::string_view text,
       Record r;
       for (const std::string& part : path) r.key += part;
       if (next.type == Token::kString) decode_2019_leaf(next.text, r);
+      r.utf8 = utf8_record(r);  // the line format's bytes are unchecked
       if (next.type == Token::kNumber) r.number = next.number;
       each(std::move(r));
       if (!in.next(next)) break;

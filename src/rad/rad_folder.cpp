@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <utility>
 
 #include "gunpp/rad.hpp"
@@ -22,11 +21,12 @@ bool utf16_less(const std::string& a, const std::string& b) {
 }
 
 Result<std::string> read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return Status::io_error(path.string() + ": cannot open");
-  std::string text{std::istreambuf_iterator<char>(in),
-                   std::istreambuf_iterator<char>()};
-  if (in.bad()) return Status::io_error(path.string() + ": cannot read");
+  std::string text(static_cast<std::size_t>(in.tellg()), '\0');
+  in.seekg(0);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (!in) return Status::io_error(path.string() + ": cannot read");
   return text;
 }
 
@@ -38,11 +38,7 @@ struct DataFile {
 
 // Why a record is not a field, or empty when it is one; fills `field`.
 std::string_view to_field(Record&& r, Field& field) {
-  const bool text_ok =
-      !(r.value.is_string() || r.value.is_link()) ||
-      is_valid_utf8(r.value.is_string() ? r.value.as_string()
-                                        : r.value.as_link().soul());
-  if (!is_valid_utf8(r.key) || !text_ok) return "text that is not UTF-8";
+  if (!r.utf8) return "text that is not UTF-8";
   const std::size_t first = r.key.find(kEsc);
   if (first == std::string::npos) return "a key without ESC (not a field)";
   if (first == 0) return "an empty soul";
@@ -150,21 +146,23 @@ Status read_folder(const std::string& dir_name, const ReadOptions& options,
         "': a copy cut short? (--skip-bad reads what is there)");
   }
   // RAD's lookup: a key lives in the file with the greatest name not above
-  // it, else in "!".
-  const auto owner = [&files](const std::string& key) -> std::string_view {
-    auto it = std::upper_bound(files->begin(), files->end(), key,
-                               [](const std::string& k, const DataFile& f) {
-                                 return utf16_less(k, f.name);
-                               });
-    return it == files->begin() ? kFirstFile : std::prev(it)->name;
+  // it, else in "!"; so file i holds the keys from its name up to the next
+  // file's name.
+  const auto outside = [&files](std::size_t i, const std::string& key) {
+    const DataFile& file = (*files)[i];
+    const bool below = file.name != kFirstFile && utf16_less(key, file.name);
+    const bool above =
+        i + 1 < files->size() && !utf16_less(key, (*files)[i + 1].name);
+    return below || above;
   };
-  for (const DataFile& file : *files) {
+  for (std::size_t i = 0; i < files->size(); ++i) {
+    const DataFile& file = (*files)[i];
     auto text = read_text(file.path);
     if (!text) return text.status();
     std::vector<Field> fields;
     Status parsed = parse_file(*text, [&](Record&& r) {
       ++report.records;
-      if (!r.number && owner(r.key) != file.name) ++report.outside_their_file;
+      if (!r.number && outside(i, r.key)) ++report.outside_their_file;
       Field field;
       const std::string_view why = to_field(std::move(r), field);
       if (!why.empty()) {
