@@ -1,7 +1,8 @@
 // rad_interop.js - moving a GUN.js relay's RAD folder to gunpp and back,
 // against the real GUN.js RAD (the pinned npm `gun`, on the file system):
 //  - folders GUN.js's RAD writes (a small chunk, so that files split) from
-//    generated graphs of every value type: `gunpp import --radata` must
+//    generated graphs of every value type, and the objects RAD hands an
+//    S3-like store, downloaded into a folder: `gunpp import --radata` must
 //    hold exactly their fields, values and states;
 //  - what `gunpp export --radata` writes, GUN.js's RAD must serve exactly,
 //    without repairing anything;
@@ -63,13 +64,14 @@ function graphOf(seed, souls, perSoul) {
   return graph;
 }
 
-// GUN.js's RAD writes `graph` into a fresh folder.
-function gunWrites(graph, chunk, name) {
+// GUN.js's RAD writes `graph` into a fresh folder (or, with `s3`, into a
+// bucket-like store whose objects are then downloaded into the folder).
+function gunWrites(graph, chunk, name, s3 = false) {
   const dir = path.join(work, name);
   const file = path.join(work, name + '.json');
   fs.writeFileSync(file, JSON.stringify(graph));
   const r = sh('node', [path.join(__dirname, 'rad', 'gun_rad_write.js'), NODE_MODULES, dir,
-                        String(chunk), file]);
+                        String(chunk), file], s3 ? { RAD_S3_DUMP: '1' } : {});
   if (r.code !== 0) throw new Error('GUN.js RAD write failed: ' + r.out + r.err.slice(-500));
   return dir;
 }
@@ -123,6 +125,14 @@ scenarios.push({ name: 'import a folder GUN.js RAD wrote', fn: async () => {
   if (r.code !== 0) throw new Error('import failed: ' + r.err);
   if (!/2400 fields \(2400 applied/.test(r.err)) throw new Error('summary: ' + r.err);
   sameGraph(stored(db), graph, 'imported');
+}});
+
+scenarios.push({ name: 'import an S3 dump of what GUN.js RAD wrote', fn: async () => {
+  const dir = gunWrites(graph, 3000, 's3', true);
+  const db = path.join(work, 's3.db');
+  const r = importRad(dir, db);
+  if (r.code !== 0) throw new Error('import failed: ' + r.err);
+  sameGraph(stored(db), graph, 'imported from S3 objects');
 }});
 
 scenarios.push({ name: 'GUN.js serves what export --radata writes', fn: async () => {

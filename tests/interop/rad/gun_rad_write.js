@@ -102,8 +102,20 @@ for (const soul of Object.keys(input)) {
   graph[soul] = node;
 }
 
+// RAD_S3_DUMP=1: RAD writes to a store with the interface lib/rs3.js gives
+// it (put/get/list of objects keyed by file name, as in an S3 bucket), kept
+// in memory; at the end every object is written into the folder under its
+// key, as `aws s3 sync s3://bucket folder` would download them.
+const s3 = process.env.RAD_S3_DUMP === '1' ? {} : null;
+const bucket = s3 && {
+  put(file, data, cb) { s3[file] = String(data); cb(undefined, 1); },
+  get(file, cb) { cb(undefined, s3[file]); },
+  list(cb) { Object.keys(s3).forEach((k) => cb(k)); cb(); },
+};
+
 fs.mkdirSync(folder, { recursive: true });
 const gun = Gun({
+  ...(bucket ? { store: bucket, rfs: false } : {}),
   file: folder,
   chunk: chunk,
   localStorage: false,
@@ -130,7 +142,10 @@ const id = root.ask(function (ack) {
   if (finished) return;
   finished = true;
   if (ack.err) fail(ack.err);
-  rewriteDirectory(function (err, repaired) {
+  if (s3) {  // one object at a time, written in order: no directory race
+    for (const [key, text] of Object.entries(s3)) fs.writeFileSync(path.join(folder, key), text);
+  }
+  (s3 ? (cb) => cb(undefined, false) : rewriteDirectory)(function (err, repaired) {
     if (err) fail(err);
     const names = fs.readdirSync(folder).sort();
     out(JSON.stringify({ ok: true, files: names.length, fields: fields, names: names, dir_repaired: repaired }) + '\n');
