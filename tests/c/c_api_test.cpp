@@ -94,6 +94,7 @@ TEST_CASE("version and status names") {
 }
 
 TEST_CASE("a local write, read back as nodes, fields and JSON") {
+  Record record;
   Peer peer;
   const gunpp_field fields[] = {
       {GUNPP_STR("name"), GUNPP_TEXT("Alice"), 0},
@@ -101,7 +102,6 @@ TEST_CASE("a local write, read back as nodes, fields and JSON") {
       {GUNPP_STR("boss"), link("bob"), 0},
       {GUNPP_STR("gone"), gunpp_value{GUNPP_NULL, 0, 0, {}}, 0},
       {GUNPP_STR("ok"), gunpp_value{GUNPP_BOOL, 1, 0, {}}, 0}};
-  Record record;
   REQUIRE(gunpp_write(peer, GUNPP_STR("alice"), fields, 5, on_put, &record) ==
           GUNPP_OK);
   CHECK(record.puts.empty());  // callbacks come from the pump only
@@ -150,8 +150,8 @@ TEST_CASE("a local write, read back as nodes, fields and JSON") {
 }
 
 TEST_CASE("puts with explicit states go through HAM") {
-  Peer peer;
   Record record;
+  Peer peer;
   const gunpp_field newer[] = {{GUNPP_STR("x"), number(2), 2000}};
   const gunpp_field older[] = {{GUNPP_STR("x"), number(1), 1000}};
   const gunpp_field future[] = {{GUNPP_STR("y"), number(3), 9e15}};
@@ -262,6 +262,9 @@ void on_chunk(void* user, const gunpp_node* chunk, int32_t last) {
 }  // namespace
 
 TEST_CASE("reads in chunks, and LEX reads") {
+  Chunks all;
+  Chunks some;
+  Chunks none;
   Peer peer;
   std::vector<std::string> keys;
   for (int i = 0; i < 20; ++i) keys.push_back("k" + std::to_string(100 + i));
@@ -271,7 +274,6 @@ TEST_CASE("reads in chunks, and LEX reads") {
                     nullptr, nullptr) == 0);
   REQUIRE(gunpp_run_until_idle(peer) == GUNPP_OK);
 
-  Chunks all;
   REQUIRE(gunpp_read(peer, GUNPP_STR("big"), nullptr, 0, 0, on_chunk, &all) ==
           GUNPP_OK);
   CHECK(all.keys.empty());
@@ -281,7 +283,6 @@ TEST_CASE("reads in chunks, and LEX reads") {
   CHECK(all.keys[2].size() == 2);
   CHECK(all.lasts == 1);
 
-  Chunks some;
   gunpp_lex range = {};
   range.from = GUNPP_STR("k105");
   range.to = GUNPP_STR("k107");
@@ -294,7 +295,6 @@ TEST_CASE("reads in chunks, and LEX reads") {
 
   gunpp_lex nothing = {};
   nothing.prefix = GUNPP_STR("zz");
-  Chunks none;
   CHECK(gunpp_read(peer, GUNPP_STR("big"), &nothing, 0, 0, on_chunk, &none) ==
         GUNPP_NOT_FOUND);
   CHECK(gunpp_read(peer, GUNPP_STR("nope"), nullptr, 0, 0, on_chunk, &none) ==
@@ -315,8 +315,8 @@ void on_change(void* user, const gunpp_change* c) {
 }  // namespace
 
 TEST_CASE("subscriptions, to one soul and to all, and their end") {
-  Peer peer;
   Changes one, all;
+  Peer peer;
   std::uint64_t one_id = 0, all_id = 0;
   REQUIRE(gunpp_subscribe(peer, GUNPP_STR("a"), on_change, &one, &one_id) == 0);
   REQUIRE(gunpp_subscribe(peer, gunpp_str{nullptr, 0}, on_change, &all,
@@ -452,8 +452,8 @@ void on_chain_put(void* user, const gunpp_chain_result* r) {
 TEST_CASE("the chain API: nested put, once with depth, set, map, on") {
   gunpp_options options = memory_options();
   options.read_wait_ms = 1;
+  Reads reads;  // outlives the peer, whose close may still call back
   Peer peer(&options);
-  Reads reads;
   const gunpp_str alice_path[] = {GUNPP_STR("app"), GUNPP_STR("alice")};
   const gunpp_path alice = {alice_path, 2, nullptr};
   REQUIRE(gunpp_chain_put(
@@ -544,16 +544,18 @@ TEST_CASE("SEA: pairs, signatures, and a user's signed space") {
 
   gunpp_options options = memory_options();
   options.read_wait_ms = 1;
+  Reads reads;  // outlives the peer, whose close may still call back
   Peer peer(&options);
   const std::string user_soul = "~" + std::string(text(pair->pub));
   const gunpp_str path_keys[] = {str(user_soul), GUNPP_STR("profile")};
   const gunpp_path profile = {path_keys, 2, pair};
-  Reads reads;
   REQUIRE(gunpp_chain_put(peer, &profile, GUNPP_STR(R"({"name":"Alice"})"), 1,
                           on_chain_put, &reads) == GUNPP_OK);
   REQUIRE(gunpp_chain_once(peer, &profile, 0, on_snapshot, &reads) == 0);
   REQUIRE(pump_until({peer}, [&] { return !reads.said.empty(); }));
   CHECK(reads.said[0] == R"(profile:1:{"name":"Alice"})");
+  REQUIRE(pump_until({peer}, [&] { return reads.puts.size() == 1; }));
+  CHECK(reads.puts[0].status == GUNPP_OK);
   // Stored signed: the envelope, not the bare value.
   gunpp_node* node = nullptr;
   REQUIRE(gunpp_get_field(peer, str(user_soul + "/profile"), GUNPP_STR("name"),
@@ -573,6 +575,8 @@ TEST_CASE("SEA: pairs, signatures, and a user's signed space") {
 }
 
 TEST_CASE("two peers over a real socket: a relay and a client") {
+  Changes seen;  // both outlive the peers, whose close may still call back
+  Reads reads;
   Peer relay, client;
   std::uint16_t port = 0;
   REQUIRE(gunpp_listen(relay, "127.0.0.1", 0, &port) == GUNPP_OK);
@@ -587,7 +591,6 @@ TEST_CASE("two peers over a real socket: a relay and a client") {
     return gunpp_peer_count(relay) == 1 && gunpp_peer_count(client) == 1;
   }));
 
-  Changes seen;
   std::uint64_t id = 0;
   REQUIRE(gunpp_subscribe(relay, GUNPP_STR("news"), on_change, &seen, &id) ==
           0);
@@ -597,7 +600,6 @@ TEST_CASE("two peers over a real socket: a relay and a client") {
   CHECK(seen.seen[0] == "news.x=7");
 
   // A chain put from the client is acked by the relay.
-  Reads reads;
   const gunpp_str path_keys[] = {GUNPP_STR("news"), GUNPP_STR("y")};
   const gunpp_path path = {path_keys, 2, nullptr};
   REQUIRE(gunpp_chain_put(client, &path, GUNPP_STR("8"), 5000, on_chain_put,
