@@ -60,16 +60,15 @@ struct Dial {
 struct WebSocketClient::State
     : std::enable_shared_from_this<WebSocketClient::State> {
   State(NetLoop& l, Mesh& m, ClientOptions o)
-      : loop(l),
-        mesh(m),
-        options(std::move(o)),
-        resolver(l.io()),
-        tls(net::client_tls(options)) {}
+      : loop(l), mesh(m), options(std::move(o)), resolver(l.io()) {}
 
   void dial(std::size_t index) {
     if (closing) return;
     const Url& where = dials[index]->where;
     if (where.secure) {
+      // Made at the first wss:// dial: loading the trusted roots takes tens
+      // of milliseconds, which a client of ws:// peers alone never pays.
+      if (!tls) tls = net::client_tls(options);
       auto ws = std::make_shared<net::TlsWsStream>(loop.io(), *tls);
       // SNI, and the name the certificate must carry.
       SSL_set_tlsext_host_name(ws->next_layer().native_handle(),
@@ -177,7 +176,7 @@ struct WebSocketClient::State
   Mesh& mesh;
   ClientOptions options;
   net::tcp::resolver resolver;
-  std::unique_ptr<net::asio::ssl::context> tls;  // for wss:// URLs
+  std::unique_ptr<net::asio::ssl::context> tls;  // for wss://, made lazily
   std::vector<std::unique_ptr<Dial>> dials;
   std::mt19937 random{std::random_device{}()};
   bool closing = false;

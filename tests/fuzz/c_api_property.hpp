@@ -103,7 +103,7 @@ inline std::string c_api_property_violation(std::string_view bytes) {
          "a refused chain put has no message");
   (void)gunpp_chain_once(peer, &path, 2, c_api_detail::ignore_snapshot,
                          nullptr);
-  expect(gunpp_run_for(peer, 3) == GUNPP_OK, "pump failed");
+  expect(gunpp_run_until_idle(peer) == GUNPP_OK, "pump failed");
 
   gunpp_pair* pair = nullptr;
   if (gunpp_pair_from_json(str(json), &pair) == GUNPP_OK) {
