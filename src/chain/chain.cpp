@@ -410,6 +410,7 @@ Chain::~Chain() {
   core_->alive = false;
   core_->store.scheduler().cancel_owner(core_->owner);
   core_->remove_all_watches();
+  core_->drop_waiting_reads();
 }
 
 Ref Chain::get(std::string soul) const {

@@ -69,6 +69,9 @@ class ChainCore : public std::enable_shared_from_this<ChainCore> {
   std::uint64_t begin_put();
   void end_put(std::uint64_t put);
   void after_puts(std::function<void()> read);
+  // Drops the reads still waiting (they hold the core: ~Chain breaks the
+  // cycle).
+  void drop_waiting_reads() { waiting_reads_.clear(); }
 
   // Subscriptions of on(), by id.
   std::uint64_t add_watch(std::shared_ptr<class Watch> watch);
