@@ -87,13 +87,42 @@ struct MeshOptions {
 
 using PeerId = std::uint64_t;
 
+// One text frame for a peer: the JSON text of one message or of an array of
+// messages, held as immutable pieces to be written one after the other. A
+// message that goes to many peers is one shared buffer that each peer's
+// frame points at: the mesh copies nothing per peer, and a transport can
+// hand the pieces to one gathered write. Cheap to copy (shared pointers).
+class OutFrame {
+ public:
+  using Piece = std::shared_ptr<const std::string>;
+
+  OutFrame() = default;
+  // A frame of one piece.
+  explicit OutFrame(Piece whole);
+  explicit OutFrame(std::string whole);
+
+  // Appends `piece` (not null) to the frame's text.
+  void append(Piece piece);
+
+  const std::vector<Piece>& pieces() const { return pieces_; }
+  // Bytes of text over all pieces.
+  std::size_t size() const { return size_; }
+  // The whole text, copied into one string.
+  std::string text() const;
+
+ private:
+  std::vector<Piece> pieces_;
+  std::size_t size_ = 0;
+};
+
 // What a transport tells the mesh about a connection.
 struct PeerLink {
   std::string url;        // for a peer we dialled; empty for one we accepted
   bool accepted = false;  // we accepted it: we say hello first
-  // Queues one text frame for the peer; returns the bytes it now holds
-  // unsent (0 when sending is synchronous).
-  std::function<std::size_t(std::string frame)> send;
+  // Queues one text frame for the peer (the transport keeps the pieces
+  // alive until written); returns the bytes it now holds unsent (0 when
+  // sending is synchronous).
+  std::function<std::size_t(OutFrame frame)> send;
   // Asks the transport to close the connection; it calls remove_peer().
   std::function<void(std::string_view reason)> close;
 };

@@ -118,10 +118,10 @@ void Mesh::Impl::remove_peer(PeerId id) {
 
 void Mesh::Impl::relay(PeerId from, const Message& message,
                        std::string_view text) {
-  std::string out(text);
-  if (!message.in_string && info.size() > 1) {
-    out = detail::with_string_member(out, "><", router_.via_list(info, from));
-  }
+  const auto out = std::make_shared<const std::string>(
+      !message.in_string && info.size() > 1
+          ? detail::with_string_member(text, "><", router_.via_list(info, from))
+          : std::string(text));
   outbox_.for_each([&](PeerId id) {
     if (id == from || detail::Router::named_in_via(info.at(id), message.via)) {
       return;

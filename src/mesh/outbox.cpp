@@ -1,5 +1,7 @@
 #include "outbox.hpp"
 
+#include <memory>
+#include <string>
 #include <utility>
 
 namespace gunpp::detail {
@@ -17,12 +19,27 @@ Outbox::Outbox(Scheduler& scheduler, Scheduler::OwnerId owner,
 }
 
 void Outbox::add(PeerId id, PeerLink link) {
-  peers_.emplace(id, Peer{std::move(link), {}, false, false});
+  peers_.emplace(id, Peer{std::move(link), {}, 0, false, false, 0});
 }
 
 bool Outbox::remove(PeerId id) { return peers_.erase(id) > 0; }
 
+namespace {
+
+const OutFrame::Piece& punctuation(char c) {
+  static const OutFrame::Piece open = std::make_shared<const std::string>("[");
+  static const OutFrame::Piece comma = std::make_shared<const std::string>(",");
+  static const OutFrame::Piece close = std::make_shared<const std::string>("]");
+  return c == '[' ? open : c == ',' ? comma : close;
+}
+
+}  // namespace
+
 void Outbox::send(PeerId to, std::string message) {
+  send(to, std::make_shared<const std::string>(std::move(message)));
+}
+
+void Outbox::send(PeerId to, const Piece& message) {
   auto it = peers_.find(to);
   if (it == peers_.end() || it->second.closing) return;
   Peer& peer = it->second;
@@ -30,29 +47,54 @@ void Outbox::send(PeerId to, std::string message) {
     // After a quiet period the first message goes alone; the rest of this
     // turn's messages follow as one array.
     peer.batch_open = true;
-    scheduler_->enqueue([this, to] { flush(to); }, owner_);
-    const bool is_object = !message.empty() && message.front() == '{';
-    deliver(to, peer, is_object ? std::move(message) : "[" + message + "]");
+    if (open_.empty()) scheduler_->enqueue([this] { flush_all(); }, owner_);
+    open_.push_back(to);
+    OutFrame frame;
+    if (!message->empty() && message->front() == '{') {
+      frame.append(message);
+    } else {
+      frame.append(punctuation('['));
+      frame.append(message);
+      frame.append(punctuation(']'));
+    }
+    deliver(to, peer, std::move(frame));
     return;
   }
   if (!peer.batch.empty() &&
-      peer.batch.size() + message.size() + 2 > options_->batch_bytes) {
-    deliver(to, peer, "[" + std::exchange(peer.batch, {}) + "]");
+      peer.batch_bytes + message->size() + 2 > options_->batch_bytes) {
+    deliver(to, peer, take_batch(peer));
   }
-  if (!peer.batch.empty()) peer.batch += ',';
-  peer.batch += message;
+  peer.batch_bytes += message->size() + (peer.batch.empty() ? 0 : 1);
+  peer.batch.push_back(message);
 }
 
-void Outbox::flush(PeerId to) {
-  auto it = peers_.find(to);
-  if (it == peers_.end()) return;
-  Peer& peer = it->second;
-  peer.batch_open = false;
-  if (peer.batch.empty() || peer.closing) return;
-  deliver(to, peer, "[" + std::exchange(peer.batch, {}) + "]");
+OutFrame Outbox::take_batch(Peer& peer) {
+  OutFrame frame;
+  frame.append(punctuation('['));
+  for (std::size_t i = 0; i < peer.batch.size(); ++i) {
+    if (i > 0) frame.append(punctuation(','));
+    frame.append(std::move(peer.batch[i]));
+  }
+  frame.append(punctuation(']'));
+  peer.batch.clear();
+  peer.batch_bytes = 0;
+  return frame;
 }
 
-void Outbox::deliver(PeerId to, Peer& peer, std::string frame) {
+void Outbox::flush_all() {
+  flushing_.swap(open_);
+  for (const PeerId to : flushing_) {
+    auto it = peers_.find(to);
+    if (it == peers_.end()) continue;
+    Peer& peer = it->second;
+    peer.batch_open = false;
+    if (peer.batch.empty() || peer.closing) continue;
+    deliver(to, peer, take_batch(peer));
+  }
+  flushing_.clear();
+}
+
+void Outbox::deliver(PeerId to, Peer& peer, OutFrame frame) {
   if (peer.closing) return;
   ++frames_out_;
   const std::size_t unsent = peer.link.send(std::move(frame));
@@ -80,9 +122,35 @@ std::uint64_t Outbox::unsent_bytes() const {
 }
 
 void Outbox::heartbeat() {
-  for (auto& [id, peer] : peers_) deliver(id, peer, "[]");
+  for (auto& [id, peer] : peers_) {
+    OutFrame empty;
+    empty.append(punctuation('['));
+    empty.append(punctuation(']'));
+    deliver(id, peer, std::move(empty));
+  }
   scheduler_->add_timer_after(
       options_->heartbeat, [this] { heartbeat(); }, owner_);
 }
 
 }  // namespace gunpp::detail
+
+namespace gunpp {
+
+OutFrame::OutFrame(Piece whole) { append(std::move(whole)); }
+
+OutFrame::OutFrame(std::string whole)
+    : OutFrame(std::make_shared<const std::string>(std::move(whole))) {}
+
+void OutFrame::append(Piece piece) {
+  size_ += piece->size();
+  pieces_.push_back(std::move(piece));
+}
+
+std::string OutFrame::text() const {
+  std::string out;
+  out.reserve(size_);
+  for (const Piece& piece : pieces_) out += *piece;
+  return out;
+}
+
+}  // namespace gunpp

@@ -3,6 +3,10 @@
 // of at most batch_bytes, "[]" to every peer each `heartbeat`, and a peer
 // whose transport holds more than max_unsent_bytes unsent closed (from the
 // pump, with a log line). One object of the mesh's (MeshOptions).
+//
+// A message is one shared buffer however many peers it goes to: batches and
+// frames hold pointers to it (OutFrame), and one task a turn closes every
+// batch opened in it.
 #ifndef GUNPP_SRC_MESH_OUTBOX_HPP_
 #define GUNPP_SRC_MESH_OUTBOX_HPP_
 
@@ -11,6 +15,7 @@
 #include <functional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "gunpp/mesh.hpp"
 #include "gunpp/scheduler.hpp"
@@ -36,8 +41,11 @@ class Outbox {
     for (const auto& [id, peer] : peers_) fn(id);
   }
 
-  // Queues `message` (one JSON value) for `to`; nothing for an unknown or
-  // closing peer.
+  using Piece = OutFrame::Piece;
+
+  // Queues `message` (one JSON value, not null) for `to`; nothing for an
+  // unknown or closing peer.
+  void send(PeerId to, const Piece& message);
   void send(PeerId to, std::string message);
 
   std::uint64_t frames_out() const { return frames_out_; }
@@ -47,14 +55,17 @@ class Outbox {
  private:
   struct Peer {
     PeerLink link;
-    std::string batch;  // messages joined by ',' while a batch is open
+    std::vector<Piece> batch;  // this turn's messages after its first
+    std::size_t batch_bytes = 0;
     bool batch_open = false;
     bool closing = false;
     std::size_t unsent = 0;
   };
 
-  void deliver(PeerId to, Peer& peer, std::string frame);
-  void flush(PeerId to);
+  void deliver(PeerId to, Peer& peer, OutFrame frame);
+  // The open batch as one array frame, emptied.
+  OutFrame take_batch(Peer& peer);
+  void flush_all();
   void heartbeat();
 
   Scheduler* scheduler_;
@@ -62,6 +73,8 @@ class Outbox {
   const MeshOptions* options_;
   Log log_;
   std::unordered_map<PeerId, Peer> peers_;
+  std::vector<PeerId> open_;  // peers whose batch this turn opened
+  std::vector<PeerId> flushing_;
   std::uint64_t frames_out_ = 0;
 };
 

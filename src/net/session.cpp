@@ -4,6 +4,7 @@
 #include <deque>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace gunpp::net {
 
@@ -42,7 +43,7 @@ class Session final : public Connection,
     PeerLink link;
     link.url = url_;
     link.accepted = accepted_;
-    link.send = [weak = this->weak_from_this()](std::string frame) {
+    link.send = [weak = this->weak_from_this()](OutFrame frame) {
       auto self = weak.lock();
       return self ? self->enqueue(std::move(frame)) : std::size_t{0};
     };
@@ -85,7 +86,7 @@ class Session final : public Connection,
     if (!closed_) read();
   }
 
-  std::size_t enqueue(std::string frame) {
+  std::size_t enqueue(OutFrame frame) {
     if (closed_) return 0;
     queued_bytes_ += frame.size();
     queue_.push_back(std::move(frame));
@@ -93,21 +94,26 @@ class Session final : public Connection,
     return queued_bytes_;
   }
 
+  // The front frame's pieces go out as one message in one gathered write:
+  // a message fanned out to many peers is never copied per peer.
   void write_next() {
     if (queue_.empty() || closed_) {
       writing_ = false;
       return;
     }
     writing_ = true;
-    ws_.async_write(
-        asio::buffer(queue_.front()),
-        [self = this->shared_from_this()](error_code ec, std::size_t) {
-          if (self->closed_) return;
-          if (ec) return self->finish("write: " + ec.message());
-          self->queued_bytes_ -= self->queue_.front().size();
-          self->queue_.pop_front();
-          self->write_next();
-        });
+    buffers_.clear();
+    for (const OutFrame::Piece& piece : queue_.front().pieces()) {
+      buffers_.emplace_back(piece->data(), piece->size());
+    }
+    ws_.async_write(buffers_, [self = this->shared_from_this()](error_code ec,
+                                                                std::size_t) {
+      if (self->closed_) return;
+      if (ec) return self->finish("write: " + ec.message());
+      self->queued_bytes_ -= self->queue_.front().size();
+      self->queue_.pop_front();
+      self->write_next();
+    });
   }
 
   void finish(std::string_view reason) {
@@ -133,7 +139,8 @@ class Session final : public Connection,
   bool accepted_;
   std::function<void()> on_closed_;
   beast::flat_buffer buffer_;
-  std::deque<std::string> queue_;
+  std::deque<OutFrame> queue_;
+  std::vector<asio::const_buffer> buffers_;  // the front frame's, in writing
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;
   bool closed_ = false;

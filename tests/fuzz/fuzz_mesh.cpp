@@ -34,7 +34,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     gunpp::PeerLink link;
     link.accepted = i == 0;
     link.url = i == 0 ? "" : "ws://peer" + std::to_string(i);
-    link.send = [&sent, i](std::string frame) {
+    link.send = [&sent, i](gunpp::OutFrame out) {
+      std::string frame = out.text();
       check(gunpp::decode_frame(frame).is_ok());
       sent[i].push_back(std::move(frame));
       return std::size_t{0};

@@ -136,7 +136,8 @@ struct Net {
     PeerLink link;
     link.accepted = accepted;
     if (!accepted) link.url = "mem://" + other;
-    link.send = [this, index, self, other](std::string frame) {
+    link.send = [this, index, self, other](OutFrame out) {
+      std::string frame = out.text();
       sent.push_back(Frame{index, self, other, frame});
       queue.push_back(Frame{index, self, other, std::move(frame)});
       return unsent;

@@ -267,6 +267,66 @@ TEST_CASE("mesh: batching: alone after quiet, then one array per turn",
   CHECK(net.received("relay", "b").size() == 10);
 }
 
+TEST_CASE("mesh: a relayed message is one buffer for all its peers", "[mesh]") {
+  ManualClock clock{1'000'000};
+  Scheduler scheduler{clock};
+  GraphStore store(scheduler);
+  Mesh mesh(store);
+  std::vector<std::vector<OutFrame>> sent(4);
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    mesh.add_peer(PeerLink{"ws://peer" + std::to_string(i), false,
+                           [&sent, i](OutFrame frame) {
+                             sent[i].push_back(std::move(frame));
+                             return std::size_t{0};
+                           },
+                           [](std::string_view) {}});
+  }
+  scheduler.run_until_idle();
+  for (auto& frames : sent) frames.clear();
+  // Two puts in one turn: the first goes alone, the second in a batch.
+  std::string two = "[" + put_text("p1", "s", "a", "v", 5) + "," +
+                    put_text("p2", "s", "b", "w", 5) + "]";
+  mesh.receive(1, two);
+  scheduler.run_until_idle();
+  // Peer 1 sent them: it gets the two acks only. Peers 2 to 4 get both puts,
+  // and each put's text is the same buffer in all three.
+  const auto piece_of = [](const OutFrame& frame, const std::string& id) {
+    for (const OutFrame::Piece& piece : frame.pieces()) {
+      if (piece->find("\"#\":\"" + id + "\"") != std::string::npos) {
+        return piece.get();
+      }
+    }
+    return static_cast<const std::string*>(nullptr);
+  };
+  for (const std::string id : {"p1", "p2"}) {
+    std::vector<const std::string*> buffers;
+    for (std::size_t i = 1; i < sent.size(); ++i) {
+      const std::string* found = nullptr;
+      for (const OutFrame& frame : sent[i]) {
+        if (const auto* p = piece_of(frame, id)) found = p;
+      }
+      REQUIRE(found != nullptr);
+      buffers.push_back(found);
+    }
+    CHECK(buffers[0] == buffers[1]);
+    CHECK(buffers[1] == buffers[2]);
+  }
+  for (std::size_t i = 1; i < sent.size(); ++i) {
+    REQUIRE(sent[i].size() == 2);
+    CHECK(sent[i][0].text().front() == '{');
+    const Json batch = Json::parse(sent[i][1].text());
+    REQUIRE(batch.is_array());
+    CHECK(batch.size() == 1);
+    CHECK(batch[0]["#"] == "p2");
+    std::size_t bytes = 0;
+    for (const auto& piece : sent[i][1].pieces()) bytes += piece->size();
+    CHECK(sent[i][1].size() == bytes);
+  }
+  for (const OutFrame& frame : sent[0]) {
+    CHECK(frame.text().find("\"put\"") == std::string::npos);
+  }
+}
+
 TEST_CASE("mesh: heartbeat every 20 s", "[mesh]") {
   Net net;
   net.star("relay", {"a"});
@@ -385,7 +445,7 @@ TEST_CASE(
         "s", {{"k", "w"}}, [&](const PutOutcome&) { ++after_throw; }, 10ms));
     REQUIRE(mesh.write("t", {{"k", "v"}}, thrower, 1'000'000'000ms));
     CHECK(mesh.add_peer(PeerLink{"ws://x", false,
-                                 [](std::string f) { return f.size(); },
+                                 [](OutFrame f) { return f.size(); },
                                  [](std::string_view) {}}) > 0);
     CHECK(mesh.stats().callback_exceptions == 2);  // the log line
     scheduler.run_until_idle();
