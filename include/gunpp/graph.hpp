@@ -71,9 +71,12 @@ class Graph {
 
  private:
   NodeDelta& node(std::string_view soul);
+  // Makes node_index_ for the nodes so far, sized for `expected` in all.
+  void index_nodes(std::size_t expected = 0);
 
   std::vector<NodeDelta> nodes_;
-  // soul -> position in nodes_; made by the first node.
+  // soul -> position in nodes_; made once the graph has more nodes than a
+  // scan finds quickly.
   std::unique_ptr<detail::SlotIndex> node_index_;
   std::size_t field_count_ = 0;
 };

@@ -41,12 +41,14 @@
 #ifndef GUNPP_MESH_HPP_
 #define GUNPP_MESH_HPP_
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -104,14 +106,21 @@ class OutFrame {
   // Appends `piece` (not null) to the frame's text.
   void append(Piece piece);
 
-  const std::vector<Piece>& pieces() const { return pieces_; }
+  // Valid until the frame changes.
+  std::span<const Piece> pieces() const {
+    return spilled_.empty() ? std::span<const Piece>(inline_.data(), count_)
+                            : std::span<const Piece>(spilled_);
+  }
   // Bytes of text over all pieces.
   std::size_t size() const { return size_; }
   // The whole text, copied into one string.
   std::string text() const;
 
  private:
-  std::vector<Piece> pieces_;
+  // A message alone, bracketed or not, needs no allocation.
+  std::array<Piece, 3> inline_;
+  std::vector<Piece> spilled_;  // all the pieces, once there are more
+  std::size_t count_ = 0;
   std::size_t size_ = 0;
 };
 

@@ -1,5 +1,6 @@
 #include "gunpp/graph.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <utility>
@@ -23,13 +24,26 @@ Graph::Graph(Graph&& other) noexcept = default;
 Graph& Graph::operator=(Graph&& other) noexcept = default;
 Graph::~Graph() = default;
 
+namespace {
+// Graphs of at most this many nodes (most messages) find a soul by a scan
+// and make no index.
+constexpr std::size_t kScannedNodes = 8;
+}  // namespace
+
 NodeDelta& Graph::node(std::string_view soul) {
+  if (node_index_ == nullptr) {
+    for (NodeDelta& n : nodes_) {
+      if (n.soul == soul) return n;
+    }
+    if (nodes_.size() < kScannedNodes) {
+      nodes_.push_back(NodeDelta{std::string(soul), {}});
+      return nodes_.back();
+    }
+    index_nodes();
+  }
   const auto soul_at = [this](std::uint32_t s) -> const std::string& {
     return nodes_[s].soul;
   };
-  if (node_index_ == nullptr) {
-    node_index_ = std::make_unique<detail::SlotIndex>();
-  }
   const std::size_t hash = detail::SlotIndex::hash(soul);
   const std::uint32_t at = node_index_->find(soul, hash, soul_at);
   if (at != detail::SlotIndex::kNone) return nodes_[at];
@@ -43,6 +57,20 @@ NodeDelta& Graph::node(std::string_view soul) {
     throw;
   }
   return nodes_.back();
+}
+
+void Graph::index_nodes(std::size_t expected) {
+  auto index = std::make_unique<detail::SlotIndex>();
+  index->reserve(std::max(expected, nodes_.size()));
+  const auto soul_at = [this](std::uint32_t s) -> const std::string& {
+    return nodes_[s].soul;
+  };
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    index->find_or_insert(nodes_[i].soul,
+                          detail::SlotIndex::hash(nodes_[i].soul),
+                          static_cast<std::uint32_t>(i), soul_at);
+  }
+  node_index_ = std::move(index);
 }
 
 Graph& Graph::add(std::string_view soul, std::string key, Value value,
@@ -67,10 +95,11 @@ void Graph::reserve(std::string_view soul, std::size_t fields) {
 
 void Graph::reserve_nodes(std::size_t nodes) {
   nodes_.reserve(nodes);
-  if (node_index_ == nullptr) {
-    node_index_ = std::make_unique<detail::SlotIndex>();
+  if (node_index_ != nullptr) {
+    node_index_->reserve(nodes);
+  } else if (nodes > kScannedNodes) {
+    index_nodes(nodes);
   }
-  node_index_->reserve(nodes);
 }
 
 std::vector<NodeDelta> Graph::take_nodes() {

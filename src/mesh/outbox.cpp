@@ -143,13 +143,21 @@ OutFrame::OutFrame(std::string whole)
 
 void OutFrame::append(Piece piece) {
   size_ += piece->size();
-  pieces_.push_back(std::move(piece));
+  if (count_ < inline_.size()) {
+    inline_[count_++] = std::move(piece);
+    return;
+  }
+  if (spilled_.empty()) {
+    spilled_.reserve(2 * inline_.size());
+    for (Piece& p : inline_) spilled_.push_back(std::move(p));
+  }
+  spilled_.push_back(std::move(piece));
 }
 
 std::string OutFrame::text() const {
   std::string out;
   out.reserve(size_);
-  for (const Piece& piece : pieces_) out += *piece;
+  for (const Piece& piece : pieces()) out += *piece;
   return out;
 }
 

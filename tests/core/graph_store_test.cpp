@@ -58,6 +58,38 @@ Graph single(const std::string& soul, const std::string& key, Value value,
   return g;
 }
 
+TEST_CASE("a graph keeps one node per soul, in first-added order", "[graph]") {
+  // Small graphs find souls by a scan, larger ones by an index: the same
+  // answers either way, across the switch and after reserve_nodes.
+  for (const std::size_t reserved :
+       {std::size_t{0}, std::size_t{4}, std::size_t{100}}) {
+    Graph g;
+    if (reserved > 0) g.reserve_nodes(reserved);
+    for (int round = 0; round < 3; ++round) {
+      for (int s = 0; s < 20; ++s) {
+        g.add("soul" + std::to_string(s), "k" + std::to_string(round), round,
+              1);
+      }
+    }
+    g.set_node("soul3", {Field{"only", Value(true), 2}});
+    g.set_node("new", {Field{"x", Value(1), 2}});
+    REQUIRE(g.nodes().size() == 21);
+    for (int s = 0; s < 20; ++s) {
+      const NodeDelta& n = g.nodes()[static_cast<std::size_t>(s)];
+      CHECK(n.soul == "soul" + std::to_string(s));
+      CHECK(n.fields.size() == (s == 3 ? 1U : 3U));
+    }
+    CHECK(g.nodes().back().soul == "new");
+    CHECK(g.field_count() == 19 * 3 + 1 + 1);
+    const Graph copy = g;
+    Graph again = copy;
+    again.add("soul19", "k9", 9, 1);
+    again.add("soul20", "k", 0, 1);
+    CHECK(again.nodes().size() == 22);
+    CHECK(again.nodes()[19].fields.size() == 4);
+  }
+}
+
 TEST_CASE("write stamps a local state and get reads it back", "[store]") {
   Fixture f;
   Fixture::Done done;
