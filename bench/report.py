@@ -320,6 +320,11 @@ def relay_section(relay):
         total = r["cpu_ms_per_1000"] / g["cpu_ms_per_1000"]
         user = r["user_ms_per_1000"] / g["user_ms_per_1000"] if g["user_ms_per_1000"] else None
         add(f"{load_name(r)}: CPU per message, gunpp / GUN.js", f"{total:.2f}", "≤ 0.25", total <= 0.25)
+        f = find("floor", r["scenario"], **r["options"])
+        if f and "error" not in f and f["cpu_ms_per_1000"]:
+            floor = r["cpu_ms_per_1000"] / f["cpu_ms_per_1000"]
+            add(f"{load_name(r)}: CPU per message, gunpp / the floor", f"{floor:.2f}", "≤ 1.5",
+                floor <= 1.5)
         if user is not None:
             add(f"{load_name(r)}: user CPU per message, gunpp / GUN.js", f"{user:.2f}", "≤ 0.1", user <= 0.1)
         add(f"{load_name(r)}: p99, gunpp vs GUN.js", f"{r['p99_ms']:.2f} vs {g['p99_ms']:.2f} ms",
