@@ -330,7 +330,11 @@ std::size_t string_end(std::string_view text, std::size_t open) {
 std::string with_string_member(std::string_view object, std::string_view name,
                                std::string_view value) {
   object = trim_json_space(object);
-  std::string out(object.substr(0, object.size() - 1));  // without its '}'
+  std::string out;
+  // Room for the member as it is without escapes: one allocation, and no
+  // spare capacity kept by a frame that is queued for many peers.
+  out.reserve(object.size() + name.size() + value.size() + 8);
+  out = object.substr(0, object.size() - 1);  // without its '}'
   const std::string_view members = trim_json_space(object.substr(1));
   if (members.size() > 1) out += ',';  // more than its closing brace
   JsonWriter json(out);
