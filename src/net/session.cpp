@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -94,8 +95,11 @@ class Session final : public Connection,
     return queued_bytes_;
   }
 
-  // The front frame's pieces go out as one message in one gathered write:
-  // a message fanned out to many peers is never copied per peer.
+  // The front frame goes out as one message. A frame of a few pieces (a
+  // message alone) is written from them in one gathered write, so a
+  // message fanned out to many peers is not copied per peer; a batch of
+  // many small messages is joined into the session's scratch buffer first,
+  // since walking a long buffer sequence costs more than copying it.
   void write_next() {
     if (queue_.empty() || closed_) {
       writing_ = false;
@@ -103,8 +107,15 @@ class Session final : public Connection,
     }
     writing_ = true;
     buffers_.clear();
-    for (const OutFrame::Piece& piece : queue_.front().pieces()) {
-      buffers_.emplace_back(piece->data(), piece->size());
+    const auto pieces = queue_.front().pieces();
+    if (pieces.size() <= kGatheredPieces) {
+      for (const OutFrame::Piece& piece : pieces) {
+        buffers_.emplace_back(piece->data(), piece->size());
+      }
+    } else {
+      joined_.clear();
+      for (const OutFrame::Piece& piece : pieces) joined_ += *piece;
+      buffers_.emplace_back(joined_.data(), joined_.size());
     }
     ws_.async_write(buffers_, [self = this->shared_from_this()](error_code ec,
                                                                 std::size_t) {
@@ -139,8 +150,11 @@ class Session final : public Connection,
   bool accepted_;
   std::function<void()> on_closed_;
   beast::flat_buffer buffer_;
+  static constexpr std::size_t kGatheredPieces = 3;
+
   std::deque<OutFrame> queue_;
   std::vector<asio::const_buffer> buffers_;  // the front frame's, in writing
+  std::string joined_;  // the front frame's text, when it has many pieces
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;
   bool closed_ = false;

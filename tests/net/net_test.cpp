@@ -2,6 +2,7 @@
 // clients, each with its own store and mesh, pumped by one NetLoop.
 #include "gunpp/net.hpp"
 
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -84,18 +85,31 @@ struct Fixture {
   std::uint16_t port = 0;
 };
 
+// A server with two clients connected to it, each on its own mesh.
+struct TwoClients {
+  explicit TwoClients(Fixture& f)
+      : peers{Peer(f.scheduler), Peer(f.scheduler), Peer(f.scheduler)},
+        server(f.loop, peers[0].mesh, f.server),
+        ca(f.loop, peers[1].mesh, f.client),
+        cb(f.loop, peers[2].mesh, f.client) {
+    auto port = server.listen("127.0.0.1", 0);
+    REQUIRE(port);
+    f.port = *port;
+    REQUIRE(ca.connect(f.url()));
+    REQUIRE(cb.connect(f.url()));
+    REQUIRE(f.pump_until([&] { return server.connections() == 2; }));
+  }
+  std::array<Peer, 3> peers;  // the relay, a and b
+  WebSocketServer server;
+  WebSocketClient ca;
+  WebSocketClient cb;
+};
+
 TEST_CASE("net: a put travels client -> server -> client", "[net]") {
   Fixture f;
-  Peer relay(f.scheduler), a(f.scheduler), b(f.scheduler);
-  WebSocketServer server(f.loop, relay.mesh, f.server);
-  auto port = server.listen("127.0.0.1", 0);
-  REQUIRE(port);
-  f.port = *port;
-  WebSocketClient ca(f.loop, a.mesh, f.client), cb(f.loop, b.mesh, f.client);
-  REQUIRE(ca.connect(f.url()));
-  REQUIRE(cb.connect(f.url()));
-  REQUIRE(f.pump_until([&] { return server.connections() == 2; }));
-  CHECK(ca.status() ==
+  TwoClients net(f);
+  auto& [relay, a, b] = net.peers;
+  CHECK(net.ca.status() ==
         std::vector<std::pair<std::string, bool>>{{f.url(), true}});
   bool acked = false;
   REQUIRE(a.mesh.write("s", {{"k", "v"}},
@@ -104,6 +118,34 @@ TEST_CASE("net: a put travels client -> server -> client", "[net]") {
       f.pump_until([&] { return b.store.get("s", "k").has_value() && acked; }));
   CHECK(b.store.get("s", "k")->value == Value("v"));
   CHECK(relay.store.get("s", "k")->value == Value("v"));
+}
+
+TEST_CASE("net: many puts in one turn go out in batches and all arrive",
+          "[net]") {
+  Fixture f;
+  TwoClients net(f);
+  auto& [relay, a, b] = net.peers;
+  constexpr int kPuts = 300;
+  int acked = 0;
+  for (int i = 0; i < kPuts; ++i) {
+    REQUIRE(a.mesh.write("s" + std::to_string(i),
+                         {{"k", std::string(i % 7 * 40, 'x')}},
+                         [&](const PutOutcome& o) { acked += o.acked; }));
+  }
+  const auto all_at_b = [&] {
+    for (int i = 0; i < kPuts; ++i) {
+      if (!b.store.get("s" + std::to_string(i), "k")) return false;
+    }
+    return acked == kPuts;
+  };
+  REQUIRE(f.pump_until(all_at_b));
+  for (int i = 0; i < kPuts; ++i) {
+    CHECK(b.store.get("s" + std::to_string(i), "k")->value ==
+          Value(std::string(i % 7 * 40, 'x')));
+  }
+  // They left a's mesh in far fewer frames than puts: batches of many
+  // messages, each written as one WebSocket message.
+  CHECK(a.mesh.stats().frames_out < kPuts / 4);
 }
 
 TEST_CASE("net: plain HTTP gets a health check or the web folder's files",
