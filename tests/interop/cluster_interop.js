@@ -161,13 +161,17 @@ scenario('a get on relay 2 right after an ack on relay 1 sees the acked value (1
     const m = await reply(r, id);
     return m.put && m.put.fresh ? m.put.fresh.v : undefined;
   };
+  // States a second in the past: a state ahead of the relay's clock, even
+  // by microseconds, is parked until its time (HAM), and is not yet visible
+  // anywhere when its put is acked. Each round's state still grows.
+  const state = (i) => Date.now() - 1000 + i / 1000;
   w.ws.send(JSON.stringify({ '#': 'fresh-0', put: { fresh: {
-    _: { '#': 'fresh', '>': { v: Date.now() } }, v: 0 } } }));
+    _: { '#': 'fresh', '>': { v: state(0) } }, v: 0 } } }));
   await reply(w, 'fresh-0');
   await read('read-0');  // relay 2 holds the node from now on
   for (let i = 1; i <= 100; ++i) {
     w.ws.send(JSON.stringify({ '#': 'fresh-' + i, put: { fresh: {
-      _: { '#': 'fresh', '>': { v: Date.now() + i / 1000 } }, v: i } } }));
+      _: { '#': 'fresh', '>': { v: state(i) } }, v: i } } }));
     const ack = await reply(w, 'fresh-' + i);
     if (!ack.ok) throw new Error('put ' + i + ' was not acked: ' + JSON.stringify(ack));
     const seen = await read('read-' + i);
