@@ -108,7 +108,9 @@ struct TwoClients {
 TEST_CASE("net: a put travels client -> server -> client", "[net]") {
   Fixture f;
   TwoClients net(f);
-  auto& [relay, a, b] = net.peers;
+  Peer& relay = net.peers[0];
+  Peer& a = net.peers[1];
+  Peer& b = net.peers[2];
   CHECK(net.ca.status() ==
         std::vector<std::pair<std::string, bool>>{{f.url(), true}});
   bool acked = false;
@@ -124,7 +126,8 @@ TEST_CASE("net: many puts in one turn go out in batches and all arrive",
           "[net]") {
   Fixture f;
   TwoClients net(f);
-  auto& [relay, a, b] = net.peers;
+  Peer& a = net.peers[1];
+  Peer& b = net.peers[2];
   constexpr int kPuts = 300;
   int acked = 0;
   for (int i = 0; i < kPuts; ++i) {
