@@ -12,6 +12,19 @@ namespace {
 // Largest plain HTTP request read before deciding what it is.
 constexpr std::size_t kMaxRequestBytes = 64 * 1024;
 constexpr char kHealth[] = "gunpp relay: GUN over WebSocket at /gun\n";
+
+// The WebSocket stream an accepted connection's HTTP stream becomes: over
+// TCP it frames and sends the mesh's messages itself (frame_stream.hpp);
+// over TLS, Beast writes them.
+template <typename HttpStream>
+struct Upgraded {
+  using type = net::websocket::stream<HttpStream>;
+};
+template <>
+struct Upgraded<net::beast::tcp_stream> {
+  using type = net::AcceptedWsStream;
+};
+
 }  // namespace
 
 struct WebSocketServer::State
@@ -92,7 +105,7 @@ struct WebSocketServer::State
         return;
       }
     }
-    using Ws = net::websocket::stream<HttpStream>;
+    using Ws = typename Upgraded<HttpStream>::type;
     auto ws = std::make_shared<Ws>(std::move(stream));
     ws->async_accept(
         request, [self = shared_from_this(), ws](net::error_code ec) {

@@ -4,6 +4,7 @@
 #include <deque>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -36,6 +37,11 @@ class Session final : public Connection,
 
   // Joins the mesh and starts reading.
   void start() {
+    if constexpr (kFramed) {
+      ws_.next_layer().on_error([weak = this->weak_from_this()](error_code ec) {
+        if (auto self = weak.lock()) self->finish("write: " + ec.message());
+      });
+    }
     ws_.read_message_max(mesh_->limits().max_frame_bytes);
     ws_.text(true);
     beast::get_lowest_layer(ws_).expires_never();
@@ -89,10 +95,14 @@ class Session final : public Connection,
 
   std::size_t enqueue(OutFrame frame) {
     if (closed_) return 0;
-    queued_bytes_ += frame.size();
-    queue_.push_back(std::move(frame));
-    if (!writing_) write_next();
-    return queued_bytes_;
+    if constexpr (kFramed) {
+      return ws_.next_layer().send(std::move(frame));
+    } else {
+      queued_bytes_ += frame.size();
+      queue_.push_back(std::move(frame));
+      if (!writing_) write_next();
+      return queued_bytes_;
+    }
   }
 
   // The front frame goes out as one message. A frame of a few pieces (a
@@ -138,10 +148,15 @@ class Session final : public Connection,
     auto& socket = beast::get_lowest_layer(ws_).socket();
     socket.shutdown(tcp::socket::shutdown_both, ignored);
     socket.close(ignored);
+    if constexpr (kFramed) ws_.next_layer().discard();
     queue_.clear();
     queued_bytes_ = 0;
     if (on_closed_) std::exchange(on_closed_, nullptr)();
   }
+
+  // The stream frames and sends the mesh's messages itself; otherwise they
+  // are written through Beast, one at a time from queue_.
+  static constexpr bool kFramed = std::is_same_v<Stream, AcceptedWsStream>;
 
   Stream ws_;
   Mesh* mesh_;
@@ -175,6 +190,14 @@ std::shared_ptr<Connection> start(Stream stream, Mesh& mesh, const NetLog& log,
 }  // namespace
 
 std::shared_ptr<Connection> start_session(WsStream stream, Mesh& mesh,
+                                          const NetLog& log, std::string url,
+                                          bool accepted,
+                                          std::function<void()> on_closed) {
+  return start(std::move(stream), mesh, log, std::move(url), accepted,
+               std::move(on_closed));
+}
+
+std::shared_ptr<Connection> start_session(AcceptedWsStream stream, Mesh& mesh,
                                           const NetLog& log, std::string url,
                                           bool accepted,
                                           std::function<void()> on_closed) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "beast.hpp"
+#include "frame_stream.hpp"
 #include "gunpp/mesh.hpp"
 #include "gunpp/net.hpp"
 
@@ -33,6 +34,10 @@ class Connection {
 // forgotten the peer. Pending I/O keeps the connection alive; the returned
 // pointer is for asking and closing. Runs on the NetLoop's thread.
 std::shared_ptr<Connection> start_session(WsStream stream, Mesh& mesh,
+                                          const NetLog& log, std::string url,
+                                          bool accepted,
+                                          std::function<void()> on_closed);
+std::shared_ptr<Connection> start_session(AcceptedWsStream stream, Mesh& mesh,
                                           const NetLog& log, std::string url,
                                           bool accepted,
                                           std::function<void()> on_closed);

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct Peer {
   GraphStore store;
   Mesh mesh;
 };
+
+// A WebSocket peer written with Beast alone, for what the mesh never sends.
+using RawPeer = beast::websocket::stream<beast::tcp_stream>;
 
 struct Fixture {
   Fixture() {
@@ -75,6 +79,22 @@ struct Fixture {
         });
     REQUIRE(pump_until([&] { return done; }));
     return response;
+  }
+
+  // Connects `raw` to the server on `server_port` and opens its WebSocket.
+  void open_raw(RawPeer& raw, std::uint16_t server_port) {
+    bool open = false;
+    raw.next_layer().async_connect(
+        tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_port),
+        [&](boost::system::error_code ec) {
+          REQUIRE_FALSE(ec);
+          raw.async_handshake("127.0.0.1", "/gun",
+                              [&](boost::system::error_code ec2) {
+                                REQUIRE_FALSE(ec2);
+                                open = true;
+                              });
+        });
+    REQUIRE(pump_until([&] { return open; }));
   }
 
   Scheduler scheduler;  // the real clock
@@ -250,19 +270,9 @@ TEST_CASE(
   REQUIRE(ca.connect(f.url()));
 
   // A raw WebSocket peer.
-  beast::websocket::stream<beast::tcp_stream> raw(f.loop.io());
-  bool open = false;
-  raw.next_layer().async_connect(
-      tcp::endpoint(asio::ip::make_address("127.0.0.1"), *port),
-      [&](boost::system::error_code ec) {
-        REQUIRE_FALSE(ec);
-        raw.async_handshake("127.0.0.1", "/gun",
-                            [&](boost::system::error_code ec2) {
-                              REQUIRE_FALSE(ec2);
-                              open = true;
-                            });
-      });
-  REQUIRE(f.pump_until([&] { return open && server.connections() == 2; }));
+  RawPeer raw(f.loop.io());
+  f.open_raw(raw, *port);
+  REQUIRE(f.pump_until([&] { return server.connections() == 2; }));
   raw.binary(true);
   const std::string put =
       R"({"#":"b1","put":{"s":{"_":{"#":"s",">":{"k":1}},"k":1}}})";
@@ -287,6 +297,111 @@ TEST_CASE(
   for (const auto& line : f.log)
     logged = logged || line.find("closed") != std::string::npos;
   CHECK(logged);
+}
+
+// Souls of the puts in one received text frame: a message or an array of
+// them. Empty when the text is not JSON.
+std::vector<std::string> souls_put(const std::string& text) {
+  std::vector<std::string> souls;
+  const auto json = nlohmann::json::parse(text, nullptr, false);
+  if (json.is_discarded()) return souls;
+  const auto add = [&](const nlohmann::json& message) {
+    if (!message.contains("put")) return;
+    for (const auto& [soul, node] : message["put"].items()) {
+      souls.push_back(soul);
+    }
+  };
+  if (json.is_array()) {
+    for (const auto& message : json) add(message);
+  } else {
+    add(json);
+  }
+  return souls;
+}
+
+TEST_CASE(
+    "net: a server's frames stay whole and in order around a slow reader's "
+    "ping and close",
+    "[net]") {
+  Fixture f;
+  Peer relay(f.scheduler);
+  WebSocketServer server(f.loop, relay.mesh, f.server);
+  auto port = server.listen("127.0.0.1", 0);
+  REQUIRE(port);
+
+  RawPeer raw(f.loop.io());
+  raw.read_message_max(0);
+  std::vector<std::string> pongs;
+  raw.control_callback(
+      [&](beast::websocket::frame_type kind, beast::string_view payload) {
+        if (kind == beast::websocket::frame_type::pong) {
+          pongs.emplace_back(payload);
+        }
+      });
+  f.open_raw(raw, *port);
+  REQUIRE(f.pump_until([&] { return server.connections() == 1; }));
+
+  // More than loopback's socket buffers hold, while the peer reads nothing:
+  // the server's sends stop part-way through a frame and resume later.
+  constexpr int kPuts = 96;
+  const auto value = [](int i) {
+    return std::string(256 * 1024, 'a' + i % 26);
+  };
+  for (int i = 0; i < kPuts; ++i) {
+    REQUIRE(relay.mesh.write("big" + std::to_string(i), {{"k", value(i)}}, {}));
+  }
+  f.loop.run_for(std::chrono::milliseconds(300));
+  bool pinged = false;
+  raw.async_ping("p1", [&](boost::system::error_code ec) {
+    CHECK_FALSE(ec);
+    pinged = true;
+  });
+  REQUIRE(f.pump_until([&] { return pinged; }));
+  f.loop.run_for(std::chrono::milliseconds(100));
+
+  // Every frame is one whole JSON text, and every put arrives once, in the
+  // order written.
+  std::vector<std::string> souls;
+  int frames = 0;
+  bool bad_frame = false;
+  beast::flat_buffer buffer;
+  std::function<void()> read = [&] {
+    raw.async_read(buffer, [&](boost::system::error_code ec, std::size_t) {
+      if (ec) return;
+      ++frames;
+      const std::string text = beast::buffers_to_string(buffer.data());
+      buffer.consume(buffer.size());
+      const auto got = souls_put(text);
+      bad_frame =
+          bad_frame || (got.empty() && text.find("put") != std::string::npos);
+      souls.insert(souls.end(), got.begin(), got.end());
+      if (souls.size() < kPuts) read();
+    });
+  };
+  read();
+  REQUIRE(f.pump_until([&] { return souls.size() >= kPuts; }, 20000));
+  CHECK_FALSE(bad_frame);
+  REQUIRE(souls.size() == kPuts);
+  for (int i = 0; i < kPuts; ++i) CHECK(souls[i] == "big" + std::to_string(i));
+  CHECK(frames >= 1);
+
+  // The pong came back behind the frames queued before it; the closing
+  // handshake completes both ways.
+  bool reading = true;
+  raw.async_read(buffer, [&](boost::system::error_code ec, std::size_t) {
+    CHECK(ec);  // ended by the close
+    reading = false;
+  });
+  REQUIRE(f.pump_until([&] { return !pongs.empty(); }));
+  CHECK(pongs == std::vector<std::string>{"p1"});
+  bool closed = false;
+  raw.async_close(beast::websocket::close_code::normal,
+                  [&](boost::system::error_code ec) {
+                    CHECK_FALSE(ec);
+                    closed = true;
+                  });
+  REQUIRE(f.pump_until([&] { return closed && !reading; }));
+  REQUIRE(f.pump_until([&] { return server.connections() == 0; }));
 }
 
 TEST_CASE("net: a client reconnects by itself when the server comes back",

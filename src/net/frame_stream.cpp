@@ -1,0 +1,144 @@
+#include "frame_stream.hpp"
+
+namespace gunpp::net {
+
+std::size_t FrameStream::send(OutFrame frame) {
+  if (failed_) return 0;
+  Entry entry;
+  entry.frame = std::move(frame);
+  const std::uint64_t size = entry.frame.size();
+  entry.header[0] = static_cast<char>(0x81);  // FIN, text
+  if (size < 126) {
+    entry.header[1] = static_cast<char>(size);
+    entry.header_size = 2;
+  } else if (size <= 0xFFFF) {
+    entry.header[1] = 126;
+    entry.header[2] = static_cast<char>(size >> 8);
+    entry.header[3] = static_cast<char>(size);
+    entry.header_size = 4;
+  } else {
+    entry.header[1] = 127;
+    for (int i = 0; i < 8; ++i) {
+      entry.header[2 + i] = static_cast<char>(size >> (56 - 8 * i));
+    }
+    entry.header_size = 10;
+  }
+  push(std::move(entry));
+  return queued_bytes_;
+}
+
+void FrameStream::queue_raw(std::string bytes,
+                            std::function<void(error_code)> sent) {
+  if (failed_ || bytes.empty()) {
+    sent(failed_);
+    return;
+  }
+  Entry entry;
+  entry.frame = OutFrame(std::move(bytes));
+  entry.sent = std::move(sent);
+  push(std::move(entry));
+}
+
+void FrameStream::push(Entry entry) {
+  queued_bytes_ += entry.size();
+  queue_.push_back(std::move(entry));
+  flush();
+}
+
+void FrameStream::discard() {
+  if (!failed_) failed_ = asio::error::operation_aborted;
+  for (Entry& entry : queue_) {
+    if (entry.sent) entry.sent(asio::error::operation_aborted);
+  }
+  queue_.clear();
+  offset_ = 0;
+  queued_bytes_ = 0;
+}
+
+// Sends until the queue is empty or the socket takes no more; then waits
+// for it to take more.
+void FrameStream::flush() {
+  auto& socket = next_.socket();
+  while (!queue_.empty() && !waiting_ && !failed_) {
+    const std::size_t gathered = gather();
+    error_code ec;
+    if (!socket.non_blocking()) socket.non_blocking(true, ec);
+    const std::size_t sent = ec ? 0 : socket.write_some(buffers_, ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      wait_writable();
+      return;
+    }
+    if (ec) {
+      fail(ec);
+      return;
+    }
+    consume(sent);
+    if (sent < gathered) {
+      wait_writable();
+      return;
+    }
+  }
+}
+
+// The unsent bytes from the front of the queue, up to kMaxBuffers buffers;
+// returns their size.
+std::size_t FrameStream::gather() {
+  buffers_.clear();
+  std::size_t skip = offset_;
+  std::size_t gathered = 0;
+  const auto add = [&](const char* data, std::size_t size) {
+    if (skip >= size) {
+      skip -= size;
+      return true;
+    }
+    if (buffers_.size() == kMaxBuffers) return false;
+    buffers_.emplace_back(data + skip, size - skip);
+    gathered += size - skip;
+    skip = 0;
+    return true;
+  };
+  for (const Entry& entry : queue_) {
+    if (!add(entry.header.data(), entry.header_size)) break;
+    for (const OutFrame::Piece& piece : entry.frame.pieces()) {
+      if (!add(piece->data(), piece->size())) return gathered;
+    }
+  }
+  return gathered;
+}
+
+void FrameStream::consume(std::size_t sent) {
+  queued_bytes_ -= sent;
+  offset_ += sent;
+  while (!queue_.empty() && offset_ >= queue_.front().size()) {
+    offset_ -= queue_.front().size();
+    if (queue_.front().sent) queue_.front().sent({});
+    queue_.pop_front();
+  }
+}
+
+void FrameStream::wait_writable() {
+  waiting_ = true;
+  // The stream outlives the wait unless its socket is closed, and then the
+  // wait ends with operation_aborted, which touches nothing.
+  next_.socket().async_wait(tcp::socket::wait_write, [this](error_code ec) {
+    if (ec == asio::error::operation_aborted) return;
+    waiting_ = false;
+    if (ec) {
+      fail(ec);
+    } else {
+      flush();
+    }
+  });
+}
+
+void FrameStream::fail(error_code ec) {
+  if (failed_) return;
+  discard();
+  failed_ = ec;
+  if (on_error_) {
+    asio::post(next_.get_executor(),
+               [on_error = std::move(on_error_), ec] { on_error(ec); });
+  }
+}
+
+}  // namespace gunpp::net
