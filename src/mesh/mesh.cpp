@@ -95,6 +95,7 @@ Mesh::Impl::~Impl() { scheduler.cancel_owner(owner_); }
 PeerId Mesh::Impl::add_peer(PeerLink link) {
   const PeerId id = ++last_peer_;
   info[id] = PeerInfo{id, link.url, "", link.accepted};
+  router_.peers_changed();
   const bool accepted = link.accepted;
   outbox_.add(id, std::move(link));
   log("peer " + std::to_string(id) + " connected" +
@@ -113,6 +114,7 @@ PeerId Mesh::Impl::add_peer(PeerLink link) {
 void Mesh::Impl::remove_peer(PeerId id) {
   if (!outbox_.remove(id)) return;
   info.erase(id);
+  router_.peers_changed();
   log("peer " + std::to_string(id) + " disconnected");
 }
 
@@ -206,7 +208,10 @@ void Mesh::Impl::handle_request(PeerId from, Message& message,
 
 void Mesh::Impl::handle_dam(PeerId from, const Message& message) {
   if (message.dam != "?") return;  // unknown dams are ignored
-  if (!message.pid.empty()) info[from].pid = message.pid;
+  if (!message.pid.empty() && info[from].pid != message.pid) {
+    info[from].pid = message.pid;
+    router_.peers_changed();
+  }
   if (!message.reply_to.empty()) return;  // an answer to our hello
   std::string answer;
   JsonWriter json(answer);

@@ -50,17 +50,28 @@ std::optional<PeerId> Router::sender_of(const std::string& id) const {
 
 std::string Router::via_list(const std::unordered_map<PeerId, PeerInfo>& peers,
                              PeerId except) {
-  std::vector<PeerId> ids;
-  for (const auto& [id, peer] : peers) {
-    if (id != except) ids.push_back(id);
+  if (via_stale_) {
+    std::vector<PeerId> ids;
+    ids.reserve(peers.size());
+    for (const auto& [id, peer] : peers) ids.push_back(id);
+    const std::size_t keep = std::min(ids.size(), kViaPeers + 1);
+    std::partial_sort(ids.begin(), ids.begin() + keep, ids.end());
+    via_names_.clear();
+    for (std::size_t i = 0; i < keep; ++i) {
+      const PeerInfo& p = peers.at(ids[i]);
+      via_names_.emplace_back(ids[i], !p.pid.empty() ? p.pid
+                                      : !p.url.empty()
+                                          ? p.url
+                                          : std::to_string(ids[i]));
+    }
+    via_stale_ = false;
   }
-  std::sort(ids.begin(), ids.end());
-  if (ids.size() > kViaPeers) ids.resize(kViaPeers);
   std::string via;
-  for (const PeerId id : ids) {
-    const PeerInfo& p = peers.at(id);
-    if (!via.empty()) via += ',';
-    via += !p.pid.empty() ? p.pid : !p.url.empty() ? p.url : std::to_string(id);
+  std::size_t named = 0;
+  for (const auto& [id, name] : via_names_) {
+    if (id == except || named == kViaPeers) continue;
+    if (named++ > 0) via += ',';
+    via += name;
   }
   return via;
 }

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "gunpp/mesh.hpp"
 #include "gunpp/scheduler.hpp"
@@ -35,10 +36,14 @@ class Router {
   // The peer request `id` came from, while the trail remembers it.
   std::optional<PeerId> sender_of(const std::string& id) const;
 
-  // The "><" we add: up to seven of the peers in `peers` but `except`, by
-  // pid, else URL, else number.
-  static std::string via_list(const std::unordered_map<PeerId, PeerInfo>& peers,
-                              PeerId except);
+  // The "><" we add: up to seven of the peers in `peers` but `except`, the
+  // longest connected (lowest numbers), by pid, else URL, else number.
+  // The candidates are kept between calls: O(1) a message, O(peers) after
+  // peers_changed().
+  std::string via_list(const std::unordered_map<PeerId, PeerInfo>& peers,
+                       PeerId except);
+  // Tells via_list() that a peer joined, left or named itself.
+  void peers_changed() { via_stale_ = true; }
   // Whether `peer` is named in a message's "><" (its first 99 characters,
   // as GUN.js reads it).
   static bool named_in_via(const PeerInfo& peer, std::string_view via);
@@ -55,6 +60,10 @@ class Router {
   Dedup passed_replies_;
   std::unordered_map<std::string, Trail> trail_;
   std::deque<std::pair<std::string, double>> trail_order_;
+  // The names of the lowest-numbered peers, one more than "><" holds (for
+  // when the sender is among them), in order.
+  std::vector<std::pair<PeerId, std::string>> via_names_;
+  bool via_stale_ = true;
 };
 
 }  // namespace gunpp::detail

@@ -111,6 +111,32 @@ TEST_CASE("mesh: >< lists the peers sent to and is obeyed", "[mesh]") {
   CHECK_FALSE(net.nodes["c"]->store.get("s", "k"));
 }
 
+TEST_CASE(
+    "mesh: >< names the seven longest-connected peers as they come and go",
+    "[mesh]") {
+  Net net;
+  net.star("relay", {"a", "b", "c", "d", "e", "f", "g", "h", "i"});
+  Mesh& relay = net.nodes["relay"]->mesh;  // a is its peer 1, b 2, ...
+  const auto via_to_i = [&](const std::string& id) -> std::string {
+    for (const Json& m : net.received("relay", "i")) {
+      if (m.value("#", "") == id) return m.value("><", "");
+    }
+    return "(not sent)";
+  };
+  relay.receive(1, put_text("v1", "s", "k", "v", 1));  // from a
+  net.pump();
+  CHECK(via_to_i("v1") == "b,c,d,e,f,g,h");
+  net.disconnect(2);                                   // c leaves
+  relay.receive(2, put_text("v2", "s", "k", "w", 2));  // from b
+  net.pump();
+  CHECK(via_to_i("v2") == "a,d,e,f,g,h,i");
+  net.connect("c", "relay");  // c is back, now the newest
+  net.pump();
+  relay.receive(1, put_text("v3", "s", "k", "x", 3));
+  net.pump();
+  CHECK(via_to_i("v3") == "b,d,e,f,g,h,i");
+}
+
 TEST_CASE("mesh: one dedup across peers", "[mesh]") {
   Net net;
   net.star("relay", {"a", "b"});
