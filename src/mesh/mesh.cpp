@@ -125,7 +125,8 @@ void Mesh::Impl::relay(PeerId from, const Message& message,
           ? detail::with_string_member(text, "><", router_.via_list(info, from))
           : std::string(text));
   outbox_.for_each([&](PeerId id) {
-    if (id == from || detail::Router::named_in_via(info.at(id), message.via)) {
+    if (id == from || (!message.via.empty() &&
+                       detail::Router::named_in_via(info.at(id), message.via))) {
       return;
     }
     outbox_.send(id, out);
