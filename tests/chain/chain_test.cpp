@@ -466,7 +466,7 @@ struct Signed {
   }
 };
 
-TEST_CASE("chain: a user's chain signs its puts; reads open them",
+TEST_CASE("chain: a user's chain signs its puts and reads open them",
           "[chain][sea]") {
   Signed s;
   const Ref me = s.gun.user(s.alice.pub, Signed::signer(s.alice));

@@ -104,7 +104,7 @@ TEST_CASE("agent: get fetches through the peers and says why it ended",
   CHECK(late["keys"] == 0);
 }
 
-TEST_CASE("agent: graph is the local view; on streams updates", "[agent]") {
+TEST_CASE("agent: graph is the local view, on streams updates", "[agent]") {
   Fixture f;
   CHECK(f.run(R"({"id":5,"op":"graph","soul":"g"})")[0]["node"].is_null());
   const auto subscribed = f.run(R"({"id":6,"op":"on","soul":"g"})");

@@ -340,7 +340,7 @@ TEST_CASE("puts to a node whose index is warming wait their turn with it",
   CHECK(f.store.get("big", "k299999")->value == Value(299999));
 }
 
-TEST_CASE("resuming by cursor copies nothing; GUN's slicing is quadratic",
+TEST_CASE("resuming by cursor copies nothing, GUN's slicing is quadratic",
           "[store][batcher]") {
   Fixture cursor;
   REQUIRE(cursor.store.put(one_node("n", 900)));
@@ -591,7 +591,7 @@ TEST_CASE("bounds on put size and queued jobs", "[store][errors]") {
         Status::Code::kResourceExhausted);
 }
 
-TEST_CASE("the empty key is dropped as GUN.js drops it; write refuses it",
+TEST_CASE("the empty key is dropped as GUN.js drops it, write refuses it",
           "[store][errors]") {
   Fixture f;
   Fixture::Done done;

@@ -196,7 +196,7 @@ TEST_CASE("mesh: replies follow the trail and expire with it", "[mesh]") {
   CHECK(net.received("relay", "b").empty());
 }
 
-TEST_CASE("mesh: a get waits at the read barrier; puts do not", "[mesh]") {
+TEST_CASE("mesh: a get waits at the read barrier, puts do not", "[mesh]") {
   // Every node of the net has this barrier; b's let gets through.
   std::vector<std::function<void()>> held;
   bool hold = true;

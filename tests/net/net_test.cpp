@@ -255,7 +255,7 @@ TEST_CASE("net: /health, /metrics and max_connections", "[net]") {
 }
 
 TEST_CASE(
-    "net: binary frames are ignored; an oversize frame closes only its "
+    "net: binary frames are ignored, an oversize frame closes only its "
     "connection",
     "[net]") {
   Fixture f;

@@ -374,7 +374,8 @@ TEMPLATE_TEST_CASE("load_fields resumes after a key, in byte order of keys",
 }
 
 TEMPLATE_TEST_CASE(
-    "a commit applies puts in order, then parks, then unparks; reads see it",
+    "a commit applies puts in order, then parks, then unparks, and reads see "
+    "it",
     "[storage]", ENGINES) {
   TestType engine;
   Storage& db = engine.storage();
@@ -449,7 +450,7 @@ struct BigNode {
 };
 
 TEMPLATE_TEST_CASE(
-    "a node too large for one turn loads across turns; its jobs wait",
+    "a node too large for one turn loads across turns, its jobs wait",
     "[storage]", ENGINES) {
   BigNode<TestType> big(1000, 64);
   GraphStore& store = big.peer->store;
