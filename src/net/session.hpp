@@ -31,9 +31,10 @@ class Connection {
 // Joins `mesh` as a peer over the open WebSocket `stream` and starts reading
 // its frames into the mesh; the mesh's frames go out in order, through the
 // stream's own queue for an accepted ws:// connection (frame_stream.hpp),
-// else one at a time through Beast. `on_closed` runs once when the connection ends, after the mesh has
-// forgotten the peer. Pending I/O keeps the connection alive; the returned
-// pointer is for asking and closing. Runs on the NetLoop's thread.
+// else one at a time through Beast. `on_closed` runs once when the
+// connection ends, after the mesh has forgotten the peer. Pending I/O keeps
+// the connection alive; the returned pointer is for asking and closing. Runs
+// on the NetLoop's thread.
 std::shared_ptr<Connection> start_session(WsStream stream, Mesh& mesh,
                                           const NetLog& log, std::string url,
                                           bool accepted,
