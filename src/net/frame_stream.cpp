@@ -118,17 +118,19 @@ void FrameStream::consume(std::size_t sent) {
 
 void FrameStream::wait_writable() {
   waiting_ = true;
-  // The stream outlives the wait unless its socket is closed, and then the
-  // wait ends with operation_aborted, which touches nothing.
-  next_.socket().async_wait(tcp::socket::wait_write, [this](error_code ec) {
-    if (ec == asio::error::operation_aborted) return;
-    waiting_ = false;
-    if (ec) {
-      fail(ec);
-    } else {
-      flush();
-    }
-  });
+  next_.socket().async_wait(
+      tcp::socket::wait_write,
+      [this, alive = std::weak_ptr<char>(alive_)](error_code ec) {
+        if (alive.expired()) return;
+        waiting_ = false;
+        // A socket closed under the wait (Beast's timeout closes it) fails
+        // the queue too, so that Beast's write waiting in it completes.
+        if (ec) {
+          fail(ec);
+        } else {
+          flush();
+        }
+      });
 }
 
 void FrameStream::fail(error_code ec) {

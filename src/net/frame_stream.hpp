@@ -33,6 +33,10 @@ class FrameStream {
   using executor_type = beast::tcp_stream::executor_type;
 
   explicit FrameStream(beast::tcp_stream stream) : next_(std::move(stream)) {}
+  // Built in place under its WebSocket stream, and never moved: a wait for
+  // the socket refers to it.
+  FrameStream(const FrameStream&) = delete;
+  FrameStream& operator=(const FrameStream&) = delete;
 
   executor_type get_executor() noexcept { return next_.get_executor(); }
   beast::tcp_stream& next_layer() noexcept { return next_; }
@@ -105,6 +109,8 @@ class FrameStream {
   bool waiting_ = false;                     // for the socket to take more
   error_code failed_;
   std::function<void(error_code)> on_error_;
+  // Expires with the stream: a wait that ends after it touches nothing.
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
 };
 
 // Beast's closing handshake ends with tearing the stream down: that of the

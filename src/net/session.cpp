@@ -96,7 +96,8 @@ class Session final : public Connection,
   std::size_t enqueue(OutFrame frame) {
     if (closed_) return 0;
     if constexpr (kFramed) {
-      return ws_.next_layer().send(std::move(frame));
+      // Nothing goes out after Beast's close frame (RFC 6455, 5.5.1).
+      return ws_.is_open() ? ws_.next_layer().send(std::move(frame)) : 0;
     } else {
       queued_bytes_ += frame.size();
       queue_.push_back(std::move(frame));
