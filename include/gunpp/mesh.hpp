@@ -131,7 +131,7 @@ struct PeerLink {
   // Queues one text frame for the peer (the transport keeps the pieces
   // alive until written); returns the bytes it now holds unsent (0 when
   // sending is synchronous).
-  std::function<std::size_t(OutFrame frame)> send;
+  std::function<std::size_t(OutFrame&& frame)> send;
   // Asks the transport to close the connection; it calls remove_peer().
   std::function<void(std::string_view reason)> close;
 };

@@ -124,12 +124,9 @@ void Mesh::Impl::relay(PeerId from, const Message& message,
       !message.in_string && info.size() > 1
           ? detail::with_string_member(text, "><", router_.via_list(info, from))
           : std::string(text));
-  outbox_.for_each([&](PeerId id) {
-    if (id == from || (!message.via.empty() &&
-                       detail::Router::named_in_via(info.at(id), message.via))) {
-      return;
-    }
-    outbox_.send(id, out);
+  outbox_.broadcast(out, [&](PeerId id) {
+    return id != from && (message.via.empty() || !detail::Router::named_in_via(
+                                                     info.at(id), message.via));
   });
 }
 

@@ -19,7 +19,10 @@ Outbox::Outbox(Scheduler& scheduler, Scheduler::OwnerId owner,
 }
 
 void Outbox::add(PeerId id, PeerLink link) {
-  peers_.emplace(id, Peer{std::move(link), {}, 0, false, false, 0});
+  Peer peer;
+  peer.send = std::move(link.send);
+  peer.close = std::move(link.close);
+  peers_.emplace(id, std::move(peer));
 }
 
 bool Outbox::remove(PeerId id) { return peers_.erase(id) > 0; }
@@ -40,9 +43,13 @@ void Outbox::send(PeerId to, std::string message) {
 }
 
 void Outbox::send(PeerId to, const Piece& message) {
-  auto it = peers_.find(to);
-  if (it == peers_.end() || it->second.closing) return;
-  Peer& peer = it->second;
+  if (auto it = peers_.find(to); it != peers_.end()) {
+    send(to, it->second, message);
+  }
+}
+
+void Outbox::send(PeerId to, Peer& peer, const Piece& message) {
+  if (peer.closing) return;
   if (!peer.batch_open) {
     // After a quiet period the first message goes alone; the rest of this
     // turn's messages follow as one array.
@@ -94,10 +101,10 @@ void Outbox::flush_all() {
   flushing_.clear();
 }
 
-void Outbox::deliver(PeerId to, Peer& peer, OutFrame frame) {
+void Outbox::deliver(PeerId to, Peer& peer, OutFrame&& frame) {
   if (peer.closing) return;
   ++frames_out_;
-  const std::size_t unsent = peer.link.send(std::move(frame));
+  const std::size_t unsent = peer.send(std::move(frame));
   peer.unsent = unsent;
   if (unsent <= options_->max_unsent_bytes) return;
   peer.closing = true;
@@ -109,7 +116,7 @@ void Outbox::deliver(PeerId to, Peer& peer, OutFrame frame) {
   scheduler_->enqueue(
       [this, to, reason] {
         if (auto it = peers_.find(to); it != peers_.end()) {
-          it->second.link.close(reason);
+          it->second.close(reason);
         }
       },
       owner_);

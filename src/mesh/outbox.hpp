@@ -47,22 +47,37 @@ class Outbox {
   // unknown or closing peer.
   void send(PeerId to, const Piece& message);
   void send(PeerId to, std::string message);
+  // Queues `message` for every peer, or every peer whose id `wanted`
+  // accepts, without looking each one up. `wanted` may not add or remove
+  // peers.
+  void broadcast(const Piece& message) {
+    broadcast(message, [](PeerId) { return true; });
+  }
+  template <typename Wanted>
+  void broadcast(const Piece& message, Wanted&& wanted) {
+    for (auto& [id, peer] : peers_) {
+      if (wanted(id)) send(id, peer, message);
+    }
+  }
 
   std::uint64_t frames_out() const { return frames_out_; }
   // Bytes unsent over all peers, as their transports last said.
   std::uint64_t unsent_bytes() const;
 
  private:
+  // What a delivery reads comes first, so that it touches one cache line.
   struct Peer {
-    PeerLink link;
-    std::vector<Piece> batch;  // this turn's messages after its first
-    std::size_t batch_bytes = 0;
+    std::function<std::size_t(OutFrame&& frame)> send;  // PeerLink's
     bool batch_open = false;
     bool closing = false;
     std::size_t unsent = 0;
+    std::size_t batch_bytes = 0;
+    std::vector<Piece> batch;  // this turn's messages after its first
+    std::function<void(std::string_view reason)> close;  // PeerLink's
   };
 
-  void deliver(PeerId to, Peer& peer, OutFrame frame);
+  void send(PeerId to, Peer& peer, const Piece& message);
+  void deliver(PeerId to, Peer& peer, OutFrame&& frame);
   // The open batch as one array frame, emptied.
   OutFrame take_batch(Peer& peer);
   void flush_all();

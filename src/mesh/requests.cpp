@@ -45,27 +45,27 @@ std::string put_message(const std::string& id, const Graph& delta) {
 Status Requests::put(Graph delta, PutOutcomeCallback done,
                      std::chrono::milliseconds timeout, PutCallback merged) {
   const std::string id = ids_->next();
-  std::string message = put_message(id, delta);
+  auto message = std::make_shared<const std::string>(put_message(id, delta));
   if (Status s = store_->put(std::move(delta), std::move(merged)); !s) {
     return s;
   }
   router_->seen(id);  // our own message, should it come back
   const Scheduler::TimerId timer = scheduler_->add_timer_after(
       timeout, [this, id] { finish_put(id, PutOutcome{}); }, owner_);
-  outbox_->for_each([&](PeerId peer) { outbox_->send(peer, message); });
+  outbox_->broadcast(message);
   puts_.emplace(id, PendingPut{std::move(done), timer, std::move(message)});
   return Status::ok();
 }
 
 Status Requests::publish_committed(Graph delta, PutCallback done) {
   const std::string id = ids_->next();
-  const std::string message = put_message(id, delta);
+  std::string message = put_message(id, delta);
   if (Status s = store_->merge_committed(std::move(delta), std::move(done));
       !s) {
     return s;
   }
   router_->seen(id);
-  outbox_->for_each([&](PeerId peer) { outbox_->send(peer, message); });
+  outbox_->broadcast(std::make_shared<const std::string>(std::move(message)));
   return Status::ok();
 }
 

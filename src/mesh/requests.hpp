@@ -57,7 +57,7 @@ class Requests {
   struct PendingPut {
     PutOutcomeCallback done;
     Scheduler::TimerId timer;
-    std::string message;  // sent again to peers that connect meanwhile
+    OutFrame::Piece message;  // sent again to peers that connect meanwhile
   };
   struct PendingFetch {
     FetchRequest request;

@@ -2,28 +2,45 @@
 
 namespace gunpp::net {
 
-std::size_t FrameStream::send(OutFrame frame) {
-  if (failed_) return 0;
-  Entry entry;
-  entry.frame = std::move(frame);
-  const std::uint64_t size = entry.frame.size();
-  entry.header[0] = static_cast<char>(0x81);  // FIN, text
+std::size_t FrameStream::send(OutFrame&& frame) {
+  if (failed_ || closing_) return 0;
+  std::array<char, 10> header{};
+  const std::uint64_t size = frame.size();
+  header[0] = static_cast<char>(0x81);  // FIN, text
+  std::uint8_t header_size = 2;
   if (size < 126) {
-    entry.header[1] = static_cast<char>(size);
-    entry.header_size = 2;
+    header[1] = static_cast<char>(size);
   } else if (size <= 0xFFFF) {
-    entry.header[1] = 126;
-    entry.header[2] = static_cast<char>(size >> 8);
-    entry.header[3] = static_cast<char>(size);
-    entry.header_size = 4;
+    header[1] = 126;
+    header[2] = static_cast<char>(size >> 8);
+    header[3] = static_cast<char>(size);
+    header_size = 4;
   } else {
-    entry.header[1] = 127;
+    header[1] = 127;
     for (int i = 0; i < 8; ++i) {
-      entry.header[2 + i] = static_cast<char>(size >> (56 - 8 * i));
+      header[2 + i] = static_cast<char>(size >> (56 - 8 * i));
     }
-    entry.header_size = 10;
+    header_size = 10;
   }
-  push(std::move(entry));
+  if (!queue_.empty() || waiting_) {
+    push(Entry{std::move(frame), header, header_size, {}});
+    return queued_bytes_;
+  }
+  // The queue is empty: the frame goes out from here, and only what the
+  // socket does not take is queued. A relay's fan-out allocates and moves
+  // nothing per peer.
+  buffers_.clear();
+  buffers_.emplace_back(header.data(), header_size);
+  for (const OutFrame::Piece& piece : frame.pieces()) {
+    if (buffers_.size() == kMaxBuffers) break;
+    buffers_.emplace_back(piece->data(), piece->size());
+  }
+  const std::size_t sent = write_now();
+  if (failed_ || sent == header_size + size) return 0;
+  offset_ = sent;
+  queued_bytes_ = header_size + size - sent;
+  queue_.push_back(Entry{std::move(frame), header, header_size, {}});
+  flush();
   return queued_bytes_;
 }
 
@@ -33,6 +50,9 @@ void FrameStream::queue_raw(std::string bytes,
     sent(failed_);
     return;
   }
+  // Nothing goes out after Beast's close frame (RFC 6455, 5.5.1); a server
+  // sends frames unmasked, so that one starts with FIN and opcode 8.
+  if (static_cast<unsigned char>(bytes.front()) == 0x88) closing_ = true;
   Entry entry;
   entry.frame = OutFrame(std::move(bytes));
   entry.sent = std::move(sent);
@@ -58,26 +78,34 @@ void FrameStream::discard() {
 // Sends until the queue is empty or the socket takes no more; then waits
 // for it to take more.
 void FrameStream::flush() {
-  auto& socket = next_.socket();
   while (!queue_.empty() && !waiting_ && !failed_) {
     const std::size_t gathered = gather();
-    error_code ec;
-    if (!socket.non_blocking()) socket.non_blocking(true, ec);
-    const std::size_t sent = ec ? 0 : socket.write_some(buffers_, ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) {
-      wait_writable();
-      return;
-    }
-    if (ec) {
-      fail(ec);
-      return;
-    }
+    const std::size_t sent = write_now();
+    if (failed_ || waiting_) return;
     consume(sent);
     if (sent < gathered) {
       wait_writable();
       return;
     }
   }
+}
+
+// One non-blocking send of buffers_; returns the bytes sent. A socket that
+// takes nothing starts a wait for room; an error fails the stream.
+std::size_t FrameStream::write_now() {
+  auto& socket = next_.socket();
+  error_code ec;
+  if (!socket.non_blocking()) socket.non_blocking(true, ec);
+  const std::size_t sent = ec ? 0 : socket.write_some(buffers_, ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+    wait_writable();
+    return 0;
+  }
+  if (ec) {
+    fail(ec);
+    return 0;
+  }
+  return sent;
 }
 
 // The unsent bytes from the front of the queue, up to kMaxBuffers buffers;

@@ -50,7 +50,8 @@ class FrameStream {
 
   // Queues `frame` as one text message and sends all the socket takes now;
   // the rest goes out as the peer reads. Returns the bytes still unsent.
-  std::size_t send(OutFrame frame);
+  // Nothing is queued once Beast has queued its close frame.
+  std::size_t send(OutFrame&& frame);
 
   // Drops all that is unsent and sends nothing more: the connection is
   // closing. Beast's writes still queued complete with operation_aborted.
@@ -96,6 +97,7 @@ class FrameStream {
   void queue_raw(std::string bytes, std::function<void(error_code)> sent);
   void push(Entry entry);
   void flush();
+  std::size_t write_now();
   std::size_t gather();
   void consume(std::size_t sent);
   void wait_writable();
@@ -107,6 +109,7 @@ class FrameStream {
   std::size_t queued_bytes_ = 0;
   std::vector<asio::const_buffer> buffers_;  // one send's, reused
   bool waiting_ = false;                     // for the socket to take more
+  bool closing_ = false;                     // Beast queued its close frame
   error_code failed_;
   std::function<void(error_code)> on_error_;
   // Expires with the stream: a wait that ends after it touches nothing.

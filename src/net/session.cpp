@@ -50,7 +50,7 @@ class Session final : public Connection,
     PeerLink link;
     link.url = url_;
     link.accepted = accepted_;
-    link.send = [weak = this->weak_from_this()](OutFrame frame) {
+    link.send = [weak = this->weak_from_this()](OutFrame&& frame) {
       auto self = weak.lock();
       return self ? self->enqueue(std::move(frame)) : std::size_t{0};
     };
@@ -93,11 +93,10 @@ class Session final : public Connection,
     if (!closed_) read();
   }
 
-  std::size_t enqueue(OutFrame frame) {
+  std::size_t enqueue(OutFrame&& frame) {
     if (closed_) return 0;
     if constexpr (kFramed) {
-      // Nothing goes out after Beast's close frame (RFC 6455, 5.5.1).
-      return ws_.is_open() ? ws_.next_layer().send(std::move(frame)) : 0;
+      return ws_.next_layer().send(std::move(frame));
     } else {
       queued_bytes_ += frame.size();
       queue_.push_back(std::move(frame));
@@ -159,6 +158,8 @@ class Session final : public Connection,
   // are written through Beast, one at a time from queue_.
   static constexpr bool kFramed = std::is_same_v<Stream, AcceptedWsStream>;
 
+  // First, next to the shared pointer's counts: a delivery reads both.
+  bool closed_ = false;
   Stream ws_;
   Mesh* mesh_;
   const NetLog* log_;
@@ -173,7 +174,6 @@ class Session final : public Connection,
   std::string joined_;  // the front frame's text, when it has many pieces
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;
-  bool closed_ = false;
   PeerId peer_ = 0;
 };
 
