@@ -50,15 +50,24 @@ class Session final : public Connection,
     PeerLink link;
     link.url = url_;
     link.accepted = accepted_;
-    link.send = [weak = this->weak_from_this()](OutFrame&& frame) {
-      auto self = weak.lock();
-      return self ? self->enqueue(std::move(frame)) : std::size_t{0};
+    // The mesh calls this only while the session is its peer: finish()
+    // removes it, and the server or client owning the session finishes it
+    // before letting it go. A plain pointer keeps the call inline in the
+    // mesh's peer entry, with no weak count to take per delivery.
+    link.send = [self = this](OutFrame&& frame) {
+      return self->enqueue(std::move(frame));
     };
     link.close = [weak = this->weak_from_this()](std::string_view reason) {
       if (auto self = weak.lock()) self->finish(reason);
     };
     peer_ = mesh_->add_peer(std::move(link));
     read();
+  }
+
+  // Should a session ever go without being finished, it still leaves the
+  // mesh, which holds a plain pointer to it.
+  ~Session() override {
+    if (!closed_) mesh_->remove_peer(peer_);
   }
 
   bool closed() const override { return closed_; }
