@@ -15,8 +15,9 @@
 //
 // Text frames carry GUN messages; binary frames are ignored. A frame larger
 // than the mesh's WireLimits::max_frame_bytes closes that connection only. Each
-// connection writes one frame at a time from a queue whose size the mesh
-// watches (MeshOptions::max_unsent_bytes).
+// connection sends the mesh's frames in order and queues what the peer has
+// not yet taken; the mesh watches that queue's size
+// (MeshOptions::max_unsent_bytes).
 //
 // Thread safety: everything runs on the thread that pumps the NetLoop; no
 // thread is started. Destroy servers and clients before their loop.
