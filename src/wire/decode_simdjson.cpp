@@ -99,18 +99,24 @@ bool walk(detail::FrameHandler& handler, dom::element root) {
 }
 
 // A simdjson parser with what it needs for big frames. simdjson reads up to
-// SIMDJSON_PADDING bytes past a document's end, so parse() copies the text
-// into a padded buffer first. For a frame of megabytes, that copy and the
-// parser's own buffers (structural indexes, tape, strings) are allocated here
-// at once and advised for huge pages: filling hundreds of megabytes 4 KiB
-// page fault at a time would otherwise cost more than parsing them.
+// SIMDJSON_PADDING bytes past a document's end: text that is not known to
+// have them (not a PaddedFrame) is copied into a padded buffer first. For a
+// frame of megabytes, that copy and the parser's own buffers (structural
+// indexes, tape, strings) are allocated here at once and advised for huge
+// pages: filling hundreds of megabytes 4 KiB page fault at a time would
+// otherwise cost more than parsing them.
 class PaddedParser {
  public:
-  simdjson::error_code parse(std::string_view text, dom::element& root) {
+  simdjson::error_code parse(std::string_view text, bool padded,
+                             dom::element& root) {
     if (text.size() < detail::kHugePageBytes) {
-      return dom_.parse(text.data(), text.size()).get(root);
+      return dom_.parse(text.data(), text.size(), !padded).get(root);
     }
-    if (auto error = reserve(text.size())) return error;
+    if (auto error = reserve(text.size(), !padded)) return error;
+    if (padded) {
+      return dom_.parse(text.data(), text.size(), /*realloc_if_needed=*/false)
+          .get(root);
+    }
     std::memcpy(padded_.get(), text.data(), text.size());
     std::memset(padded_.get() + text.size(), 0, simdjson::SIMDJSON_PADDING);
     return dom_.parse(padded_.get(), text.size(), /*realloc_if_needed=*/false)
@@ -121,21 +127,24 @@ class PaddedParser {
   std::size_t capacity() const { return dom_.capacity(); }
 
  private:
-  simdjson::error_code reserve(std::size_t bytes) {
-    if (padded_capacity_ >= bytes && dom_.capacity() >= bytes &&
-        dom_.doc.capacity() >= bytes) {
+  // Buffers for a text of `bytes`, and the padded copy of it when `copy`.
+  simdjson::error_code reserve(std::size_t bytes, bool copy) {
+    if (copy && padded_capacity_ < bytes) {
+      padded_.reset(
+          new (std::nothrow) char[bytes + simdjson::SIMDJSON_PADDING]);
+      padded_capacity_ = padded_ ? bytes : 0;
+      if (!padded_) return simdjson::MEMALLOC;
+      detail::prefault(padded_.get(), bytes);
+    }
+    if (dom_.capacity() >= bytes && dom_.doc.capacity() >= bytes) {
       return simdjson::SUCCESS;
     }
-    padded_.reset(new (std::nothrow) char[bytes + simdjson::SIMDJSON_PADDING]);
-    padded_capacity_ = padded_ ? bytes : 0;
-    if (!padded_) return simdjson::MEMALLOC;
     if (auto error = dom_.allocate(bytes)) return error;
     if (auto error = dom_.doc.allocate(bytes)) return error;
     // The parser's buffers are members simdjson 3 documents as private but
     // declares public; a change to them fails the build, not a run.
     // Each buffer is faulted in for about as many bytes as the text: what
     // a GUN message of strings and numbers fills of it.
-    detail::prefault(padded_.get(), bytes);
     detail::prefault(dom_.implementation->structural_indexes.get(), bytes);
     detail::prefault(dom_.doc.tape.get(), bytes);
     detail::prefault(dom_.doc.string_buf.get(), bytes);
@@ -148,9 +157,9 @@ class PaddedParser {
 };
 
 Result<DecodedFrame> decode_with(PaddedParser& parser, std::string_view text,
-                                 const WireLimits& limits) {
+                                 bool padded, const WireLimits& limits) {
   dom::element root;
-  if (parser.parse(text, root) != simdjson::SUCCESS) {
+  if (parser.parse(text, padded, root) != simdjson::SUCCESS) {
     // Not JSON to simdjson: invalid, or JSON that JSON.parse reads and
     // simdjson does not (1e999, integers past 64 bits, deep nesting); or no
     // memory for simdjson's buffers.
@@ -160,6 +169,8 @@ Result<DecodedFrame> decode_with(PaddedParser& parser, std::string_view text,
   if (!walk(handler, root)) return handler.limit_error();
   return std::move(handler.frame());
 }
+
+static_assert(kFramePadding >= simdjson::SIMDJSON_PADDING);
 
 }  // namespace
 
@@ -175,10 +186,22 @@ FrameDecoder::~FrameDecoder() = default;
 
 Result<DecodedFrame> FrameDecoder::decode(std::string_view text,
                                           const WireLimits& limits) {
+  return decode_text(text, /*padded=*/false, limits);
+}
+
+Result<DecodedFrame> FrameDecoder::decode(PaddedFrame frame,
+                                          const WireLimits& limits) {
+  return decode_text(frame.text, /*padded=*/true, limits);
+}
+
+Result<DecodedFrame> FrameDecoder::decode_text(std::string_view text,
+                                               bool padded,
+                                               const WireLimits& limits) {
+  // Trimming whitespace keeps a padded text padded: its end only moves in.
   if (Status s = detail::check_frame_text(text, limits, &text); !s) return s;
   if (!parser_) parser_ = std::make_unique<Parser>();
   Parser& p = *parser_;
-  auto frame = decode_with(p.simd, text, limits);
+  auto frame = decode_with(p.simd, text, padded, limits);
   if (p.simd.capacity() <= kKeepParserBytes ||
       4 * text.size() >= p.simd.capacity()) {
     p.small_frames = 0;

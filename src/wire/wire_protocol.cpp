@@ -98,8 +98,16 @@ WireProtocol::WireProtocol(GraphStore& store, WireProtocolOptions options)
 WireProtocol::~WireProtocol() = default;
 
 Received WireProtocol::receive(std::string_view text, const Send& reply) {
+  return handle_frame(decoder_.decode(text, options_.limits), reply);
+}
+
+Received WireProtocol::receive(PaddedFrame frame, const Send& reply) {
+  return handle_frame(decoder_.decode(frame, options_.limits), reply);
+}
+
+Received WireProtocol::handle_frame(Result<DecodedFrame> frame,
+                                    const Send& reply) {
   Received out;
-  auto frame = decoder_.decode(text, options_.limits);
   if (!frame) {
     out.frame = frame.status();
     reply(frame_error(frame.status()));

@@ -3,11 +3,15 @@
 // binary, with its argument parsing.
 #include "apply.hpp"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include "wire_input.hpp"
 
 namespace gunpp::cli {
 namespace {
@@ -79,6 +83,29 @@ TEST_CASE("apply: input that is not messages exits 2 with one line", "[cli]") {
   CHECK(bad_line.err == "gunpp: line 2: frame is not valid JSON\n");
   CHECK(run_on("[1]").err ==
         "gunpp: input: 1 array elements are not message objects\n");
+}
+
+TEST_CASE("input text: padded with zeros, even when it fills its last page",
+          "[cli]") {
+  const auto path =
+      std::filesystem::temp_directory_path() / "gunpp_input_page.json";
+  const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  std::string text = kPut;
+  text.resize(2 * page, ' ');  // trailing whitespace up to a whole page
+  std::ofstream(path) << text;
+  for (const std::string& file : {path.string(), std::string("-")}) {
+    INFO(file);
+    std::istringstream in(text);  // "-" reads a stream that is not stdin
+    const std::optional<InputText> input = read_input(file, in);
+    REQUIRE(input);
+    CHECK(input->view() == text);
+    CHECK(input->frame().text.data() == input->view().data());
+    const char* const end = input->view().data() + input->view().size();
+    CHECK(std::string(end, kFramePadding)
+              .find_first_not_of(file == "-" ? ' ' : '\0') ==
+          std::string::npos);
+  }
+  std::filesystem::remove(path);
 }
 
 }  // namespace

@@ -43,7 +43,27 @@ struct WarmDecoder {
   }
 };
 
-#define GUNPP_DECODERS SimdjsonDecoder, WarmDecoder, ReferenceDecoder
+// The text parsed in place (PaddedFrame), followed by padding that would
+// change the parse if the decoder took any of it for text.
+constexpr std::string_view kGarbage = R"(,"\]}{[1e999)";
+
+std::string with_garbage_after(std::string_view text) {
+  std::string buffer(text);
+  while (buffer.size() < text.size() + kFramePadding) buffer += kGarbage;
+  return buffer;
+}
+
+struct PaddedDecoder {
+  static Result<DecodedFrame> decode(std::string_view text,
+                                     const WireLimits& limits = {}) {
+    const std::string buffer = with_garbage_after(text);
+    return FrameDecoder().decode(
+        PaddedFrame{std::string_view(buffer).substr(0, text.size())}, limits);
+  }
+};
+
+#define GUNPP_DECODERS \
+  SimdjsonDecoder, WarmDecoder, PaddedDecoder, ReferenceDecoder
 
 // Decodes a frame holding one message.
 template <typename Decoder>
@@ -341,6 +361,36 @@ TEST_CASE("a FrameDecoder decodes a large frame, then small ones, then again",
   decoder = FrameDecoder();
   CHECK(decoder.decode(R"({"#":"fresh"})")->messages.at(0).id == "fresh");
   CHECK_FALSE(decoder.decode("[1,").is_ok());
+}
+
+TEST_CASE("a large padded frame is parsed where it lies, padding unread",
+          "[wire]") {
+  // Above the size (2 MiB) from which an unpadded frame is copied first.
+  std::string big =
+      R"([{"#":"big","put":{"n":{"_":{"#":"n",">":{"k":1}},"k":")";
+  big += std::string(3u << 20, 'v') + "\"}}}, 7]";
+  const std::string buffer = with_garbage_after(big);
+  const PaddedFrame frame{std::string_view(buffer).substr(0, big.size())};
+  FrameDecoder decoder;
+  for (int round = 0; round < 2; ++round) {  // fresh, then warm buffers
+    auto padded = decoder.decode(frame);
+    auto copied = decode_frame(big);
+    REQUIRE(padded);
+    REQUIRE(copied);
+    CHECK(padded->skipped == 1);
+    REQUIRE(padded->messages.size() == 1);
+    REQUIRE(padded->messages[0].put);
+    CHECK(padded->messages[0].put->nodes().at(0).fields ==
+          copied->messages[0].put->nodes().at(0).fields);
+  }
+  CHECK(buffer == with_garbage_after(big));  // read, never written
+  // A padded frame that is not JSON is refused as an unpadded one is.
+  const std::string_view cut = std::string_view(big).substr(0, big.size() - 4);
+  const std::string cut_buffer = with_garbage_after(cut);
+  const auto refused = decoder.decode(
+      PaddedFrame{std::string_view(cut_buffer).substr(0, cut.size())});
+  REQUIRE_FALSE(refused);
+  CHECK(refused.status().message() == decode_frame(cut).status().message());
 }
 
 TEMPLATE_TEST_CASE("decode frames", "[wire]", GUNPP_DECODERS) {

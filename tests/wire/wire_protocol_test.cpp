@@ -67,6 +67,34 @@ TEST_CASE("a put is applied and acked once ingested", "[protocol]") {
   CHECK(peer.store.get("a")->size() == 3);
 }
 
+TEST_CASE("a padded frame is received as its text is", "[protocol]") {
+  Peer peer;
+  const auto send_padded = [&peer](const std::string& frame) {
+    // Padding that would be a second message if it were read as text.
+    const std::string buffer =
+        frame + std::string(kFramePadding, '}') + R"([{"#":"ghost","put":{}}])";
+    return peer.protocol.receive(
+        PaddedFrame{std::string_view(buffer).substr(0, frame.size())},
+        [&peer](std::string reply) {
+          peer.replies.push_back(Json::parse(reply));
+        });
+  };
+  const std::string put = R"({"#":"m1","put":{)" + node_json("a", 3) + "}}";
+  const Received first = send_padded(put);
+  CHECK(first.frame.is_ok());
+  CHECK(first.messages.size() == 1);
+  CHECK(send_padded(put).duplicates == 1);
+  peer.scheduler.run_until_idle();
+  REQUIRE(peer.replies.size() == 1);
+  CHECK(peer.replies[0]["@"] == "m1");
+  CHECK(peer.store.get("a")->size() == 3);
+  const Received bad = send_padded(R"({"#":"m2","put":)");
+  CHECK(bad.frame.code() == Status::Code::kInvalidArgument);
+  CHECK(bad.messages.empty());
+  REQUIRE(peer.replies.size() == 2);  // the frame's error
+  CHECK(peer.replies[1].contains("err"));
+}
+
 TEST_CASE("a put that changes nothing is acked too", "[protocol]") {
   Peer peer;
   const std::string m = R"({"put":{)" + node_json("a", 2) + "}}";

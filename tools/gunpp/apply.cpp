@@ -129,7 +129,7 @@ int run_apply(const ApplyArgs& args, std::istream& in, std::ostream& out,
   WireProtocol protocol(store, local_input_options());
 
   std::vector<Status> errors;
-  if (Status s = feed_input(protocol, scheduler, input->view(), errors); !s) {
+  if (Status s = feed_input(protocol, scheduler, *input, errors); !s) {
     err << "gunpp: " << s.message() << '\n';
     return kExitUsage;
   }

@@ -78,19 +78,18 @@ CLI::App& add_import_command(CLI::App& app, ImportArgs& args) {
 int run_import(const ImportArgs& args, std::istream& in, std::ostream& err,
                bool err_is_terminal) {
   if (args.radata) return run_radata_import(args, err, err_is_terminal);
-  const std::optional<InputText> text = read_input(args.file, in);
-  if (!text) {
+  std::optional<InputText> input = read_input(args.file, in);
+  if (!input) {
     err << "gunpp: cannot open '" << args.file << "'\n";
     return kExitUsage;
   }
-  std::string_view input = text->view();
-  std::string wrapped;
-  if (is_graph(input)) {
+  if (is_graph(input->view())) {
     // One message putting the whole graph, on one line (raw line breaks
     // can only be whitespace between JSON tokens).
-    wrapped = R"({"#":"gunpp-import","put":)" + std::string(input) + "}";
+    std::string wrapped =
+        R"({"#":"gunpp-import","put":)" + std::string(input->view()) + "}";
     std::replace(wrapped.begin(), wrapped.end(), '\n', ' ');
-    input = wrapped;
+    input.emplace(std::move(wrapped));
   }
   const Database db = open_database(args.db, err);
   if (!db) return kExitFailure;
@@ -108,7 +107,7 @@ int run_import(const ImportArgs& args, std::istream& in, std::ostream& err,
   };
   std::vector<Status> errors;
   const Status fed =
-      feed_input(protocol, scheduler, input, errors,
+      feed_input(protocol, scheduler, *input, errors,
                  err_is_terminal ? std::function<void()>(progress)
                                  : std::function<void()>());
   if (!fed) {

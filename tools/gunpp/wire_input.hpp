@@ -3,11 +3,9 @@
 #ifndef GUNPP_TOOLS_GUNPP_WIRE_INPUT_HPP_
 #define GUNPP_TOOLS_GUNPP_WIRE_INPUT_HPP_
 
-#include <cstdlib>
 #include <functional>
 #include <gunpp/wire.hpp>
 #include <iosfwd>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,44 +13,43 @@
 
 namespace gunpp::cli {
 
-// The text of a command's input. A regular file is mapped read-only, at
-// the size it has when opened: no copy, and no fresh memory to fault in
-// (reading 39 MB into a string costs about 30 times as long). A file
-// truncated by another process while mapped is outside that contract (the
-// process may be killed by SIGBUS, as with any mapped file). Standard input
-// redirected from a file (`< file`) is mapped the same way, from its
-// offset. Anything else (a pipe, an empty or special file) is read to its
-// end with read(2), a growing block at a time.
+// The text of a command's input, always followed by kFramePadding readable
+// bytes, so that the decoder parses it where it lies (frame()). A regular
+// file is mapped read-only, at the size it has when opened, with a page of
+// zeros mapped after it: no copy, and no fresh memory to fault in (reading
+// 39 MB into a string costs about 30 times as long). A file truncated by
+// another process while mapped is outside that contract (the process may
+// be killed by SIGBUS, as with any mapped file). Standard input redirected
+// from a file (`< file`) is mapped the same way, from its offset. Anything
+// else (a pipe, an empty or special file) is read to its end with read(2)
+// into fresh memory on 2 MiB pages, doubled as it fills.
 class InputText {
  public:
-  struct Free {
-    void operator()(char* p) const { std::free(p); }
-  };
-  using Buffer = std::unique_ptr<char, Free>;
-
-  explicit InputText(std::string text) : read_(std::move(text)) {}
-  // Takes `size` bytes read into a malloc'd `buffer`.
-  InputText(Buffer buffer, std::size_t size);
-  // Takes a mapping of `size` bytes; the text starts `offset` bytes in.
-  InputText(const char* mapped, std::size_t size, std::size_t offset = 0);
+  explicit InputText(std::string text);
+  // Takes a mapping of `size` bytes (munmap'd when this is destroyed) whose
+  // text runs from `offset` to `end`; `size` is at least end + kFramePadding.
+  InputText(const char* mapped, std::size_t size, std::size_t offset,
+            std::size_t end);
   InputText(InputText&& other) noexcept;
   InputText& operator=(InputText&&) = delete;
   ~InputText();
 
   std::string_view view() const {
     if (mapped_ != nullptr) {
-      return std::string_view(mapped_ + offset_, size_ - offset_);
+      return std::string_view(mapped_ + offset_, end_ - offset_);
     }
-    return buffer_ ? std::string_view(buffer_.get(), size_)
-                   : std::string_view(read_);
+    return std::string_view(read_).substr(0, end_);
   }
+  // The text, with the promise that kFramePadding bytes after it are
+  // readable for as long as this object lives.
+  PaddedFrame frame() const { return PaddedFrame{view()}; }
 
  private:
   std::string read_;
-  Buffer buffer_;
   const char* mapped_ = nullptr;
-  std::size_t size_ = 0;
+  std::size_t size_ = 0;  // of the mapping
   std::size_t offset_ = 0;
+  std::size_t end_ = 0;
 };
 
 // The whole of `file` ("-": all of `in`), or nullopt when it cannot be
@@ -71,7 +68,7 @@ WireProtocolOptions local_input_options();
 // messages; decoding happens before anything is applied, so a whole-text
 // frame that fails changes nothing.
 Status feed_input(WireProtocol& protocol, Scheduler& scheduler,
-                  std::string_view input, std::vector<Status>& errors,
+                  const InputText& input, std::vector<Status>& errors,
                   const std::function<void()>& after_line = {});
 
 }  // namespace gunpp::cli

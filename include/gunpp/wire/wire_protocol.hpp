@@ -83,6 +83,8 @@ class WireProtocol {
   // Handles one incoming frame; replies go to `reply`, now or from later
   // turns (the callback is copied and kept until the last one).
   Received receive(std::string_view frame, const Send& reply);
+  // The same, decoding the frame where it lies (PaddedFrame).
+  Received receive(PaddedFrame frame, const Send& reply);
 
   // Handles one decoded message with no dedup: answers its get and applies
   // and acks its put, as receive() does. For a layer that decodes and dedups
@@ -90,6 +92,7 @@ class WireProtocol {
   Status handle(Message& message, const Send& reply);
 
  private:
+  Received handle_frame(Result<DecodedFrame> frame, const Send& reply);
   void answer_get(const Message& message, const Send& reply);
 
   GraphStore* store_;
