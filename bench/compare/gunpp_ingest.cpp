@@ -3,7 +3,8 @@
 // Usage: gunpp_ingest FILE [--get SOUL]
 //
 // FILE holds one put message, or one message per line (all received before
-// pumping, as concurrent peers). Prints one JSON line:
+// pumping, as concurrent peers, each as a PaddedFrame in the text read
+// whole). Prints one JSON line:
 //   {"ingest_ms": ..., "get_ms": ..., "fields": ..., "peak_rss_mib": ...}
 // ingest_ms runs from the JSON text to every field applied (decode,
 // validate, ingest, ack); get_ms is a get of the whole node SOUL until every
@@ -54,10 +55,14 @@ int main(int argc, char** argv) {
     std::cerr << "usage: gunpp_ingest FILE [--get SOUL]\n";
     return 2;
   }
+  // The file's text, followed by the padding that lets each line be
+  // received as a PaddedFrame: parsed where it lies, not copied first.
   in.seekg(0, std::ios::end);
-  std::string text(static_cast<std::size_t>(in.tellg()), '\0');
+  const auto bytes = static_cast<std::size_t>(in.tellg());
+  std::string buffer(bytes + gunpp::kFramePadding, ' ');
   in.seekg(0);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  in.read(buffer.data(), static_cast<std::streamsize>(bytes));
+  const std::string_view text = std::string_view(buffer).substr(0, bytes);
 
   gunpp::ManualClock clock(1'700'000'000'000.0);
   gunpp::Scheduler scheduler(clock);
@@ -70,9 +75,10 @@ int main(int argc, char** argv) {
   std::size_t from = 0;
   while (from < text.size()) {
     std::size_t to = text.find('\n', from);
-    if (to == std::string::npos) to = text.size();
-    if (to > from)
-      protocol.receive(std::string_view(text).substr(from, to - from), reply);
+    if (to == std::string_view::npos) to = text.size();
+    if (to > from) {
+      protocol.receive(gunpp::PaddedFrame{text.substr(from, to - from)}, reply);
+    }
     from = to + 1;
   }
   scheduler.run_until_idle();
