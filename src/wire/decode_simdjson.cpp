@@ -36,10 +36,8 @@ bool scalar(detail::FrameHandler& handler, dom::element e) {
       return handler.number(static_cast<double>(e.get_uint64().value_unsafe()));
     case dom::element_type::DOUBLE:
       return handler.number(e.get_double().value_unsafe());
-    case dom::element_type::STRING: {
-      std::string s(e.get_string().value_unsafe());
-      return handler.string(s);
-    }
+    case dom::element_type::STRING:
+      return handler.string(e.get_string().value_unsafe());
     case dom::element_type::BOOL:
       return handler.boolean(e.get_bool().value_unsafe());
     case dom::element_type::NULL_VALUE:
@@ -48,15 +46,18 @@ bool scalar(detail::FrameHandler& handler, dom::element e) {
   }
 }
 
+// An object or array walk() is inside.
+struct Open {
+  bool is_object;
+  dom::array::iterator item, items_end;
+  dom::object::iterator member, members_end;
+};
+
 // Calls the handler's events for `root` in document order. Iterative, with
-// its own stack: nesting costs heap, never the call stack.
-bool walk(detail::FrameHandler& handler, dom::element root) {
-  struct Open {
-    bool is_object;
-    dom::array::iterator item, items_end;
-    dom::object::iterator member, members_end;
-  };
-  std::vector<Open> stack;
+// its own stack (`stack`, empty, kept by the caller from one frame to the
+// next): nesting costs heap, never the call stack.
+bool walk(detail::FrameHandler& handler, dom::element root,
+          std::vector<Open>& stack) {
   const auto enter = [&](dom::element e) {
     if (e.type() == dom::element_type::ARRAY) {
       const dom::array array = e.get_array().value_unsafe();
@@ -156,8 +157,9 @@ class PaddedParser {
   std::size_t padded_capacity_ = 0;
 };
 
-Result<DecodedFrame> decode_with(PaddedParser& parser, std::string_view text,
-                                 bool padded, const WireLimits& limits) {
+Result<DecodedFrame> decode_with(PaddedParser& parser, std::vector<Open>& stack,
+                                 std::string_view text, bool padded,
+                                 const WireLimits& limits) {
   dom::element root;
   if (parser.parse(text, padded, root) != simdjson::SUCCESS) {
     // Not JSON to simdjson: invalid, or JSON that JSON.parse reads and
@@ -166,7 +168,8 @@ Result<DecodedFrame> decode_with(PaddedParser& parser, std::string_view text,
     return detail::decode_frame_reference(text, limits);
   }
   detail::FrameHandler handler(limits, {});
-  if (!walk(handler, root)) return handler.limit_error();
+  stack.clear();
+  if (!walk(handler, root, stack)) return handler.limit_error();
   return std::move(handler.frame());
 }
 
@@ -176,6 +179,7 @@ static_assert(kFramePadding >= simdjson::SIMDJSON_PADDING);
 
 struct FrameDecoder::Parser {
   PaddedParser simd;
+  std::vector<Open> walk_stack;
   int small_frames = 0;  // in a row, while the parser is large
 };
 
@@ -201,7 +205,7 @@ Result<DecodedFrame> FrameDecoder::decode_text(std::string_view text,
   if (Status s = detail::check_frame_text(text, limits, &text); !s) return s;
   if (!parser_) parser_ = std::make_unique<Parser>();
   Parser& p = *parser_;
-  auto frame = decode_with(p.simd, text, padded, limits);
+  auto frame = decode_with(p.simd, p.walk_stack, text, padded, limits);
   if (p.simd.capacity() <= kKeepParserBytes ||
       4 * text.size() >= p.simd.capacity()) {
     p.small_frames = 0;

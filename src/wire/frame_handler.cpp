@@ -46,7 +46,7 @@ bool FrameHandler::begin_message() {
 
 // An element of the top-level array starts.
 void FrameHandler::next_element() {
-  if (!stack_.empty() && stack_.back() == Ctx::kFrame) ++elements_seen_;
+  if (nested() && top() == Ctx::kFrame) ++elements_seen_;
   element_ = elements_seen_ - 1;
 }
 
@@ -54,7 +54,7 @@ bool FrameHandler::number(double n) {
   const bool overflowed = next_overflow_ < overflows_.size() &&
                           overflows_[next_overflow_] == numbers_seen_;
   ++numbers_seen_;
-  if (!overflowed) return scalar(Value(n));
+  if (!overflowed) return scalar(Scalar::of(n));
   ++next_overflow_;
   return overflowed_number();
 }
@@ -62,16 +62,16 @@ bool FrameHandler::number(double n) {
 // A number out of double range: a skipped element of an array frame, or
 // an error that fails its whole message.
 bool FrameHandler::overflowed_number() {
-  if (stack_.empty()) return true;  // a bare scalar frame; rejected later
-  if (stack_.back() == Ctx::kFrame) {
+  if (!nested()) return true;  // a bare scalar frame; rejected later
+  if (top() == Ctx::kFrame) {
     next_element();
     ++frame_.skipped;
     return true;
   }
   if (message_ == nullptr) return true;  // inside a skipped frame element
-  if (stack_.back() == Ctx::kStates) {
+  if (top() == Ctx::kStates) {
     record(put_.bad_state(key_));
-  } else if (stack_.back() == Ctx::kNode) {
+  } else if (top() == Ctx::kNode) {
     record(put_.bad_field(key_, "number out of range"));
   }
   fail("number out of range");
@@ -79,59 +79,104 @@ bool FrameHandler::overflowed_number() {
   return true;
 }
 
-bool FrameHandler::scalar(Value&& v) {
-  if (stack_.empty()) return true;  // a bare scalar frame; rejected later
-  switch (stack_.back()) {
+FrameHandler::Scalar FrameHandler::Scalar::of(bool b) {
+  Scalar s;
+  s.kind = Value::Kind::kBool;
+  s.boolean = b;
+  return s;
+}
+
+FrameHandler::Scalar FrameHandler::Scalar::of(double n) {
+  Scalar s;
+  s.kind = Value::Kind::kNumber;
+  s.number = n;
+  return s;
+}
+
+FrameHandler::Scalar FrameHandler::Scalar::of(std::string_view text) {
+  Scalar s;
+  s.kind = Value::Kind::kString;
+  s.text = text;
+  return s;
+}
+
+bool FrameHandler::Scalar::truthy() const {
+  switch (kind) {
+    case Value::Kind::kBool:
+      return boolean;
+    case Value::Kind::kNumber:
+      return number != 0;
+    case Value::Kind::kString:
+      return !text.empty();
+    default:
+      return false;
+  }
+}
+
+Value FrameHandler::Scalar::to_value() const {
+  switch (kind) {
+    case Value::Kind::kBool:
+      return Value(boolean);
+    case Value::Kind::kNumber:
+      return Value(number);
+    case Value::Kind::kString:
+      return Value(text);
+    default:
+      return Value();
+  }
+}
+
+bool FrameHandler::scalar(const Scalar& v) {
+  if (!nested()) return true;  // a bare scalar frame; rejected later
+  switch (top()) {
     case Ctx::kFrame:
       next_element();
-      return frame_element(std::move(v));
+      return frame_element(v);
     case Ctx::kMessage:
-      message_member(std::move(v));
+      message_member(v);
       break;
     case Ctx::kPut:
-      record(put_.non_node(key_, is_truthy(v)));
+      record(put_.non_node(key_, v.truthy()));
       break;
     case Ctx::kNode:
       if (key_ == "_") {
         record(put_.meta_not_object());
       } else {
-        put_.field(std::move(key_), std::move(v));
+        put_.field(std::move(key_), v.to_value());
       }
       break;
     case Ctx::kMeta:
-      if (key_ == "#" && v.is_string()) put_.meta_soul(v.as_string());
+      if (key_ == "#" && v.is_string()) put_.meta_soul(std::string(v.text));
       if (key_ == ">") record(put_.states_not_object());
       break;
     case Ctx::kStates:
-      put_.state(key_, v.is_number() ? v.as_number() : kNotANumber);
+      put_.state(key_, v.is_number() ? v.number : kNotANumber);
       break;
     case Ctx::kLink:
       ++link_.members;
-      if (key_ == "#" && v.is_string() && !v.as_string().empty()) {
-        link_.soul = v.as_string();
+      if (key_ == "#" && v.is_string() && !v.text.empty()) {
+        link_.soul = v.text;
       } else {
         link_.bad = true;
       }
       break;
     case Ctx::kGet:
-      if (key_ == "#" && v.is_string()) get_->soul = v.as_string();
+      if (key_ == "#" && v.is_string()) get_->soul = v.text;
       if (key_ == ".") {
         // A later "." replaces an earlier one, as in JSON.parse.
         get_->key.reset();
         get_->lex.reset();
-        if (v.is_string() && !v.as_string().empty()) {
-          get_->key = v.as_string();
-        }
+        if (v.is_string() && !v.text.empty()) get_->key = std::string(v.text);
       }
       if (key_ == "%") {
         get_->byte_budget =
-            v.is_number() && v.as_number() >= 1
-                ? static_cast<std::size_t>(std::min(v.as_number(), 1e15))
+            v.is_number() && v.number >= 1
+                ? static_cast<std::size_t>(std::min(v.number, 1e15))
                 : 0;
       }
       break;
     case Ctx::kLex:
-      if (v.is_string()) lex_member(v.as_string());
+      if (v.is_string()) lex_member(v.text);
       break;
     case Ctx::kSkip:
       break;
@@ -143,9 +188,9 @@ bool FrameHandler::scalar(Value&& v) {
 // decoded as one (GUN.js does the same); anything else is skipped. The
 // nested text is an object, whose strings are never decoded again, so
 // this recurses at most once.
-bool FrameHandler::frame_element(Value v) {
-  if (v.is_string() && !v.as_string().empty() && v.as_string()[0] == '{') {
-    auto nested = decode_frame(v.as_string(), limits_);
+bool FrameHandler::frame_element(const Scalar& v) {
+  if (v.is_string() && !v.text.empty() && v.text[0] == '{') {
+    auto nested = decode_frame(v.text, limits_);
     if (nested && nested->messages.size() == 1) {
       if (!begin_message()) return false;
       *message_ = std::move(nested->messages[0]);
@@ -159,32 +204,28 @@ bool FrameHandler::frame_element(Value v) {
   return true;
 }
 
-void FrameHandler::message_member(Value v) {
-  if (key_ == "#" && v.is_string()) message().id = v.as_string();
-  if (key_ == "@" && v.is_string()) message().reply_to = v.as_string();
-  if (key_ == "err" && v.is_string()) message().err = v.as_string();
-  if (key_ == "dam" && v.is_string()) message().dam = v.as_string();
-  if (key_ == "pid" && v.is_string()) message().pid = v.as_string();
-  if (key_ == "><" && v.is_string()) message().via = v.as_string();
-  if (key_ == "##" && v.is_number()) message().hash = v.as_number();
-  if (key_ == "ok") message().ok = is_truthy(v);
-  if (key_ == "put" && is_truthy(v)) {
+void FrameHandler::message_member(const Scalar& v) {
+  if (key_ == "#" && v.is_string()) message().id = v.text;
+  if (key_ == "@" && v.is_string()) message().reply_to = v.text;
+  if (key_ == "err" && v.is_string()) message().err = v.text;
+  if (key_ == "dam" && v.is_string()) message().dam = v.text;
+  if (key_ == "pid" && v.is_string()) message().pid = v.text;
+  if (key_ == "><" && v.is_string()) message().via = v.text;
+  if (key_ == "##" && v.is_number()) message().hash = v.number;
+  if (key_ == "ok") message().ok = v.truthy();
+  if (key_ == "put" && v.truthy()) {
     message().has_put = true;
     fail("put is not a graph");
   }
 }
 
 bool FrameHandler::open(bool is_object, std::size_t members) {
-  if (stack_.empty()) {
-    if (is_object) {
-      stack_.push_back(Ctx::kMessage);
-      return begin_message();
-    }
-    stack_.push_back(Ctx::kFrame);
-    return true;
+  if (!nested()) {
+    stack_[depth_++] = is_object ? Ctx::kMessage : Ctx::kFrame;
+    return is_object ? begin_message() : true;
   }
   Ctx next = Ctx::kSkip;
-  switch (stack_.back()) {
+  switch (top()) {
     case Ctx::kFrame:
       next_element();
       if (is_object) {
@@ -261,14 +302,20 @@ bool FrameHandler::open(bool is_object, std::size_t members) {
     case Ctx::kSkip:
       break;
   }
-  stack_.push_back(next);
+  if (next == Ctx::kSkip) {
+    ++skipped_;
+  } else {
+    stack_[depth_++] = next;
+  }
   return true;
 }
 
 bool FrameHandler::close() {
-  const Ctx done = stack_.back();
-  stack_.pop_back();
-  switch (done) {
+  if (skipped_ > 0) {
+    --skipped_;
+    return true;
+  }
+  switch (stack_[--depth_]) {
     case Ctx::kLink:
       if (!link_.bad && link_.members == 1) {
         put_.field(std::move(link_.key), Value(Link(std::move(link_.soul))));
@@ -297,7 +344,7 @@ bool FrameHandler::close() {
 }
 
 // One string member of a LEX object; other members are ignored.
-void FrameHandler::lex_member(const std::string& text) {
+void FrameHandler::lex_member(std::string_view text) {
   KeyRange& lex = *get_->lex;
   if (key_ == "=") lex.exact = text;
   if (key_ == "*") lex.prefix = text;

@@ -6,6 +6,7 @@
 #ifndef GUNPP_SRC_WIRE_FRAME_HANDLER_HPP_
 #define GUNPP_SRC_WIRE_FRAME_HANDLER_HPP_
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -26,10 +27,11 @@ class FrameHandler {
 
   // The events. Each returns false to stop the parse: the frame has more
   // messages than the limits allow (limit_error()).
-  bool null() { return scalar(Value()); }
-  bool boolean(bool b) { return scalar(Value(b)); }
+  bool null() { return scalar(Scalar{}); }
+  bool boolean(bool b) { return scalar(Scalar::of(b)); }
   bool number(double n);
-  bool string(std::string& s) { return scalar(Value(std::move(s))); }
+  // `s` need only live for the call: it is copied where it is kept.
+  bool string(std::string_view s) { return scalar(Scalar::of(s)); }
   bool key(std::string_view k) {
     key_.assign(k);
     return true;
@@ -60,6 +62,24 @@ class FrameHandler {
     kSkip,     // anything else, ignored to its end
   };
 
+  // A scalar event's value. A string stays a view into the parser's text
+  // until a context keeps it: most (ids, souls, keys of the meta) are
+  // copied once into where they belong, never into a Value first.
+  struct Scalar {
+    Value::Kind kind = Value::Kind::kNull;
+    bool boolean = false;
+    double number = 0;
+    std::string_view text;
+
+    static Scalar of(bool b);
+    static Scalar of(double n);
+    static Scalar of(std::string_view s);
+    bool is_string() const { return kind == Value::Kind::kString; }
+    bool is_number() const { return kind == Value::Kind::kNumber; }
+    bool truthy() const;
+    Value to_value() const;
+  };
+
   // The object under a field, while deciding whether it is a link.
   struct LinkBuild {
     std::string key;
@@ -74,17 +94,25 @@ class FrameHandler {
   bool begin_message();
   void next_element();
   bool overflowed_number();
-  bool scalar(Value&& v);
-  bool frame_element(Value v);
-  void message_member(Value v);
+  bool scalar(const Scalar& v);
+  bool frame_element(const Scalar& v);
+  void message_member(const Scalar& v);
+  bool nested() const { return depth_ > 0; }
+  Ctx top() const { return skipped_ > 0 ? Ctx::kSkip : stack_[depth_ - 1]; }
   bool open(bool is_object, std::size_t members);
   bool close();
-  void lex_member(const std::string& text);
+  void lex_member(std::string_view text);
   void finish_put();
 
   const WireLimits& limits_;
   DecodedFrame frame_;
-  std::vector<Ctx> stack_;
+  // The open contexts that mean something, at most kFrame, kMessage, kPut,
+  // kNode, kMeta, kStates; the nesting inside a skipped value is only
+  // counted, so that no frame makes the stack grow.
+  static constexpr std::size_t kMaxContexts = 6;
+  std::array<Ctx, kMaxContexts> stack_{};
+  std::size_t depth_ = 0;
+  std::size_t skipped_ = 0;  // objects and arrays open inside a kSkip
   std::string key_;
   Message* message_ = nullptr;
   GetRequest* get_ = nullptr;
