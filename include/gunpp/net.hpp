@@ -66,6 +66,10 @@ struct ServerOptions {
   // WebSocket connections beyond this many are answered 503 and closed.
   // 0: no limit.
   std::size_t max_connections = 0;
+  // A connection the peer has sent nothing on (no message, no ping or pong)
+  // for half of this is pinged; one still silent at the next half is
+  // closed. Zero: never.
+  std::chrono::milliseconds idle_timeout{300000};
 };
 
 struct ClientOptions {
@@ -81,6 +85,8 @@ struct ClientOptions {
   // trusted roots when ca_file is empty.
   bool verify_certificates = true;
   std::string ca_file;
+  // As ServerOptions::idle_timeout, for the connections the client makes.
+  std::chrono::milliseconds idle_timeout{300000};
 };
 
 // Pumps an io_context and a Scheduler together on the calling thread: I/O

@@ -1,6 +1,7 @@
 #include "gunpp/mesh.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <unordered_map>
 #include <utility>
 
@@ -189,14 +190,17 @@ void Mesh::Impl::receive(PeerId from, std::string_view text) {
 
 void Mesh::Impl::handle_request(PeerId from, Message& message,
                                 std::string_view raw) {
-  const bool put = message.has_put;
+  // The callback keeps within std::function's inline storage (two words,
+  // no allocation per message): the peer (ids count up from 1, so never
+  // reach the top bit) shares a word with whether the message is a put.
+  const std::uint64_t to = (from << 1) | (message.has_put ? 1 : 0);
   const Status status =
-      protocol_.handle(message, [this, from, put](std::string reply) {
-        if (put) {
+      protocol_.handle(message, [this, to](std::string reply) {
+        if ((to & 1) != 0) {
           ++(reply.find("\"err\"") == std::string::npos ? stats.puts_acked
                                                         : stats.puts_refused);
         }
-        outbox_.send(from, std::move(reply));
+        outbox_.send(to >> 1, std::move(reply));
       });
   if (message.has_put && !status.is_ok()) return;  // refused: not relayed
   if ((message.has_put || message.get) && !raw.empty()) {

@@ -133,7 +133,8 @@ struct WebSocketClient::State
           net::log_line(self->options.log, "connected to " + dial.url);
           dial.session = net::start_session(
               std::move(*ws), self->mesh, self->options.log, dial.url,
-              /*accepted=*/false, [weak = std::weak_ptr<State>(self), index] {
+              /*accepted=*/false, self->options.idle_timeout,
+              [weak = std::weak_ptr<State>(self), index] {
                 if (auto state = weak.lock()) state->failed(index, "closed");
               });
         });

@@ -112,7 +112,8 @@ struct WebSocketServer::State
           if (ec || !self->acceptor.is_open()) return;
           self->sessions.push_back(net::start_session(
               std::move(*ws), self->mesh, self->options.log, "",
-              /*accepted=*/true, [weak = std::weak_ptr<State>(self)] {
+              /*accepted=*/true, self->options.idle_timeout,
+              [weak = std::weak_ptr<State>(self)] {
                 if (auto state = weak.lock()) state->prune();
               }));
         });

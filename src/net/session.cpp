@@ -1,5 +1,6 @@
 #include "session.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <deque>
 #include <string>
@@ -27,8 +28,11 @@ class Session final : public Connection,
   // `on_closed` runs once when the connection ends, after the mesh has
   // forgotten the peer.
   Session(Stream stream, Mesh& mesh, const NetLog& log, std::string url,
-          bool accepted, std::function<void()> on_closed)
+          bool accepted, std::chrono::milliseconds idle_timeout,
+          std::function<void()> on_closed)
       : ws_(std::move(stream)),
+        keep_alive_(ws_.get_executor()),
+        idle_timeout_(idle_timeout),
         mesh_(&mesh),
         log_(&log),
         url_(std::move(url)),
@@ -45,8 +49,17 @@ class Session final : public Connection,
     ws_.read_message_max(mesh_->limits().max_frame_bytes);
     ws_.text(true);
     beast::get_lowest_layer(ws_).expires_never();
-    ws_.set_option(
-        websocket::stream_base::timeout::suggested(beast::role_type::server));
+    // Beast's closing handshake keeps its time limit; its idle timeout
+    // would re-arm a timer on every read, so keep_alive() does that job.
+    auto timeouts =
+        websocket::stream_base::timeout::suggested(beast::role_type::server);
+    timeouts.idle_timeout = websocket::stream_base::none();
+    timeouts.keep_alive_pings = false;
+    ws_.set_option(timeouts);
+    ws_.control_callback(
+        [self = this](websocket::frame_type, beast::string_view) {
+          self->heard_ = true;
+        });
     PeerLink link;
     link.url = url_;
     link.accepted = accepted_;
@@ -62,6 +75,7 @@ class Session final : public Connection,
     };
     peer_ = mesh_->add_peer(std::move(link));
     read();
+    if (idle_timeout_.count() > 0) keep_alive();
   }
 
   // Should a session ever go without being finished, it still leaves the
@@ -92,6 +106,7 @@ class Session final : public Connection,
                                             : "read: " + ec.message());
       return;
     }
+    heard_ = true;
     if (ws_.got_text()) {
       const auto data = buffer_.cdata();
       mesh_->receive(
@@ -146,9 +161,32 @@ class Session final : public Connection,
     });
   }
 
+  // Every half idle timeout: a peer heard from since the last check is
+  // fine; one not heard from is pinged (its pong is heard); one that stayed
+  // silent after the ping is closed. Costs nothing per message but the
+  // flag.
+  void keep_alive() {
+    keep_alive_.expires_after(idle_timeout_ / 2);
+    keep_alive_.async_wait([weak = this->weak_from_this()](error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self || self->closed_) return;
+      if (self->heard_) {
+        self->heard_ = false;
+        self->pinged_ = false;
+      } else if (!self->pinged_) {
+        self->pinged_ = true;
+        self->ws_.async_ping({}, [](error_code) {});
+      } else {
+        return self->finish("no answer to a ping");
+      }
+      self->keep_alive();
+    });
+  }
+
   void finish(std::string_view reason) {
     if (closed_) return;
     closed_ = true;
+    keep_alive_.cancel();
     mesh_->remove_peer(peer_);
     log_line(*log_, "connection " +
                         (url_.empty() ? "from a peer" : "to " + url_) +
@@ -170,6 +208,10 @@ class Session final : public Connection,
   // First, next to the shared pointer's counts: a delivery reads both.
   bool closed_ = false;
   Stream ws_;
+  asio::steady_timer keep_alive_;
+  std::chrono::milliseconds idle_timeout_;
+  bool heard_ = false;   // since the last keep_alive() check
+  bool pinged_ = false;  // and not heard from since
   Mesh* mesh_;
   const NetLog* log_;
   std::string url_;
@@ -189,38 +231,39 @@ class Session final : public Connection,
 template <typename Stream>
 std::shared_ptr<Connection> start(Stream stream, Mesh& mesh, const NetLog& log,
                                   std::string url, bool accepted,
+                                  std::chrono::milliseconds idle_timeout,
                                   std::function<void()> on_closed) {
-  auto session = std::make_shared<Session<Stream>>(std::move(stream), mesh, log,
-                                                   std::move(url), accepted,
-                                                   std::move(on_closed));
+  auto session = std::make_shared<Session<Stream>>(
+      std::move(stream), mesh, log, std::move(url), accepted, idle_timeout,
+      std::move(on_closed));
   session->start();
   return session;
 }
 
 }  // namespace
 
-std::shared_ptr<Connection> start_session(WsStream stream, Mesh& mesh,
-                                          const NetLog& log, std::string url,
-                                          bool accepted,
-                                          std::function<void()> on_closed) {
+std::shared_ptr<Connection> start_session(
+    WsStream stream, Mesh& mesh, const NetLog& log, std::string url,
+    bool accepted, std::chrono::milliseconds idle_timeout,
+    std::function<void()> on_closed) {
   return start(std::move(stream), mesh, log, std::move(url), accepted,
-               std::move(on_closed));
+               idle_timeout, std::move(on_closed));
 }
 
-std::shared_ptr<Connection> start_session(AcceptedWsStream stream, Mesh& mesh,
-                                          const NetLog& log, std::string url,
-                                          bool accepted,
-                                          std::function<void()> on_closed) {
+std::shared_ptr<Connection> start_session(
+    AcceptedWsStream stream, Mesh& mesh, const NetLog& log, std::string url,
+    bool accepted, std::chrono::milliseconds idle_timeout,
+    std::function<void()> on_closed) {
   return start(std::move(stream), mesh, log, std::move(url), accepted,
-               std::move(on_closed));
+               idle_timeout, std::move(on_closed));
 }
 
-std::shared_ptr<Connection> start_session(TlsWsStream stream, Mesh& mesh,
-                                          const NetLog& log, std::string url,
-                                          bool accepted,
-                                          std::function<void()> on_closed) {
+std::shared_ptr<Connection> start_session(
+    TlsWsStream stream, Mesh& mesh, const NetLog& log, std::string url,
+    bool accepted, std::chrono::milliseconds idle_timeout,
+    std::function<void()> on_closed) {
   return start(std::move(stream), mesh, log, std::move(url), accepted,
-               std::move(on_closed));
+               idle_timeout, std::move(on_closed));
 }
 
 }  // namespace gunpp::net

@@ -5,6 +5,7 @@
 #ifndef GUNPP_SRC_NET_SESSION_HPP_
 #define GUNPP_SRC_NET_SESSION_HPP_
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -32,21 +33,22 @@ class Connection {
 // its frames into the mesh; the mesh's frames go out in order, through the
 // stream's own queue for an accepted ws:// connection (frame_stream.hpp),
 // else one at a time through Beast. `on_closed` runs once when the
-// connection ends, after the mesh has forgotten the peer. Pending I/O keeps
-// the connection alive; the returned pointer is for asking and closing. Runs
-// on the NetLoop's thread.
-std::shared_ptr<Connection> start_session(WsStream stream, Mesh& mesh,
-                                          const NetLog& log, std::string url,
-                                          bool accepted,
-                                          std::function<void()> on_closed);
-std::shared_ptr<Connection> start_session(AcceptedWsStream stream, Mesh& mesh,
-                                          const NetLog& log, std::string url,
-                                          bool accepted,
-                                          std::function<void()> on_closed);
-std::shared_ptr<Connection> start_session(TlsWsStream stream, Mesh& mesh,
-                                          const NetLog& log, std::string url,
-                                          bool accepted,
-                                          std::function<void()> on_closed);
+// connection ends, after the mesh has forgotten the peer. A peer silent for
+// half of `idle_timeout` is pinged, and one silent for all of it is closed
+// (zero: never). Pending I/O keeps the connection alive; the returned
+// pointer is for asking and closing. Runs on the NetLoop's thread.
+std::shared_ptr<Connection> start_session(
+    WsStream stream, Mesh& mesh, const NetLog& log, std::string url,
+    bool accepted, std::chrono::milliseconds idle_timeout,
+    std::function<void()> on_closed);
+std::shared_ptr<Connection> start_session(
+    AcceptedWsStream stream, Mesh& mesh, const NetLog& log, std::string url,
+    bool accepted, std::chrono::milliseconds idle_timeout,
+    std::function<void()> on_closed);
+std::shared_ptr<Connection> start_session(
+    TlsWsStream stream, Mesh& mesh, const NetLog& log, std::string url,
+    bool accepted, std::chrono::milliseconds idle_timeout,
+    std::function<void()> on_closed);
 
 }  // namespace gunpp::net
 

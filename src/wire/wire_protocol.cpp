@@ -35,6 +35,9 @@ std::string empty_reply(std::string_view id, std::string_view to) {
 std::string ack(std::string_view id, std::string_view to,
                 const Status& status) {
   std::string out;
+  // Room for the reply without escapes: one allocation.
+  out.reserve(32 + id.size() + to.size() +
+              (status.is_ok() ? 0 : status.message().size()));
   JsonWriter json(out);
   reply_head(json, id, to);
   if (status.is_ok()) {

@@ -2,6 +2,7 @@
 // clients, each with its own store and mesh, pumped by one NetLoop.
 #include "gunpp/net.hpp"
 
+#include <algorithm>
 #include <array>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -401,6 +402,86 @@ TEST_CASE(
                   });
   REQUIRE(f.pump_until([&] { return closed && !reading; }));
   REQUIRE(f.pump_until([&] { return server.connections() == 0; }));
+}
+
+TEST_CASE(
+    "net: a silent peer is pinged at half the idle timeout and closed when it "
+    "does not answer",
+    "[net]") {
+  Fixture f;
+  f.server.idle_timeout = std::chrono::milliseconds(200);
+  Peer relay(f.scheduler);
+  WebSocketServer server(f.loop, relay.mesh, f.server);
+  auto port = server.listen("127.0.0.1", 0);
+  REQUIRE(port);
+
+  // `answering` keeps a read open, so Beast answers each ping with a pong;
+  // `silent` never reads, so it answers nothing.
+  RawPeer answering(f.loop.io());
+  RawPeer silent(f.loop.io());
+  int pings = 0;
+  answering.control_callback(
+      [&](beast::websocket::frame_type kind, beast::string_view) {
+        if (kind == beast::websocket::frame_type::ping) ++pings;
+      });
+  f.open_raw(answering, *port);
+  f.open_raw(silent, *port);
+  REQUIRE(f.pump_until([&] { return server.connections() == 2; }));
+  // Reads on (the mesh greets a new peer) until the connection ends.
+  beast::flat_buffer buffer;
+  bool answering_closed = false;
+  std::function<void()> read = [&] {
+    answering.async_read(buffer,
+                         [&](boost::system::error_code ec, std::size_t) {
+                           buffer.consume(buffer.size());
+                           if (ec) {
+                             answering_closed = true;
+                           } else {
+                             read();
+                           }
+                         });
+  };
+  read();
+
+  REQUIRE(f.pump_until([&] { return server.connections() == 1; }, 3000));
+  const auto closed_for = [&](std::string_view why) {
+    return std::count_if(f.log.begin(), f.log.end(), [&](const auto& line) {
+      return line.find(why) != std::string::npos;
+    });
+  };
+  CHECK(closed_for("closed: no answer to a ping") == 1);
+  // The answering peer outlives several periods, pinged at each quiet one.
+  f.loop.run_for(std::chrono::milliseconds(700));
+  CHECK(server.connections() == 1);
+  CHECK_FALSE(answering_closed);
+  CHECK(pings >= 3);
+}
+
+TEST_CASE("net: with no idle timeout, a silent peer is never pinged", "[net]") {
+  Fixture f;
+  f.server.idle_timeout = std::chrono::milliseconds(0);
+  Peer relay(f.scheduler);
+  WebSocketServer server(f.loop, relay.mesh, f.server);
+  auto port = server.listen("127.0.0.1", 0);
+  REQUIRE(port);
+  RawPeer raw(f.loop.io());
+  int pings = 0;
+  raw.control_callback(
+      [&](beast::websocket::frame_type kind, beast::string_view) {
+        if (kind == beast::websocket::frame_type::ping) ++pings;
+      });
+  f.open_raw(raw, *port);
+  beast::flat_buffer buffer;
+  std::function<void()> read = [&] {
+    raw.async_read(buffer, [&](boost::system::error_code ec, std::size_t) {
+      buffer.consume(buffer.size());
+      if (!ec) read();
+    });
+  };
+  read();
+  f.loop.run_for(std::chrono::milliseconds(500));
+  CHECK(server.connections() == 1);
+  CHECK(pings == 0);
 }
 
 TEST_CASE("net: a client reconnects by itself when the server comes back",
