@@ -34,6 +34,7 @@
 #ifndef GUNPP_SRC_WIRE_GRAPH_BUILDER_HPP_
 #define GUNPP_SRC_WIRE_GRAPH_BUILDER_HPP_
 
+#include <boost/container/small_vector.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -130,10 +131,14 @@ class GraphBuilder {
   // line up with the fields (GUN writes them in field order). The keys are
   // one text: state i's key ends at state_ends_[i] and starts where the one
   // before ends.
+  // Those of a small node (most puts a relay sees) stay inline, with no
+  // allocation.
   static constexpr std::size_t kStateKeyBytes = 12;
+  static constexpr std::size_t kInlineStates = 8;
   std::string state_text_;
-  std::vector<std::size_t> state_ends_;
-  std::vector<double> states_;  // NaN: present but not a number
+  boost::container::small_vector<std::size_t, kInlineStates> state_ends_;
+  // NaN: present but not a number.
+  boost::container::small_vector<double, kInlineStates> states_;
   bool has_meta_ = false;
   bool has_state_map_ = false;
   std::optional<std::string> meta_soul_;
