@@ -44,6 +44,16 @@ std::size_t FrameStream::send(OutFrame&& frame) {
   return queued_bytes_;
 }
 
+void FrameStream::send_control(std::uint8_t opcode, std::string_view payload,
+                               std::function<void(error_code)> sent) {
+  std::string bytes;
+  bytes.reserve(2 + payload.size());
+  bytes += static_cast<char>(0x80 | opcode);  // FIN; a server never masks
+  bytes += static_cast<char>(payload.size());
+  bytes += payload;
+  queue_raw(std::move(bytes), std::move(sent));
+}
+
 void FrameStream::queue_raw(std::string bytes,
                             std::function<void(error_code)> sent) {
   if (failed_ || bytes.empty()) {

@@ -20,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -52,6 +53,13 @@ class FrameStream {
   // the rest goes out as the peer reads. Returns the bytes still unsent.
   // Nothing is queued once Beast has queued its close frame.
   std::size_t send(OutFrame&& frame);
+
+  // Queues a control frame (`opcode` 0x8 close, 0x9 ping or 0xA pong, with
+  // at most 125 bytes of payload) behind what is queued. `sent` is called
+  // once it is sent, or with the error that stopped it; it may be called
+  // from inside this call.
+  void send_control(std::uint8_t opcode, std::string_view payload,
+                    std::function<void(error_code)> sent);
 
   // Drops all that is unsent and sends nothing more: the connection is
   // closing. Beast's writes still queued complete with operation_aborted.

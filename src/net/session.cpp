@@ -1,13 +1,17 @@
 #include "session.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#include "frame_reader.hpp"
 
 namespace gunpp::net {
 
@@ -37,7 +41,8 @@ class Session final : public Connection,
         log_(&log),
         url_(std::move(url)),
         accepted_(accepted),
-        on_closed_(std::move(on_closed)) {}
+        on_closed_(std::move(on_closed)),
+        reader_(mesh.limits().max_frame_bytes) {}
 
   // Joins the mesh and starts reading.
   void start() {
@@ -93,9 +98,88 @@ class Session final : public Connection,
 
  private:
   void read() {
-    ws_.async_read(
-        buffer_, [self = this->shared_from_this()](error_code ec, std::size_t) {
-          self->on_read(ec);
+    if constexpr (kFramed) {
+      wait_readable();
+    } else {
+      ws_.async_read(buffer_,
+                     [self = this->shared_from_this()](
+                         error_code ec, std::size_t) { self->on_read(ec); });
+    }
+  }
+
+  // An accepted ws:// connection is read here, frame by frame
+  // (frame_reader.hpp), rather than through Beast's read operations: a wait
+  // until the socket has bytes, then as many as it holds. No operation is
+  // allocated per message, and no read is tried before there is data.
+  void wait_readable() {
+    beast::get_lowest_layer(ws_).socket().async_wait(
+        tcp::socket::wait_read, [self = this->shared_from_this()](
+                                    error_code ec) { self->on_readable(ec); });
+  }
+
+  void on_readable(error_code ec) {
+    if (closed_) return;
+    std::size_t got = 0;
+    if (!ec) {
+      const std::size_t missing =
+          wanted_ > buffer_.size() ? wanted_ - buffer_.size() : 0;
+      got = beast::get_lowest_layer(ws_).socket().read_some(
+          buffer_.prepare(std::max(kReadBytes, missing)), ec);
+    }
+    if (ec == asio::error::would_block) return wait_readable();
+    if (ec) return finish("read: " + ec.message());
+    buffer_.commit(got);
+    on_frames();
+  }
+
+  // Handles the frames read so far, then reads on, unless an answer to a
+  // ping or a close is being sent or the connection has ended.
+  void on_frames() {
+    using Kind = FrameReader::Kind;
+    while (!closed_ && !paused_) {
+      const auto data = buffer_.data();
+      const FrameReader::Frame frame =
+          reader_.next({static_cast<char*>(data.data()), data.size()});
+      if (frame.kind == Kind::kNeedMore) {
+        wanted_ = frame.needed;
+        break;
+      }
+      if (frame.kind == Kind::kBad) {
+        return finish("read: " + std::string(frame.payload));
+      }
+      heard_ = true;
+      if (frame.kind == Kind::kText) mesh_->receive(peer_, frame.payload);
+      if (frame.kind == Kind::kPing) answer(kPong, frame.payload);
+      // The reply to a close repeats its status code.
+      if (frame.kind == Kind::kClose)
+        answer(kClose, frame.payload.substr(0, 2));
+      buffer_.consume(frame.used);
+    }
+    if (buffer_.size() == 0 && buffer_.capacity() > kKeepReadBytes) {
+      buffer_.shrink_to_fit();
+    }
+    if (!closed_ && !paused_) wait_readable();
+  }
+
+  // Sends a pong, or the reply that ends the closing handshake. Reading
+  // waits until it is out, so that a peer that pings and reads nothing has
+  // at most one answer queued (as with Beast's reads); after a close's
+  // reply the connection ends.
+  void answer(std::uint8_t opcode, std::string_view payload) {
+    paused_ = true;
+    ws_.next_layer().send_control(
+        opcode, payload,
+        [weak = this->weak_from_this(), opcode](error_code ec) {
+          auto self = weak.lock();
+          if (!self) return;
+          // Possibly called from inside send_control(): handled later.
+          asio::post(self->ws_.get_executor(), [self, ec, opcode] {
+            if (self->closed_) return;
+            if (ec) return self->finish("write: " + ec.message());
+            if (opcode == kClose) return self->finish("closed by the peer");
+            self->paused_ = false;
+            self->on_frames();
+          });
         });
   }
 
@@ -204,6 +288,11 @@ class Session final : public Connection,
   // The stream frames and sends the mesh's messages itself; otherwise they
   // are written through Beast, one at a time from queue_.
   static constexpr bool kFramed = std::is_same_v<Stream, AcceptedWsStream>;
+  static constexpr std::uint8_t kClose = 0x8;
+  static constexpr std::uint8_t kPong = 0xA;
+  static constexpr std::size_t kReadBytes = 64 * 1024;  // per read at least
+  // The read buffer is given back past this once it is empty.
+  static constexpr std::size_t kKeepReadBytes = 1024 * 1024;
 
   // First, next to the shared pointer's counts: a delivery reads both.
   bool closed_ = false;
@@ -226,6 +315,10 @@ class Session final : public Connection,
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;
   PeerId peer_ = 0;
+  // An accepted ws:// connection's reading (kFramed).
+  FrameReader reader_;
+  std::size_t wanted_ = 0;  // bytes the frame being read needs in all
+  bool paused_ = false;     // until an answer to a ping or close is out
 };
 
 template <typename Stream>

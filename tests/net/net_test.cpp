@@ -484,6 +484,133 @@ TEST_CASE("net: with no idle timeout, a silent peer is never pinged", "[net]") {
   CHECK(pings == 0);
 }
 
+// A client's WebSocket frame, masked, as bytes on the wire.
+std::string client_frame(std::uint8_t first_byte, std::string_view payload,
+                         bool masked = true) {
+  std::string out(1, static_cast<char>(first_byte));
+  const char mask_bit = masked ? '\x80' : '\0';
+  if (payload.size() < 126) {
+    out += static_cast<char>(mask_bit | static_cast<char>(payload.size()));
+  } else {
+    out += static_cast<char>(mask_bit | 126);
+    out += static_cast<char>(payload.size() >> 8);
+    out += static_cast<char>(payload.size() & 0xFF);
+  }
+  const std::string key = "\x12\x34\x56\x78";
+  if (masked) out += key;
+  for (std::size_t i = 0; i < payload.size(); ++i) {
+    out += masked ? static_cast<char>(payload[i] ^ key[i % 4]) : payload[i];
+  }
+  return out;
+}
+
+TEST_CASE(
+    "net: a server reads fragmented messages, a ping between fragments and "
+    "frames cut anywhere",
+    "[net]") {
+  Fixture f;
+  Peer relay(f.scheduler);
+  WebSocketServer server(f.loop, relay.mesh, f.server);
+  auto port = server.listen("127.0.0.1", 0);
+  REQUIRE(port);
+  RawPeer raw(f.loop.io());
+  std::vector<std::string> pongs;
+  raw.control_callback(
+      [&](beast::websocket::frame_type kind, beast::string_view payload) {
+        if (kind == beast::websocket::frame_type::pong)
+          pongs.emplace_back(payload);
+      });
+  f.open_raw(raw, *port);
+  beast::flat_buffer buffer;
+  std::function<void()> read = [&] {
+    raw.async_read(buffer, [&](boost::system::error_code ec, std::size_t) {
+      buffer.consume(buffer.size());
+      if (!ec) read();
+    });
+  };
+  read();
+
+  // One put in three fragments (text, continuation, final continuation)
+  // with a ping between the first two; then an unfragmented put. All of it
+  // is written one byte at a time.
+  const std::string put =
+      R"({"#":"m1","put":{"frag":{"_":{"#":"frag",">":{"k":1}},"k":"v"}}})";
+  const std::string second =
+      R"({"#":"m2","put":{"whole":{"_":{"#":"whole",">":{"k":1}},"k":"w"}}})";
+  const std::string bytes =
+      client_frame(0x01, put.substr(0, 10)) + client_frame(0x89, "p1") +
+      client_frame(0x00, put.substr(10, 20)) +
+      client_frame(0x80, put.substr(30)) + client_frame(0x81, second);
+  for (const char byte : bytes) {
+    asio::write(raw.next_layer().socket(), asio::buffer(&byte, 1));
+    f.loop.poll();
+  }
+  REQUIRE(f.pump_until([&] {
+    return relay.store.get("frag", "k") && relay.store.get("whole", "k") &&
+           !pongs.empty();
+  }));
+  CHECK(relay.store.get("frag", "k")->value == Value("v"));
+  CHECK(relay.store.get("whole", "k")->value == Value("w"));
+  CHECK(pongs == std::vector<std::string>{"p1"});
+  CHECK(server.connections() == 1);
+}
+
+TEST_CASE("net: a server fails a connection that breaks the framing rules",
+          "[net]") {
+  Fixture f;
+  MeshOptions options;
+  options.protocol.limits.max_frame_bytes = 1000;
+  Peer relay(f.scheduler, options);
+  WebSocketServer server(f.loop, relay.mesh, f.server);
+  auto port = server.listen("127.0.0.1", 0);
+  REQUIRE(port);
+
+  struct Case {
+    std::string name;
+    std::string bytes;
+    std::string why;
+  };
+  const std::string text = R"({"#":"x","get":{"#":"a"}})";
+  const std::vector<Case> cases = {
+      {"unmasked", client_frame(0x81, text, /*masked=*/false),
+       "unmasked frame from a client"},
+      {"reserved bits", client_frame(0xC1, text), "reserved bits set"},
+      {"unknown opcode", client_frame(0x83, text), "unknown data opcode"},
+      {"long ping", client_frame(0x89, std::string(126, 'p')),
+       "control frame too long"},
+      {"fragmented ping", client_frame(0x09, "p"), "fragmented control frame"},
+      {"stray continuation", client_frame(0x80, text),
+       "continuation frame with no message to continue"},
+      {"message inside a message",
+       client_frame(0x01, "{") + client_frame(0x81, text),
+       "new message inside a fragmented one"},
+      {"too big", client_frame(0x81, std::string(1001, ' ')),
+       "message too big"},
+      {"too big in fragments",
+       client_frame(0x01, std::string(600, ' ')) +
+           client_frame(0x80, std::string(600, ' ')),
+       "message too big"},
+      {"not UTF-8", client_frame(0x81, "{\"#\":\"\xC3\x28\"}"),
+       "text message is not UTF-8"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.name);
+    f.log.clear();
+    RawPeer raw(f.loop.io());
+    f.open_raw(raw, *port);
+    REQUIRE(f.pump_until([&] { return server.connections() == 1; }));
+    asio::write(raw.next_layer().socket(), asio::buffer(c.bytes));
+    REQUIRE(f.pump_until([&] { return server.connections() == 0; }));
+    CHECK(std::count(f.log.begin(), f.log.end(),
+                     "connection from a peer closed: read: " + c.why) == 1);
+  }
+  // Nothing it sent was applied, and the server still serves.
+  CHECK(relay.store.get("a", "k") == std::nullopt);
+  RawPeer after(f.loop.io());
+  f.open_raw(after, *port);
+  CHECK(f.pump_until([&] { return server.connections() == 1; }));
+}
+
 TEST_CASE("net: a client reconnects by itself when the server comes back",
           "[net]") {
   Fixture f;
