@@ -89,7 +89,7 @@ FrameReader::Frame FrameReader::next(std::span<char> bytes) {
     const std::size_t so_far = in_message_ ? fragments_.size() : 0;
     if (length > max_message_bytes_ - so_far) return bad("message too big");
   }
-  if (bytes.size() - header < length) {
+  if (bytes.size() < header || bytes.size() - header < length) {
     return {Kind::kNeedMore, {}, 0, header + static_cast<std::size_t>(length)};
   }
   char* const payload_data = bytes.data() + header;

@@ -18,6 +18,9 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/replay.hpp"
+#include "fuzz/ws_frames_property.hpp"
+
 namespace gunpp {
 namespace {
 
@@ -609,6 +612,22 @@ TEST_CASE("net: a server fails a connection that breaks the framing rules",
   RawPeer after(f.loop.io());
   f.open_raw(after, *port);
   CHECK(f.pump_until([&] { return server.connections() == 1; }));
+}
+
+TEST_CASE("net: the frame reader's fuzz property holds on its corpus",
+          "[net]") {
+  const std::size_t inputs = testing::replay_inputs(
+      {GUNPP_FUZZ_DIR "/corpus/ws_frames",
+       GUNPP_FUZZ_DIR "/regressions/ws_frames"},
+      [](const std::string& bytes) {
+        CHECK(testing::ws_frames_property_violation(bytes) == "");
+      });
+  CHECK(inputs >= 6);
+  // A masked text frame of "{}", read whole: one message, then it waits.
+  const auto whole = testing::read_ws_frames(
+      std::string_view("\x81\x82\x12\x34\x56\x78\x69\x49", 8), 0);
+  CHECK(whole.frames == std::vector<std::string>{"2:{}"});
+  CHECK(whole.end == "need more");
 }
 
 TEST_CASE("net: a client reconnects by itself when the server comes back",
