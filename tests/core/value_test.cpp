@@ -203,6 +203,12 @@ TEST_CASE("is_valid_utf8", "[value]") {
   CHECK_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
   CHECK_FALSE(is_valid_utf8("\x80"));              // lone continuation
   CHECK_FALSE(is_valid_utf8("\xFF"));
+  // Around the eight-byte ASCII runs: a sequence across a run's end, and
+  // bad bytes right after a run and at the very end.
+  CHECK(is_valid_utf8("abcdefg\xC3\xA9 and sixteen more"));
+  CHECK_FALSE(is_valid_utf8("abcdefgh\xC3\x28 ascii after"));
+  CHECK_FALSE(is_valid_utf8("abcdefghijklmnop\xE2\x82"));
+  CHECK_FALSE(is_valid_utf8(std::string(64, 'a') + "\xFF"));
 }
 
 }  // namespace
