@@ -290,9 +290,12 @@ class Session final : public Connection,
   static constexpr bool kFramed = std::is_same_v<Stream, AcceptedWsStream>;
   static constexpr std::uint8_t kClose = 0x8;
   static constexpr std::uint8_t kPong = 0xA;
-  static constexpr std::size_t kReadBytes = 64 * 1024;  // per read at least
-  // The read buffer is given back past this once it is empty.
-  static constexpr std::size_t kKeepReadBytes = 1024 * 1024;
+  // Room for this much at least per read: many small messages, or the
+  // start of a big one whose header then says how much more to make room
+  // for. The buffer is given back once empty if a big frame grew it past
+  // kKeepReadBytes, so that a connection keeps a few KiB between messages.
+  static constexpr std::size_t kReadBytes = 4 * 1024;
+  static constexpr std::size_t kKeepReadBytes = 16 * 1024;
 
   // First, next to the shared pointer's counts: a delivery reads both.
   bool closed_ = false;

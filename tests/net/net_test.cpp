@@ -407,84 +407,89 @@ TEST_CASE(
   REQUIRE(f.pump_until([&] { return server.connections() == 0; }));
 }
 
+// A relay peer served on 127.0.0.1 with the fixture's server options.
+struct Served {
+  explicit Served(Fixture& f, MeshOptions options = {})
+      : relay(f.scheduler, std::move(options)),
+        server(f.loop, relay.mesh, f.server) {
+    auto listening = server.listen("127.0.0.1", 0);
+    REQUIRE(listening);
+    port = *listening;
+  }
+  Peer relay;
+  WebSocketServer server;
+  std::uint16_t port = 0;
+};
+
+// Keeps reading a raw peer's messages (the mesh greets a new peer), and
+// so answering the server's pings, until its connection ends.
+struct ReadOn {
+  explicit ReadOn(RawPeer& peer) : raw(peer) { read(); }
+  void read() {
+    raw.async_read(buffer, [this](boost::system::error_code ec, std::size_t) {
+      buffer.consume(buffer.size());
+      if (ec) {
+        ended = true;
+      } else {
+        read();
+      }
+    });
+  }
+  RawPeer& raw;
+  beast::flat_buffer buffer;
+  bool ended = false;
+};
+
+// The payloads of the control frames of `kind` that `raw` reads.
+void collect_control(RawPeer& raw, beast::websocket::frame_type kind,
+                     std::vector<std::string>& payloads) {
+  raw.control_callback([&payloads, kind](beast::websocket::frame_type got,
+                                         beast::string_view payload) {
+    if (got == kind) payloads.emplace_back(payload);
+  });
+}
+
 TEST_CASE(
     "net: a silent peer is pinged at half the idle timeout and closed when it "
     "does not answer",
     "[net]") {
   Fixture f;
   f.server.idle_timeout = std::chrono::milliseconds(200);
-  Peer relay(f.scheduler);
-  WebSocketServer server(f.loop, relay.mesh, f.server);
-  auto port = server.listen("127.0.0.1", 0);
-  REQUIRE(port);
+  Served served(f);
 
   // `answering` keeps a read open, so Beast answers each ping with a pong;
   // `silent` never reads, so it answers nothing.
   RawPeer answering(f.loop.io());
   RawPeer silent(f.loop.io());
-  int pings = 0;
-  answering.control_callback(
-      [&](beast::websocket::frame_type kind, beast::string_view) {
-        if (kind == beast::websocket::frame_type::ping) ++pings;
-      });
-  f.open_raw(answering, *port);
-  f.open_raw(silent, *port);
-  REQUIRE(f.pump_until([&] { return server.connections() == 2; }));
-  // Reads on (the mesh greets a new peer) until the connection ends.
-  beast::flat_buffer buffer;
-  bool answering_closed = false;
-  std::function<void()> read = [&] {
-    answering.async_read(buffer,
-                         [&](boost::system::error_code ec, std::size_t) {
-                           buffer.consume(buffer.size());
-                           if (ec) {
-                             answering_closed = true;
-                           } else {
-                             read();
-                           }
-                         });
-  };
-  read();
+  std::vector<std::string> pings;
+  collect_control(answering, beast::websocket::frame_type::ping, pings);
+  f.open_raw(answering, served.port);
+  f.open_raw(silent, served.port);
+  REQUIRE(f.pump_until([&] { return served.server.connections() == 2; }));
+  ReadOn reading(answering);
 
-  REQUIRE(f.pump_until([&] { return server.connections() == 1; }, 3000));
-  const auto closed_for = [&](std::string_view why) {
-    return std::count_if(f.log.begin(), f.log.end(), [&](const auto& line) {
-      return line.find(why) != std::string::npos;
-    });
-  };
-  CHECK(closed_for("closed: no answer to a ping") == 1);
+  REQUIRE(f.pump_until([&] { return served.server.connections() == 1; }, 3000));
+  CHECK(std::count(f.log.begin(), f.log.end(),
+                   "connection from a peer closed: no answer to a ping") == 1);
   // The answering peer outlives several periods, pinged at each quiet one.
   f.loop.run_for(std::chrono::milliseconds(700));
-  CHECK(server.connections() == 1);
-  CHECK_FALSE(answering_closed);
-  CHECK(pings >= 3);
+  CHECK(served.server.connections() == 1);
+  CHECK_FALSE(reading.ended);
+  CHECK(pings.size() >= 3);
 }
 
 TEST_CASE("net: with no idle timeout, a silent peer is never pinged", "[net]") {
   Fixture f;
   f.server.idle_timeout = std::chrono::milliseconds(0);
-  Peer relay(f.scheduler);
-  WebSocketServer server(f.loop, relay.mesh, f.server);
-  auto port = server.listen("127.0.0.1", 0);
-  REQUIRE(port);
+  Served served(f);
   RawPeer raw(f.loop.io());
-  int pings = 0;
-  raw.control_callback(
-      [&](beast::websocket::frame_type kind, beast::string_view) {
-        if (kind == beast::websocket::frame_type::ping) ++pings;
-      });
-  f.open_raw(raw, *port);
-  beast::flat_buffer buffer;
-  std::function<void()> read = [&] {
-    raw.async_read(buffer, [&](boost::system::error_code ec, std::size_t) {
-      buffer.consume(buffer.size());
-      if (!ec) read();
-    });
-  };
-  read();
+  std::vector<std::string> pings;
+  collect_control(raw, beast::websocket::frame_type::ping, pings);
+  f.open_raw(raw, served.port);
+  ReadOn reading(raw);
   f.loop.run_for(std::chrono::milliseconds(500));
-  CHECK(server.connections() == 1);
-  CHECK(pings == 0);
+  CHECK(served.server.connections() == 1);
+  CHECK(pings.empty());
 }
 
 // A client's WebSocket frame, masked, as bytes on the wire.
@@ -512,26 +517,13 @@ TEST_CASE(
     "frames cut anywhere",
     "[net]") {
   Fixture f;
-  Peer relay(f.scheduler);
-  WebSocketServer server(f.loop, relay.mesh, f.server);
-  auto port = server.listen("127.0.0.1", 0);
-  REQUIRE(port);
+  Served served(f);
+  Peer& relay = served.relay;
   RawPeer raw(f.loop.io());
   std::vector<std::string> pongs;
-  raw.control_callback(
-      [&](beast::websocket::frame_type kind, beast::string_view payload) {
-        if (kind == beast::websocket::frame_type::pong)
-          pongs.emplace_back(payload);
-      });
-  f.open_raw(raw, *port);
-  beast::flat_buffer buffer;
-  std::function<void()> read = [&] {
-    raw.async_read(buffer, [&](boost::system::error_code ec, std::size_t) {
-      buffer.consume(buffer.size());
-      if (!ec) read();
-    });
-  };
-  read();
+  collect_control(raw, beast::websocket::frame_type::pong, pongs);
+  f.open_raw(raw, served.port);
+  ReadOn reading(raw);
 
   // One put in three fragments (text, continuation, final continuation)
   // with a ping between the first two; then an unfragmented put. All of it
@@ -555,7 +547,7 @@ TEST_CASE(
   CHECK(relay.store.get("frag", "k")->value == Value("v"));
   CHECK(relay.store.get("whole", "k")->value == Value("w"));
   CHECK(pongs == std::vector<std::string>{"p1"});
-  CHECK(server.connections() == 1);
+  CHECK(served.server.connections() == 1);
 }
 
 TEST_CASE("net: a server fails a connection that breaks the framing rules",
@@ -563,10 +555,7 @@ TEST_CASE("net: a server fails a connection that breaks the framing rules",
   Fixture f;
   MeshOptions options;
   options.protocol.limits.max_frame_bytes = 1000;
-  Peer relay(f.scheduler, options);
-  WebSocketServer server(f.loop, relay.mesh, f.server);
-  auto port = server.listen("127.0.0.1", 0);
-  REQUIRE(port);
+  Served served(f, options);
 
   struct Case {
     std::string name;
@@ -600,18 +589,18 @@ TEST_CASE("net: a server fails a connection that breaks the framing rules",
     INFO(c.name);
     f.log.clear();
     RawPeer raw(f.loop.io());
-    f.open_raw(raw, *port);
-    REQUIRE(f.pump_until([&] { return server.connections() == 1; }));
+    f.open_raw(raw, served.port);
+    REQUIRE(f.pump_until([&] { return served.server.connections() == 1; }));
     asio::write(raw.next_layer().socket(), asio::buffer(c.bytes));
-    REQUIRE(f.pump_until([&] { return server.connections() == 0; }));
+    REQUIRE(f.pump_until([&] { return served.server.connections() == 0; }));
     CHECK(std::count(f.log.begin(), f.log.end(),
                      "connection from a peer closed: read: " + c.why) == 1);
   }
   // Nothing it sent was applied, and the server still serves.
-  CHECK(relay.store.get("a", "k") == std::nullopt);
+  CHECK(served.relay.store.get("a", "k") == std::nullopt);
   RawPeer after(f.loop.io());
-  f.open_raw(after, *port);
-  CHECK(f.pump_until([&] { return server.connections() == 1; }));
+  f.open_raw(after, served.port);
+  CHECK(f.pump_until([&] { return served.server.connections() == 1; }));
 }
 
 TEST_CASE("net: the frame reader's fuzz property holds on its corpus",
