@@ -1,14 +1,16 @@
 // The byte stream under the WebSocket stream of a ws:// connection the
-// server accepted. Beast reads and parses the peer's frames through it as
-// through plain TCP. All writing goes through one queue, drained by
+// server accepted. Beast reads the handshake through it as through plain
+// TCP; the session then reads the peer's frames from the socket itself
+// (frame_reader.hpp). All writing goes through one queue, drained by
 // non-blocking gathered sends:
 //  - the session's messages, framed here as unmasked text frames (a server
 //    never masks, RFC 6455 section 5.1) and sent straight from their shared
 //    pieces: no operation is allocated and no completion is posted per
 //    message, which is where a relay's fan-out through Beast's writes spent
 //    most of its user time (docs/network.md);
-//  - Beast's own bytes (the handshake's reply, pings, pongs, closes), each
-//    kept whole, in order with the messages.
+//  - control frames: the session's pongs and close replies, and Beast's
+//    own bytes (the handshake's reply, keep-alive pings), each kept whole,
+//    in order with the messages.
 // Private to src/net/; used on the NetLoop's thread only.
 #ifndef GUNPP_SRC_NET_FRAME_STREAM_HPP_
 #define GUNPP_SRC_NET_FRAME_STREAM_HPP_
