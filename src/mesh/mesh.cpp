@@ -123,7 +123,7 @@ void Mesh::Impl::relay(PeerId from, const Message& message,
                        std::string_view text) {
   const auto out = std::make_shared<const std::string>(
       !message.in_string && info.size() > 1
-          ? detail::with_string_member(text, "><", router_.via_list(info, from))
+          ? detail::with_member(text, "><", router_.via_list(info, from))
           : std::string(text));
   outbox_.broadcast(out, [&](PeerId id) {
     return id != from && (message.via.empty() || !detail::Router::named_in_via(

@@ -50,12 +50,14 @@ void Outbox::send(PeerId to, const Piece& message) {
 
 void Outbox::send(PeerId to, Peer& peer, const Piece& message) {
   if (peer.closing) return;
-  if (!peer.batch_open) {
+  if (peer.batch_turn != turn_) {
     // After a quiet period the first message goes alone; the rest of this
     // turn's messages follow as one array.
-    peer.batch_open = true;
-    if (open_.empty()) scheduler_->enqueue([this] { flush_all(); }, owner_);
-    open_.push_back(to);
+    peer.batch_turn = turn_;
+    if (!flush_queued_) {
+      flush_queued_ = true;
+      scheduler_->enqueue([this] { flush_all(); }, owner_);
+    }
     OutFrame frame;
     if (!message->empty() && message->front() == '{') {
       frame.append(message);
@@ -70,6 +72,10 @@ void Outbox::send(PeerId to, Peer& peer, const Piece& message) {
   if (!peer.batch.empty() &&
       peer.batch_bytes + message->size() + 2 > options_->batch_bytes) {
     deliver(to, peer, take_batch(peer));
+  }
+  if (!peer.flush_pending) {
+    peer.flush_pending = true;
+    pending_.push_back(to);
   }
   peer.batch_bytes += message->size() + (peer.batch.empty() ? 0 : 1);
   peer.batch.push_back(message);
@@ -89,12 +95,14 @@ OutFrame Outbox::take_batch(Peer& peer) {
 }
 
 void Outbox::flush_all() {
-  flushing_.swap(open_);
+  flush_queued_ = false;
+  ++turn_;
+  flushing_.swap(pending_);
   for (const PeerId to : flushing_) {
     auto it = peers_.find(to);
     if (it == peers_.end()) continue;
     Peer& peer = it->second;
-    peer.batch_open = false;
+    peer.flush_pending = false;
     if (peer.batch.empty() || peer.closing) continue;
     deliver(to, peer, take_batch(peer));
   }

@@ -68,7 +68,8 @@ class Outbox {
   // What a delivery reads comes first, so that it touches one cache line.
   struct Peer {
     std::function<std::size_t(OutFrame&& frame)> send;  // PeerLink's
-    bool batch_open = false;
+    std::uint64_t batch_turn = 0;  // its batch is open while this is turn_
+    bool flush_pending = false;    // in pending_
     bool closing = false;
     std::size_t unsent = 0;
     std::size_t batch_bytes = 0;
@@ -88,7 +89,12 @@ class Outbox {
   const MeshOptions* options_;
   Log log_;
   std::unordered_map<PeerId, Peer> peers_;
-  std::vector<PeerId> open_;  // peers whose batch this turn opened
+  // Batching turns: a peer's first message in one goes alone, and the
+  // task that ends it (flush_all) sends the others as one array. Only a
+  // peer that got more than one message is visited then.
+  std::uint64_t turn_ = 1;
+  bool flush_queued_ = false;
+  std::vector<PeerId> pending_;  // peers with messages held this turn
   std::vector<PeerId> flushing_;
   std::uint64_t frames_out_ = 0;
 };

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "gunpp/value.hpp"
+
 namespace gunpp::detail {
 namespace {
 
@@ -48,32 +50,38 @@ std::optional<PeerId> Router::sender_of(const std::string& id) const {
   return it->second.from;
 }
 
-std::string Router::via_list(const std::unordered_map<PeerId, PeerInfo>& peers,
-                             PeerId except) {
+const std::string& Router::via_list(
+    const std::unordered_map<PeerId, PeerInfo>& peers, PeerId except) {
   if (via_stale_) {
     std::vector<PeerId> ids;
     ids.reserve(peers.size());
     for (const auto& [id, peer] : peers) ids.push_back(id);
     const std::size_t keep = std::min(ids.size(), kViaPeers + 1);
     std::partial_sort(ids.begin(), ids.begin() + keep, ids.end());
-    via_names_.clear();
+    std::vector<std::string> names;
     for (std::size_t i = 0; i < keep; ++i) {
       const PeerInfo& p = peers.at(ids[i]);
-      via_names_.emplace_back(ids[i], !p.pid.empty() ? p.pid
-                                      : !p.url.empty()
-                                          ? p.url
-                                          : std::to_string(ids[i]));
+      names.push_back(!p.pid.empty()   ? p.pid
+                      : !p.url.empty() ? p.url
+                                       : std::to_string(ids[i]));
+    }
+    // Entry i leaves out peer i; the last, none of them.
+    via_ids_.assign(ids.begin(), ids.begin() + keep);
+    via_json_.assign(keep + 1, std::string());
+    for (std::size_t skip = 0; skip <= keep; ++skip) {
+      std::string via;
+      std::size_t named = 0;
+      for (std::size_t i = 0; i < keep; ++i) {
+        if (i == skip || named == kViaPeers) continue;
+        if (named++ > 0) via += ',';
+        via += names[i];
+      }
+      append_json_string(via_json_[skip], via);
     }
     via_stale_ = false;
   }
-  std::string via;
-  std::size_t named = 0;
-  for (const auto& [id, name] : via_names_) {
-    if (id == except || named == kViaPeers) continue;
-    if (named++ > 0) via += ',';
-    via += name;
-  }
-  return via;
+  const auto it = std::find(via_ids_.begin(), via_ids_.end(), except);
+  return via_json_[it - via_ids_.begin()];
 }
 
 bool Router::named_in_via(const PeerInfo& peer, std::string_view via) {

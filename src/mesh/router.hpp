@@ -36,12 +36,12 @@ class Router {
   // The peer request `id` came from, while the trail remembers it.
   std::optional<PeerId> sender_of(const std::string& id) const;
 
-  // The "><" we add: up to seven of the peers in `peers` but `except`, the
-  // longest connected (lowest numbers), by pid, else URL, else number.
-  // The candidates are kept between calls: O(1) a message, O(peers) after
-  // peers_changed().
-  std::string via_list(const std::unordered_map<PeerId, PeerInfo>& peers,
-                       PeerId except);
+  // The "><" we add, as a JSON string: up to seven of the peers in `peers`
+  // but `except`, the longest connected (lowest numbers), by pid, else URL,
+  // else number. Kept between calls: O(1) a message, O(peers) after
+  // peers_changed(); valid until the next call.
+  const std::string& via_list(const std::unordered_map<PeerId, PeerInfo>& peers,
+                              PeerId except);
   // Tells via_list() that a peer joined, left or named itself.
   void peers_changed() { via_stale_ = true; }
   // Whether `peer` is named in a message's "><" (its first 99 characters,
@@ -60,9 +60,11 @@ class Router {
   Dedup passed_replies_;
   std::unordered_map<std::string, Trail> trail_;
   std::deque<std::pair<std::string, double>> trail_order_;
-  // The names of the lowest-numbered peers, one more than "><" holds (for
-  // when the sender is among them), in order.
-  std::vector<std::pair<PeerId, std::string>> via_names_;
+  // The lowest-numbered peers, one more than "><" holds (for when the
+  // sender is among them), in order; and the "><" leaving out each of them,
+  // then the one leaving out none.
+  std::vector<PeerId> via_ids_;
+  std::vector<std::string> via_json_;
   bool via_stale_ = true;
 };
 

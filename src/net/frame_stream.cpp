@@ -1,5 +1,9 @@
 #include "frame_stream.hpp"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 namespace gunpp::net {
 
 std::size_t FrameStream::send(OutFrame&& frame) {
@@ -26,17 +30,23 @@ std::size_t FrameStream::send(OutFrame&& frame) {
     push(Entry{std::move(frame), header, header_size, {}});
     return queued_bytes_;
   }
-  // The queue is empty: the frame goes out from here, and only what the
-  // socket does not take is queued. A relay's fan-out allocates and moves
-  // nothing per peer.
-  buffers_.clear();
-  buffers_.emplace_back(header.data(), header_size);
-  for (const OutFrame::Piece& piece : frame.pieces()) {
-    if (buffers_.size() == kMaxBuffers) break;
-    buffers_.emplace_back(piece->data(), piece->size());
+  // The queue is empty: the frame goes out from here, in one gathered send
+  // from the stack, and only what the socket does not take is queued. A
+  // relay's fan-out allocates and moves nothing per peer.
+  std::array<iovec, 1 + kDirectPieces> direct;
+  const auto pieces = frame.pieces();
+  std::size_t count = 0;
+  if (pieces.size() <= kDirectPieces) {
+    direct[count++] = {header.data(), header_size};
+    for (const OutFrame::Piece& piece : pieces) {
+      direct[count++] = {const_cast<char*>(piece->data()), piece->size()};
+    }
   }
-  const std::size_t sent = write_now();
-  if (failed_ || sent == header_size + size) return 0;
+  std::size_t sent = 0;
+  if (count > 0) {
+    sent = write_now(direct.data(), count);
+    if (failed_ || sent == header_size + size) return 0;
+  }
   offset_ = sent;
   queued_bytes_ = header_size + size - sent;
   queue_.push_back(Entry{std::move(frame), header, header_size, {}});
@@ -90,7 +100,7 @@ void FrameStream::discard() {
 void FrameStream::flush() {
   while (!queue_.empty() && !waiting_ && !failed_) {
     const std::size_t gathered = gather();
-    const std::size_t sent = write_now();
+    const std::size_t sent = write_now(buffers_.data(), buffers_.size());
     if (failed_ || waiting_) return;
     consume(sent);
     if (sent < gathered) {
@@ -100,22 +110,27 @@ void FrameStream::flush() {
   }
 }
 
-// One non-blocking send of buffers_; returns the bytes sent. A socket that
-// takes nothing starts a wait for room; an error fails the stream.
-std::size_t FrameStream::write_now() {
-  auto& socket = next_.socket();
-  error_code ec;
-  if (!socket.non_blocking()) socket.non_blocking(true, ec);
-  const std::size_t sent = ec ? 0 : socket.write_some(buffers_, ec);
-  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+// One non-blocking gathered send; returns the bytes sent. A socket that
+// takes nothing starts a wait for room; an error fails the stream. The
+// socket is looked up each time: Beast may close it (its closing
+// handshake's time limit), and its descriptor is then -1, never another
+// connection's.
+std::size_t FrameStream::write_now(const iovec* buffers, std::size_t count) {
+  msghdr message{};
+  message.msg_iov = const_cast<iovec*>(buffers);
+  message.msg_iovlen = count;
+  const int fd = next_.socket().native_handle();
+  ssize_t sent;
+  do {
+    sent = ::sendmsg(fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+  } while (sent < 0 && errno == EINTR);
+  if (sent >= 0) return static_cast<std::size_t>(sent);
+  if (errno == EAGAIN || errno == EWOULDBLOCK) {
     wait_writable();
     return 0;
   }
-  if (ec) {
-    fail(ec);
-    return 0;
-  }
-  return sent;
+  fail(error_code(errno, boost::system::system_category()));
+  return 0;
 }
 
 // The unsent bytes from the front of the queue, up to kMaxBuffers buffers;
@@ -130,7 +145,7 @@ std::size_t FrameStream::gather() {
       return true;
     }
     if (buffers_.size() == kMaxBuffers) return false;
-    buffers_.emplace_back(data + skip, size - skip);
+    buffers_.push_back({const_cast<char*>(data) + skip, size - skip});
     gathered += size - skip;
     skip = 0;
     return true;

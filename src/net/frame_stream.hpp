@@ -15,6 +15,8 @@
 #ifndef GUNPP_SRC_NET_FRAME_STREAM_HPP_
 #define GUNPP_SRC_NET_FRAME_STREAM_HPP_
 
+#include <sys/uio.h>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -35,7 +37,12 @@ class FrameStream {
  public:
   using executor_type = beast::tcp_stream::executor_type;
 
-  explicit FrameStream(beast::tcp_stream stream) : next_(std::move(stream)) {}
+  // Puts the socket in non-blocking mode: the session's reads and this
+  // stream's sends never wait inside a call.
+  explicit FrameStream(beast::tcp_stream stream) : next_(std::move(stream)) {
+    error_code ignored;
+    next_.socket().non_blocking(true, ignored);
+  }
   // Built in place under its WebSocket stream, and never moved: a wait for
   // the socket refers to it.
   FrameStream(const FrameStream&) = delete;
@@ -103,11 +110,14 @@ class FrameStream {
   };
   // Buffers one send takes at most (Asio's gathered-send limit).
   static constexpr std::size_t kMaxBuffers = 64;
+  // Pieces of a frame sent straight from the stack (a message alone,
+  // bracketed or not); one of more pieces is queued and gathered.
+  static constexpr std::size_t kDirectPieces = 3;
 
   void queue_raw(std::string bytes, std::function<void(error_code)> sent);
   void push(Entry entry);
   void flush();
-  std::size_t write_now();
+  std::size_t write_now(const iovec* buffers, std::size_t count);
   std::size_t gather();
   void consume(std::size_t sent);
   void wait_writable();
@@ -117,7 +127,7 @@ class FrameStream {
   std::deque<Entry> queue_;
   std::size_t offset_ = 0;  // bytes of the front entry already sent
   std::size_t queued_bytes_ = 0;
-  std::vector<asio::const_buffer> buffers_;  // one send's, reused
+  std::vector<iovec> buffers_;               // a gathered send's, reused
   bool waiting_ = false;                     // for the socket to take more
   bool closing_ = false;                     // Beast queued its close frame
   error_code failed_;

@@ -71,10 +71,18 @@ class Session final : public Connection,
     // The mesh calls this only while the session is its peer: finish()
     // removes it, and the server or client owning the session finishes it
     // before letting it go. A plain pointer keeps the call inline in the
-    // mesh's peer entry, with no weak count to take per delivery.
-    link.send = [self = this](OutFrame&& frame) {
-      return self->enqueue(std::move(frame));
-    };
+    // mesh's peer entry, with no weak count to take per delivery; an
+    // accepted ws:// connection's points at its frame stream, so that a
+    // delivery goes from the peer entry to the socket in one step.
+    if constexpr (kFramed) {
+      link.send = [stream = &ws_.next_layer()](OutFrame&& frame) {
+        return stream->send(std::move(frame));
+      };
+    } else {
+      link.send = [self = this](OutFrame&& frame) {
+        return self->enqueue(std::move(frame));
+      };
+    }
     link.close = [weak = this->weak_from_this()](std::string_view reason) {
       if (auto self = weak.lock()) self->finish(reason);
     };
@@ -201,16 +209,13 @@ class Session final : public Connection,
     if (!closed_) read();
   }
 
+  // Through Beast's writes, one frame at a time (not kFramed).
   std::size_t enqueue(OutFrame&& frame) {
     if (closed_) return 0;
-    if constexpr (kFramed) {
-      return ws_.next_layer().send(std::move(frame));
-    } else {
-      queued_bytes_ += frame.size();
-      queue_.push_back(std::move(frame));
-      if (!writing_) write_next();
-      return queued_bytes_;
-    }
+    queued_bytes_ += frame.size();
+    queue_.push_back(std::move(frame));
+    if (!writing_) write_next();
+    return queued_bytes_;
   }
 
   // The front frame goes out as one message. A frame of a few pieces (a

@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "core/error_text.hpp"
-#include "gunpp/wire/json_writer.hpp"
 
 namespace gunpp::detail {
 
@@ -374,20 +373,29 @@ std::size_t string_end(std::string_view text, std::size_t open) {
   return text.size();
 }
 
-std::string with_string_member(std::string_view object, std::string_view name,
-                               std::string_view value) {
+std::string with_member(std::string_view object, std::string_view name,
+                        std::string_view json) {
   object = trim_json_space(object);
   std::string out;
-  // Room for the member as it is without escapes: one allocation, and no
-  // spare capacity kept by a frame that is queued for many peers.
-  out.reserve(object.size() + name.size() + value.size() + 8);
+  // Room for the member as it is without escapes in its name: one
+  // allocation, and no spare capacity kept by a frame that is queued for
+  // many peers.
+  out.reserve(object.size() + name.size() + json.size() + 4);
   out = object.substr(0, object.size() - 1);  // without its '}'
   const std::string_view members = trim_json_space(object.substr(1));
   if (members.size() > 1) out += ',';  // more than its closing brace
-  JsonWriter json(out);
-  json.key(name).string(value);
+  append_json_string(out, name);
+  out += ':';
+  out += json;
   out += '}';
   return out;
+}
+
+std::string with_string_member(std::string_view object, std::string_view name,
+                               std::string_view value) {
+  std::string json;
+  append_json_string(json, value);
+  return with_member(object, name, json);
 }
 
 std::string_view trim_json_space(std::string_view text) {

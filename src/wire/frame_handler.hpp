@@ -140,6 +140,9 @@ std::size_t string_end(std::string_view text, std::size_t open);
 // of two members of one name, so it overrides one already there.
 std::string with_string_member(std::string_view object, std::string_view name,
                                std::string_view value);
+// The same with the member's value given as JSON text (`json`, trusted).
+std::string with_member(std::string_view object, std::string_view name,
+                        std::string_view json);
 
 // The checks every decoder makes before parsing: ResourceExhausted when
 // `text` is longer than max_frame_bytes, InvalidArgument when, trimmed, it
