@@ -167,12 +167,13 @@ void Mesh::Impl::receive(PeerId from, std::string_view text) {
         raw = own_text;
       }
     }
-    if (router_.seen(message.id)) continue;
+    const detail::Router::Ticket ticket = router_.admit(message.id);
+    if (ticket == nullptr) continue;
     if (!message.reply_to.empty()) {
       handle_reply(from, message, raw);
       continue;
     }
-    router_.remember_sender(message.id, from);
+    router_.remember_sender(ticket, from);
     if (message.get && !message.has_put && options.read_barrier) {
       auto held = std::make_shared<std::pair<Message, std::string>>(
           std::move(message), std::string(raw));

@@ -1,6 +1,7 @@
 #include "router.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <vector>
 
 #include "gunpp/value.hpp"
@@ -18,7 +19,6 @@ constexpr std::size_t kViaPeers = 7;
 Router::Router(Clock& clock, const MeshOptions& options)
     : clock_(&clock),
       options_(&options),
-      seen_(clock, options.protocol.dedup),
       passed_replies_(clock, options.protocol.dedup) {}
 
 bool Router::passed(const std::string& request, double hash) {
@@ -26,25 +26,68 @@ bool Router::passed(const std::string& request, double hash) {
                                           std::to_string(hash));
 }
 
-void Router::remember_sender(const std::string& id, PeerId from) {
-  const double t = clock_->now_ms();
-  while (!trail_order_.empty() &&
-         (trail_order_.front().second + to_ms(options_->trail) <= t ||
-          trail_order_.size() >= options_->max_trail)) {
-    auto it = trail_.find(trail_order_.front().first);
-    if (it != trail_.end() && it->second.at == trail_order_.front().second) {
-      trail_.erase(it);
+Router::Ticket Router::admit(std::string_view id) {
+  const double now = clock_->now_ms();
+  forget_ids(now);
+  forget_trail(now, options_->max_trail);
+  auto [it, inserted] = ids_.try_emplace(std::string(id));
+  Entry& entry = it->second;
+  if (entry.deduped) return nullptr;
+  // Held at least until the next admit(), which with max_ids 0 forgets it.
+  entry.deduped = true;
+  entry.seen_at = now;
+  dedup_order_.emplace_back(&*it, now);
+  return &*it;
+}
+
+void Router::remember_sender(Ticket request, PeerId from) {
+  if (options_->max_trail == 0) return;
+  const double now = clock_->now_ms();
+  forget_trail(now, options_->max_trail - 1);
+  Entry& entry = request->second;
+  entry.from = from;
+  entry.trailed = true;
+  entry.trail_at = now;
+  trail_order_.emplace_back(request, now);
+}
+
+void Router::forget_ids(double now) {
+  const DedupOptions& dedup = options_->protocol.dedup;
+  while (!dedup_order_.empty() &&
+         (dedup_order_.size() >= dedup.max_ids ||
+          dedup_order_.front().second + to_ms(dedup.max_age) <= now)) {
+    auto [id, at] = dedup_order_.front();
+    dedup_order_.pop_front();
+    if (id->second.deduped && id->second.seen_at == at) {
+      id->second.deduped = false;
+      erase_unless_held(id);
     }
-    trail_order_.pop_front();
   }
-  trail_[id] = Trail{from, t};
-  trail_order_.emplace_back(id, t);
+}
+
+void Router::forget_trail(double now, std::size_t keep) {
+  while (!trail_order_.empty() &&
+         (trail_order_.size() > keep ||
+          trail_order_.front().second + to_ms(options_->trail) <= now)) {
+    auto [id, at] = trail_order_.front();
+    trail_order_.pop_front();
+    if (id->second.trailed && id->second.trail_at == at) {
+      id->second.trailed = false;
+      erase_unless_held(id);
+    }
+  }
+}
+
+void Router::erase_unless_held(Ticket id) {
+  if (!id->second.deduped && !id->second.trailed) {
+    ids_.erase(ids_.find(id->first));  // by iterator: the key is the node's
+  }
 }
 
 std::optional<PeerId> Router::sender_of(const std::string& id) const {
-  auto it = trail_.find(id);
-  if (it == trail_.end() ||
-      it->second.at + to_ms(options_->trail) <= clock_->now_ms()) {
+  auto it = ids_.find(id);
+  if (it == ids_.end() || !it->second.trailed ||
+      it->second.trail_at + to_ms(options_->trail) <= clock_->now_ms()) {
     return std::nullopt;
   }
   return it->second.from;

@@ -196,6 +196,47 @@ TEST_CASE("mesh: replies follow the trail and expire with it", "[mesh]") {
   CHECK(net.received("relay", "b").empty());
 }
 
+TEST_CASE("mesh: the dedup and the trail keep their own bounds", "[mesh]") {
+  MeshOptions options;
+  options.protocol.dedup.max_age = 1000ms;  // the trail keeps 9 s
+  options.max_trail = 2;
+  Net net(options);
+  net.star("relay", {"a", "b"});
+  net.pump();
+  Mesh& relay = net.nodes["relay"]->mesh;
+  const auto got = [&](const char* peer, const std::string& id) {
+    std::size_t n = 0;
+    for (const Json& m : net.received("relay", peer))
+      n += m.value("#", "") == id;
+    return n;
+  };
+  const auto reply = [](const std::string& id, const std::string& to) {
+    return R"({"#":")" + id + R"(","@":")" + to + R"(","ok":{"":1}})";
+  };
+  relay.receive(1, R"({"#":"g1","get":{"#":"nobody"}})");
+  relay.receive(1, put_text("p1", "s", "k1", "v", 5));
+  net.pump();
+  net.clock.advance(1001);
+  // The dedup has forgotten g1; the trail still routes its replies.
+  relay.receive(2, reply("r1", "g1"));
+  net.pump();
+  CHECK(got("a", "r1") == 1);
+  // The dedup has forgotten p1 too: from b it is a new message, relayed to
+  // a; once more, it is dropped.
+  relay.receive(2, put_text("p1", "s", "k1", "v", 5));
+  relay.receive(2, put_text("p1", "s", "k1", "v", 5));
+  net.pump();
+  CHECK(got("a", "p1") == 1);
+  // The trail holds two requests: g1 went when p1 came again, and p1's
+  // replies now go to b.
+  relay.receive(2, reply("r2", "g1"));
+  relay.receive(1, reply("r3", "p1"));
+  net.pump();
+  CHECK(got("a", "r2") == 0);
+  CHECK(got("b", "r3") == 1);
+  CHECK(got("a", "r3") == 0);
+}
+
 TEST_CASE("mesh: a get waits at the read barrier, puts do not", "[mesh]") {
   // Every node of the net has this barrier; b's let gets through.
   std::vector<std::function<void()>> held;
