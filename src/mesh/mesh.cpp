@@ -13,6 +13,7 @@
 #include "outbox.hpp"
 #include "requests.hpp"
 #include "router.hpp"
+#include "wire/ack.hpp"
 #include "wire/frame_handler.hpp"
 #include "wire/message_ids.hpp"
 
@@ -198,8 +199,9 @@ void Mesh::Impl::handle_request(PeerId from, Message& message,
   const Status status =
       protocol_.handle(message, [this, to](std::string reply) {
         if ((to & 1) != 0) {
-          ++(reply.find("\"err\"") == std::string::npos ? stats.puts_acked
-                                                        : stats.puts_refused);
+          const bool refused = !reply.ends_with(detail::kAckOkTail) &&
+                               reply.find("\"err\"") != std::string::npos;
+          ++(refused ? stats.puts_refused : stats.puts_acked);
         }
         outbox_.send(to >> 1, std::move(reply));
       });

@@ -17,7 +17,11 @@ constexpr std::chrono::milliseconds kMaxWait(100);
 struct NetLoop::State {
   State(Scheduler& s, net::asio::io_context* host)
       : scheduler(s),
-        own(host == nullptr ? std::make_unique<net::asio::io_context>()
+        // Sockets and timers are used from the pumping thread only, so
+        // the reactor takes no lock per operation; the scheduler keeps its
+        // own, for the resolver's thread.
+        own(host == nullptr ? std::make_unique<net::asio::io_context>(
+                                  BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO)
                             : nullptr),
         io(host != nullptr ? *host : *own),
         work(net::asio::make_work_guard(io)) {}

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "ack.hpp"
 #include "dedup.hpp"
 #include "gunpp/wire/graph_json.hpp"
 #include "gunpp/wire/json_writer.hpp"
@@ -29,23 +30,6 @@ std::string empty_reply(std::string_view id, std::string_view to) {
   std::string out;
   JsonWriter json(out);
   reply_head(json, id, to).end_object();
-  return out;
-}
-
-std::string ack(std::string_view id, std::string_view to,
-                const Status& status) {
-  std::string out;
-  // Room for the reply without escapes: one allocation.
-  out.reserve(32 + id.size() + to.size() +
-              (status.is_ok() ? 0 : status.message().size()));
-  JsonWriter json(out);
-  reply_head(json, id, to);
-  if (status.is_ok()) {
-    json.key("ok").raw(R"({"":1})");  // GUN's ok, always the same
-  } else {
-    json.key("err").string(status.message());
-  }
-  json.end_object();
   return out;
 }
 
@@ -138,13 +122,13 @@ Status WireProtocol::handle(Message& message, const Send& reply) {
     if (!message.id.empty()) {
       done = [reply, ids = ids_, to = message.id](const Status& s,
                                                   const PutSummary&) {
-        reply(ack(ids->next(), to, s));
+        reply(detail::ack(ids->next(), to, s));
       };
     }
     status = store_->put(std::move(*message.put), std::move(done));
   }
   if (!status.is_ok() && !message.id.empty()) {
-    reply(ack(ids_->next(), message.id, status));
+    reply(detail::ack(ids_->next(), message.id, status));
   }
   return status;
 }
@@ -189,7 +173,7 @@ void WireProtocol::answer_get(const Message& message, const Send& reply) {
               : store_->read(get.soul, std::move(on_chunk),
                              options_.fields_per_reply);
   if (status.code() == Status::Code::kNotFound) return not_found();
-  if (!status.is_ok()) reply(ack(ids_->next(), message.id, status));
+  if (!status.is_ok()) reply(detail::ack(ids_->next(), message.id, status));
 }
 
 }  // namespace gunpp
