@@ -19,13 +19,32 @@ Outbox::Outbox(Scheduler& scheduler, Scheduler::OwnerId owner,
 }
 
 void Outbox::add(PeerId id, PeerLink link) {
+  if (slots_.contains(id)) return;
   Peer peer;
+  peer.id = id;
   peer.send = std::move(link.send);
   peer.close = std::move(link.close);
-  peers_.emplace(id, std::move(peer));
+  slots_.emplace(id, peers_.size());
+  peers_.push_back(std::move(peer));
 }
 
-bool Outbox::remove(PeerId id) { return peers_.erase(id) > 0; }
+bool Outbox::remove(PeerId id) {
+  const auto it = slots_.find(id);
+  if (it == slots_.end()) return false;
+  const std::size_t slot = it->second;
+  slots_.erase(it);
+  if (slot + 1 != peers_.size()) {
+    peers_[slot] = std::move(peers_.back());
+    slots_[peers_[slot].id] = slot;
+  }
+  peers_.pop_back();
+  return true;
+}
+
+Outbox::Peer* Outbox::find(PeerId id) {
+  const auto it = slots_.find(id);
+  return it == slots_.end() ? nullptr : &peers_[it->second];
+}
 
 namespace {
 
@@ -43,9 +62,7 @@ void Outbox::send(PeerId to, std::string message) {
 }
 
 void Outbox::send(PeerId to, const Piece& message) {
-  if (auto it = peers_.find(to); it != peers_.end()) {
-    send(to, it->second, message);
-  }
+  if (Peer* peer = find(to)) send(to, *peer, message);
 }
 
 void Outbox::send(PeerId to, Peer& peer, const Piece& message) {
@@ -99,12 +116,11 @@ void Outbox::flush_all() {
   ++turn_;
   flushing_.swap(pending_);
   for (const PeerId to : flushing_) {
-    auto it = peers_.find(to);
-    if (it == peers_.end()) continue;
-    Peer& peer = it->second;
-    peer.flush_pending = false;
-    if (peer.batch.empty() || peer.closing) continue;
-    deliver(to, peer, take_batch(peer));
+    Peer* peer = find(to);
+    if (peer == nullptr) continue;
+    peer->flush_pending = false;
+    if (peer->batch.empty() || peer->closing) continue;
+    deliver(to, *peer, take_batch(*peer));
   }
   flushing_.clear();
 }
@@ -123,25 +139,27 @@ void Outbox::deliver(PeerId to, Peer& peer, OutFrame&& frame) {
   // Closed from the pump: the transport may remove the peer at once.
   scheduler_->enqueue(
       [this, to, reason] {
-        if (auto it = peers_.find(to); it != peers_.end()) {
-          it->second.close(reason);
-        }
+        const Peer* target = find(to);
+        if (target == nullptr) return;
+        // A copy: closing removes the peer, whose place another takes.
+        const auto close = target->close;
+        close(reason);
       },
       owner_);
 }
 
 std::uint64_t Outbox::unsent_bytes() const {
   std::uint64_t total = 0;
-  for (const auto& [id, peer] : peers_) total += peer.unsent;
+  for (const Peer& peer : peers_) total += peer.unsent;
   return total;
 }
 
 void Outbox::heartbeat() {
-  for (auto& [id, peer] : peers_) {
+  for (Peer& peer : peers_) {
     OutFrame empty;
     empty.append(punctuation('['));
     empty.append(punctuation(']'));
-    deliver(id, peer, std::move(empty));
+    deliver(peer.id, peer, std::move(empty));
   }
   scheduler_->add_timer_after(
       options_->heartbeat, [this] { heartbeat(); }, owner_);

@@ -33,12 +33,12 @@ class Outbox {
   void add(PeerId id, PeerLink link);
   // False when `id` is not a peer.
   bool remove(PeerId id);
-  bool contains(PeerId id) const { return peers_.contains(id); }
+  bool contains(PeerId id) const { return slots_.contains(id); }
   // fn(id) for every peer, in no order; fn may send() but not add or
   // remove peers.
   template <typename Fn>
   void for_each(Fn&& fn) const {
-    for (const auto& [id, peer] : peers_) fn(id);
+    for (const Peer& peer : peers_) fn(peer.id);
   }
 
   using Piece = OutFrame::Piece;
@@ -48,15 +48,15 @@ class Outbox {
   void send(PeerId to, const Piece& message);
   void send(PeerId to, std::string message);
   // Queues `message` for every peer, or every peer whose id `wanted`
-  // accepts, without looking each one up. `wanted` may not add or remove
-  // peers.
+  // accepts, walking the peers in one array rather than looking each one
+  // up. `wanted` may not add or remove peers.
   void broadcast(const Piece& message) {
     broadcast(message, [](PeerId) { return true; });
   }
   template <typename Wanted>
   void broadcast(const Piece& message, Wanted&& wanted) {
-    for (auto& [id, peer] : peers_) {
-      if (wanted(id)) send(id, peer, message);
+    for (Peer& peer : peers_) {
+      if (wanted(peer.id)) send(peer.id, peer, message);
     }
   }
 
@@ -67,6 +67,7 @@ class Outbox {
  private:
   // What a delivery reads comes first, so that it touches one cache line.
   struct Peer {
+    PeerId id = 0;
     std::function<std::size_t(OutFrame&& frame)> send;  // PeerLink's
     std::uint64_t batch_turn = 0;  // its batch is open while this is turn_
     bool flush_pending = false;    // in pending_
@@ -77,6 +78,8 @@ class Outbox {
     std::function<void(std::string_view reason)> close;  // PeerLink's
   };
 
+  // Null when `id` is not a peer; valid until a peer is added or removed.
+  Peer* find(PeerId id);
   void send(PeerId to, Peer& peer, const Piece& message);
   void deliver(PeerId to, Peer& peer, OutFrame&& frame);
   // The open batch as one array frame, emptied.
@@ -88,7 +91,11 @@ class Outbox {
   Scheduler::OwnerId owner_;
   const MeshOptions* options_;
   Log log_;
-  std::unordered_map<PeerId, Peer> peers_;
+  // The peers in one array, in no order (a removed one's place takes the
+  // last), so that a broadcast walks them without chasing pointers; and
+  // where each one is in it.
+  std::vector<Peer> peers_;
+  std::unordered_map<PeerId, std::size_t> slots_;
   // Batching turns: a peer's first message in one goes alone, and the
   // task that ends it (flush_all) sends the others as one array. Only a
   // peer that got more than one message is visited then.

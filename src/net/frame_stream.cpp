@@ -26,7 +26,7 @@ std::size_t FrameStream::send(OutFrame&& frame) {
     }
     header_size = 10;
   }
-  if (!queue_.empty() || waiting_) {
+  if (queued_bytes_ > 0 || waiting_) {  // queued: none iff the queue is empty
     push(Entry{std::move(frame), header, header_size, {}});
     return queued_bytes_;
   }

@@ -123,14 +123,17 @@ class FrameStream {
   void wait_writable();
   void fail(error_code ec);
 
+  // What a delivery reads comes first, so that it touches one cache line
+  // of the stream: the socket, the bytes queued (none: the queue is
+  // empty), and whether it may send.
   beast::tcp_stream next_;
-  std::deque<Entry> queue_;
-  std::size_t offset_ = 0;  // bytes of the front entry already sent
   std::size_t queued_bytes_ = 0;
-  std::vector<iovec> buffers_;               // a gathered send's, reused
-  bool waiting_ = false;                     // for the socket to take more
-  bool closing_ = false;                     // Beast queued its close frame
+  bool waiting_ = false;  // for the socket to take more
+  bool closing_ = false;  // Beast queued its close frame
   error_code failed_;
+  std::deque<Entry> queue_;
+  std::size_t offset_ = 0;      // bytes of the front entry already sent
+  std::vector<iovec> buffers_;  // a gathered send's, reused
   std::function<void(error_code)> on_error_;
   // Expires with the stream: a wait that ends after it touches nothing.
   std::shared_ptr<char> alive_ = std::make_shared<char>();
