@@ -86,6 +86,7 @@ void FrameStream::push(Entry entry) {
 }
 
 void FrameStream::discard() {
+  fd_ = -1;
   if (!failed_) failed_ = asio::error::operation_aborted;
   for (Entry& entry : queue_) {
     if (entry.sent) entry.sent(asio::error::operation_aborted);
@@ -111,18 +112,14 @@ void FrameStream::flush() {
 }
 
 // One non-blocking gathered send; returns the bytes sent. A socket that
-// takes nothing starts a wait for room; an error fails the stream. The
-// socket is looked up each time: Beast may close it (its closing
-// handshake's time limit), and its descriptor is then -1, never another
-// connection's.
+// takes nothing starts a wait for room; an error fails the stream.
 std::size_t FrameStream::write_now(const iovec* buffers, std::size_t count) {
   msghdr message{};
   message.msg_iov = const_cast<iovec*>(buffers);
   message.msg_iovlen = count;
-  const int fd = next_.socket().native_handle();
   ssize_t sent;
   do {
-    sent = ::sendmsg(fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+    sent = ::sendmsg(fd_, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
   } while (sent < 0 && errno == EINTR);
   if (sent >= 0) return static_cast<std::size_t>(sent);
   if (errno == EAGAIN || errno == EWOULDBLOCK) {

@@ -39,7 +39,8 @@ class FrameStream {
 
   // Puts the socket in non-blocking mode: the session's reads and this
   // stream's sends never wait inside a call.
-  explicit FrameStream(beast::tcp_stream stream) : next_(std::move(stream)) {
+  explicit FrameStream(beast::tcp_stream stream)
+      : next_(std::move(stream)), fd_(next_.socket().native_handle()) {
     error_code ignored;
     next_.socket().non_blocking(true, ignored);
   }
@@ -72,6 +73,7 @@ class FrameStream {
 
   // Drops all that is unsent and sends nothing more: the connection is
   // closing. Beast's writes still queued complete with operation_aborted.
+  // Call it when the socket is closed, before anything else is sent.
   void discard();
 
   template <typename Buffers, typename Handler>
@@ -127,6 +129,11 @@ class FrameStream {
   // of the stream: the socket, the bytes queued (none: the queue is
   // empty), and whether it may send.
   beast::tcp_stream next_;
+  // The socket's descriptor, kept here rather than read from the socket
+  // (a line of its own per peer) for every send; -1 once discarded. The
+  // socket is closed only by the session, which then discards the stream,
+  // or by Beast's teardown below, which discards it first.
+  int fd_;
   std::size_t queued_bytes_ = 0;
   bool waiting_ = false;  // for the socket to take more
   bool closing_ = false;  // Beast queued its close frame
@@ -144,6 +151,7 @@ class FrameStream {
 template <typename Handler>
 void async_teardown(beast::role_type role, FrameStream& stream,
                     Handler&& handler) {
+  stream.discard();  // nothing is sent after a close frame
   websocket::async_teardown(role, stream.next_layer().socket(),
                             std::forward<Handler>(handler));
 }
