@@ -198,6 +198,9 @@ class Mesh {
   // Handles one frame from `peer`. A frame that is not JSON gets
   // {"dam":"!","err":...}; everything else is as described above.
   void receive(PeerId peer, std::string_view frame);
+  // The same, decoding the frame where it lies: `frame` stays readable for
+  // kFramePadding bytes past its end (PaddedFrame), so it is not copied.
+  void receive(PeerId peer, PaddedFrame frame);
 
   // Application side.
   // Applies `delta` to the store (the same errors as GraphStore::put) and

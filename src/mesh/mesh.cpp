@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <span>
 #include <unordered_map>
 #include <utility>
 
@@ -38,7 +39,7 @@ class Mesh::Impl {
 
   PeerId add_peer(PeerLink link);
   void remove_peer(PeerId id);
-  void receive(PeerId from, std::string_view frame);
+  void receive(PeerId from, std::string_view text, bool padded);
 
   GraphStore& store;
   Scheduler& scheduler;
@@ -132,10 +133,12 @@ void Mesh::Impl::relay(PeerId from, const Message& message,
   });
 }
 
-void Mesh::Impl::receive(PeerId from, std::string_view text) {
+void Mesh::Impl::receive(PeerId from, std::string_view text, bool padded) {
   if (!outbox_.contains(from)) return;
   ++stats.frames_in;
-  auto frame = decoder_.decode(text, options.protocol.limits);
+  const WireLimits& limits = options.protocol.limits;
+  auto frame = padded ? decoder_.decode(PaddedFrame{text}, limits)
+                      : decoder_.decode(text, limits);
   if (!frame) {
     std::string err;
     JsonWriter json(err);
@@ -145,7 +148,13 @@ void Mesh::Impl::receive(PeerId from, std::string_view text) {
     outbox_.send(from, std::move(err));
     return;
   }
-  const std::vector<std::string_view> elements = frame_elements(text);
+  // An object frame is its one message's text; an array's are cut out.
+  const std::string_view whole = detail::trim_json_space(text);
+  std::vector<std::string_view> cut;
+  if (whole.front() == '[') cut = frame_elements(whole);
+  const std::span<const std::string_view> elements =
+      whole.front() == '[' ? std::span<const std::string_view>(cut)
+                           : std::span<const std::string_view>(&whole, 1);
   stats.messages_in += frame->messages.size();
   for (Message& message : frame->messages) {
     if (!outbox_.contains(from)) return;  // closed while handling the frame
@@ -246,7 +255,11 @@ PeerId Mesh::add_peer(PeerLink link) {
 }
 void Mesh::remove_peer(PeerId peer) { impl_->remove_peer(peer); }
 void Mesh::receive(PeerId peer, std::string_view frame) {
-  impl_->receive(peer, frame);
+  impl_->receive(peer, frame, /*padded=*/false);
+}
+
+void Mesh::receive(PeerId peer, PaddedFrame frame) {
+  impl_->receive(peer, frame.text, /*padded=*/true);
 }
 
 Status Mesh::put(Graph delta, PutOutcomeCallback done,

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "gunpp/value.hpp"
+#include "gunpp/wire/message.hpp"
 
 namespace gunpp::net {
 
@@ -121,6 +122,8 @@ FrameReader::Frame FrameReader::next(std::span<char> bytes) {
     fragments_ += payload;
     if (!fin) return {Kind::kPartial, {}, used, 0};
     in_message_ = false;
+    // Readable room past the message, as for one in the bytes given.
+    fragments_.reserve(fragments_.size() + kFramePadding);
     message = fragments_;
   }
   if (!text_) return {Kind::kBinary, message, used, 0};

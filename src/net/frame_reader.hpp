@@ -39,7 +39,8 @@ class FrameReader {
   struct Frame {
     Kind kind = Kind::kNeedMore;
     // kText and kBinary: the message, unmasked; for an unfragmented one it
-    // lies in the bytes given, else in the reader until the next call.
+    // lies in the bytes given, else in the reader until the next call,
+    // with kFramePadding readable bytes after it (a PaddedFrame).
     // kPing, kPong, kClose: the frame's payload. kBad: why.
     std::string_view payload;
     // Bytes of the input the frame took (none for kNeedMore and kBad).

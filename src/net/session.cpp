@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "frame_reader.hpp"
+#include "gunpp/wire/message.hpp"
 
 namespace gunpp::net {
 
@@ -131,8 +132,12 @@ class Session final : public Connection,
     if (!ec) {
       const std::size_t missing =
           wanted_ > buffer_.size() ? wanted_ - buffer_.size() : 0;
+      // kFramePadding more room than is read: every message read stays
+      // readable that far past its end, and is decoded where it lies.
+      const std::size_t want = std::max(kReadBytes, missing);
+      const auto room = buffer_.prepare(want + kFramePadding);
       got = beast::get_lowest_layer(ws_).socket().read_some(
-          buffer_.prepare(std::max(kReadBytes, missing)), ec);
+          asio::buffer(room.data(), want), ec);
     }
     if (ec == asio::error::would_block) return wait_readable();
     if (ec) return finish("read: " + ec.message());
@@ -156,7 +161,9 @@ class Session final : public Connection,
         return finish("read: " + std::string(frame.payload));
       }
       heard_ = true;
-      if (frame.kind == Kind::kText) mesh_->receive(peer_, frame.payload);
+      if (frame.kind == Kind::kText) {
+        mesh_->receive(peer_, PaddedFrame{frame.payload});
+      }
       if (frame.kind == Kind::kPing) answer(kPong, frame.payload);
       // The reply to a close repeats its status code.
       if (frame.kind == Kind::kClose)

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,43 @@ TEST_CASE("mesh: a put is applied, relayed to the others, never echoed",
     if (m.value("@", "") == "p1" && m.contains("ok")) acked = true;
   }
   CHECK(acked);
+}
+
+TEST_CASE(
+    "mesh: a padded frame is handled where it lies: what follows is not read",
+    "[mesh]") {
+  Net net;
+  net.star("relay", {"a", "b"});
+  Mesh& relay = net.nodes["relay"]->mesh;
+  const std::string one = put_text("p1", "s", "k", "v", 5);
+  const std::string two = put_text("p2", "s", "j", "w", 5);
+  // Each frame is followed by bytes that would not parse as its end.
+  const std::string garbage(kFramePadding, '"');
+  const std::string object_frame = "  " + one + "\n" + garbage;
+  relay.receive(
+      1,
+      PaddedFrame{
+          std::string_view(object_frame).substr(0, object_frame.size() - 64)});
+  const std::string array_frame = "[" + two + "]" + "]}," + garbage;
+  relay.receive(
+      1, PaddedFrame{std::string_view(array_frame).substr(0, two.size() + 2)});
+  net.pump();
+  CHECK(net.nodes["b"]->store.get("s", "k")->value == Value("v"));
+  CHECK(net.nodes["b"]->store.get("s", "j")->value == Value("w"));
+  // Passed on byte for byte (the relay adds its "><" at the end), nothing
+  // of what followed them.
+  std::string relayed;
+  for (const std::string& frame : net.frames("relay", "b")) relayed += frame;
+  CHECK(relayed.find(one.substr(0, one.size() - 1) + ",\"><\":") !=
+        std::string::npos);
+  CHECK(relayed.find(two.substr(0, two.size() - 1) + ",\"><\":") !=
+        std::string::npos);
+  CHECK(relayed.find("]}") == std::string::npos);
+  std::set<std::string> acked;
+  for (const Json& m : net.received("relay", "a")) {
+    if (m.contains("ok")) acked.insert(m.value("@", ""));
+  }
+  CHECK(acked == std::set<std::string>{"p1", "p2"});
 }
 
 TEST_CASE("mesh: an invalid put is refused with err and not relayed",
