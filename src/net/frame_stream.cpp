@@ -2,6 +2,8 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 
 namespace gunpp::net {
@@ -30,13 +32,21 @@ std::size_t FrameStream::send(OutFrame&& frame) {
     push(Entry{std::move(frame), header, header_size, {}});
     return queued_bytes_;
   }
-  // The queue is empty: the frame goes out from here, in one gathered send
-  // from the stack, and only what the socket does not take is queued. A
-  // relay's fan-out allocates and moves nothing per peer.
+  // The queue is empty: the frame goes out from here, in one send from the
+  // stack (a small frame copied whole, a larger one gathered from its
+  // pieces), and only what the socket does not take is queued. A relay's
+  // fan-out allocates and moves nothing per peer.
   std::array<iovec, 1 + kDirectPieces> direct;
+  std::array<char, kCopyBytes> copy;
   const auto pieces = frame.pieces();
   std::size_t count = 0;
-  if (pieces.size() <= kDirectPieces) {
+  if (header_size + size <= kCopyBytes) {
+    char* end = std::copy_n(header.data(), header_size, copy.data());
+    for (const OutFrame::Piece& piece : pieces) {
+      end = std::copy(piece->begin(), piece->end(), end);
+    }
+    direct[count++] = {copy.data(), header_size + size};
+  } else if (pieces.size() <= kDirectPieces) {
     direct[count++] = {header.data(), header_size};
     for (const OutFrame::Piece& piece : pieces) {
       direct[count++] = {const_cast<char*>(piece->data()), piece->size()};
@@ -117,9 +127,12 @@ std::size_t FrameStream::write_now(const iovec* buffers, std::size_t count) {
   msghdr message{};
   message.msg_iov = const_cast<iovec*>(buffers);
   message.msg_iovlen = count;
+  constexpr int kFlags = MSG_NOSIGNAL | MSG_DONTWAIT;
   ssize_t sent;
   do {
-    sent = ::sendmsg(fd_, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+    sent = count == 1
+               ? ::send(fd_, buffers[0].iov_base, buffers[0].iov_len, kFlags)
+               : ::sendmsg(fd_, &message, kFlags);
   } while (sent < 0 && errno == EINTR);
   if (sent >= 0) return static_cast<std::size_t>(sent);
   if (errno == EAGAIN || errno == EWOULDBLOCK) {

@@ -115,6 +115,10 @@ class FrameStream {
   // Pieces of a frame sent straight from the stack (a message alone,
   // bracketed or not); one of more pieces is queued and gathered.
   static constexpr std::size_t kDirectPieces = 3;
+  // A direct frame up to this size, header included, is copied into one
+  // buffer on the stack: send(2) of one buffer costs the kernel less than
+  // sendmsg(2) of several, more than copying a small frame costs.
+  static constexpr std::size_t kCopyBytes = 512;
 
   void queue_raw(std::string bytes, std::function<void(error_code)> sent);
   void push(Entry entry);
