@@ -20,6 +20,7 @@
 
 #include "fuzz/replay.hpp"
 #include "fuzz/ws_frames_property.hpp"
+#include "net/frame_stream.hpp"
 
 namespace gunpp {
 namespace {
@@ -405,6 +406,55 @@ TEST_CASE(
                   });
   REQUIRE(f.pump_until([&] { return closed && !reading; }));
   REQUIRE(f.pump_until([&] { return server.connections() == 0; }));
+}
+
+TEST_CASE(
+    "net: small frames sent from a copy stay whole and in order when the "
+    "socket fills",
+    "[net]") {
+  asio::io_context io;
+  tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
+  tcp::socket client(io);
+  client.connect(acceptor.local_endpoint());
+  net::FrameStream stream(beast::tcp_stream(acceptor.accept()));
+  // Frames of 50 to 500 bytes (copied whole before their send), with 1- and
+  // 3-byte length headers, until the socket takes no more and some wait.
+  std::string expected;
+  std::size_t waiting = 0;
+  int sent = 0;
+  for (; sent < 1'000'000 && (waiting == 0 || sent % 1000 != 0); ++sent) {
+    std::string text(50 + sent % 451, static_cast<char>('a' + sent % 26));
+    expected += '\x81';
+    if (text.size() < 126) {
+      expected += static_cast<char>(text.size());
+    } else {
+      expected += static_cast<char>(126);
+      expected += static_cast<char>(text.size() >> 8);
+      expected += static_cast<char>(text.size() & 0xFF);
+    }
+    expected += text;
+    waiting = stream.send(OutFrame(std::move(text)));
+  }
+  REQUIRE(waiting > 0);
+  // Read everything; the stream sends the rest as the socket drains.
+  client.non_blocking(true);
+  std::string received;
+  std::array<char, 65536> buffer;
+  for (int idle = 0; received.size() < expected.size() && idle < 100000;) {
+    io.poll();
+    io.restart();
+    boost::system::error_code ec;
+    const std::size_t got = client.read_some(asio::buffer(buffer), ec);
+    if (ec == asio::error::would_block) {
+      ++idle;
+      continue;
+    }
+    REQUIRE_FALSE(ec);
+    received.append(buffer.data(), got);
+    idle = 0;
+  }
+  CHECK(received.size() == expected.size());
+  CHECK(received == expected);
 }
 
 // A relay peer served on 127.0.0.1 with the fixture's server options.
