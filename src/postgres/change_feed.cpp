@@ -100,6 +100,7 @@ Status ChangeFeed::Impl::connect(bool from_newest) {
   } else if (trimmed > static_cast<std::int64_t>(stats_.last_seq)) {
     lost_ = true;
   }
+  ++stats_.connections;
   status_ = Status::ok();
   retry_ = options_.first_retry;
   want_ = true;

@@ -203,6 +203,7 @@ TEST_CASE("the change feed catches up after its connection is cut",
     return reader.feed->stats().changes == 30;
   }));
   CHECK(reader.feed->stats().reconnects >= 1);
+  CHECK(reader.feed->stats().connections == 2);
   CHECK_FALSE(reader.feed->lost());
   CHECK(value_of(reader.peer.store, "after", "k29") == Value("v29"));
 }

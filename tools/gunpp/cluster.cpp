@@ -1,15 +1,16 @@
 #include "cluster.hpp"
 
+#include <fcntl.h>
+
+#include <cerrno>
+#include <cstring>
+
 namespace gunpp::cli {
 
 ClusterFollower::ClusterFollower(PeerProcess& peer, PostgresStorage& db)
     : peer_(peer), db_(db), owner_(peer.scheduler.new_owner()) {}
 
-ClusterFollower::~ClusterFollower() {
-  peer_.scheduler.cancel_owner(owner_);
-  // The descriptor is the feed's connection's: not ours to close.
-  if (socket_) socket_->release();
-}
+ClusterFollower::~ClusterFollower() { peer_.scheduler.cancel_owner(owner_); }
 
 bool ClusterFollower::start(const std::string& uri,
                             std::function<void()> on_lost) {
@@ -39,42 +40,52 @@ bool ClusterFollower::start(const std::string& uri,
     return false;
   }
   feed_ = std::move(*feed);
-  watch();
   tick();
   return true;
 }
 
-void ClusterFollower::watch() {
-  if (socket_) socket_->release();
-  socket_.reset();
-  const int fd = feed_->socket();
-  if (fd < 0) return;
-  socket_.emplace(peer_.loop.io(), fd);
-  socket_->async_wait(
-      boost::asio::posix::stream_descriptor::wait_read,
-      [this, fd](const boost::system::error_code& ec) {
-        if (ec) return;  // cancelled: the follower or its socket is gone
-        feed_->on_readable();
-        if (feed_->socket() == fd) {
-          watch();
-        } else {
-          socket_->release();
-          socket_.reset();
-        }
-      });
+void ClusterFollower::follow() {
+  const bool connected = feed_->connected();
+  if (connected != was_connected_) {
+    was_connected_ = connected;
+    if (connected) {
+      *peer_.err << "gunpp: change feed reconnected to " << db_.where()
+                 << std::endl;
+    } else {
+      *peer_.err << "gunpp: change feed: " << feed_->status().message()
+                 << std::endl;
+    }
+  }
+  const bool current = connected && feed_->stats().connections == watched_;
+  if (socket_ && !current) {
+    socket_.reset();  // cancels its wait
+    waiting_ = false;
+  }
+  if (!socket_ && connected) {
+    const int fd = ::fcntl(feed_->socket(), F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) {
+      // tick() tries again; the feed reads at each barrier meanwhile.
+      *peer_.err << "gunpp: change feed: cannot watch its socket: "
+                 << std::strerror(errno) << std::endl;
+      return;
+    }
+    socket_.emplace(peer_.loop.io(), fd);
+    watched_ = feed_->stats().connections;
+  }
+  if (!socket_ || waiting_) return;
+  waiting_ = true;
+  socket_->async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                      [this](const boost::system::error_code& ec) {
+                        if (ec) return;  // cancelled: socket_ or we are gone
+                        waiting_ = false;
+                        feed_->on_readable();
+                        follow();
+                      });
 }
 
 void ClusterFollower::tick() {
-  const bool connected = feed_->connected();
   const std::chrono::milliseconds next = feed_->tick();
-  if (!was_connected_ && feed_->connected()) {
-    *peer_.err << "gunpp: change feed reconnected to " << db_.where()
-               << std::endl;
-  } else if (was_connected_ && !connected) {
-    *peer_.err << "gunpp: change feed: " << feed_->status().message()
-               << std::endl;
-  }
-  was_connected_ = feed_->connected();
+  follow();
   if (feed_->lost()) {
     *peer_.err << "gunpp: change feed: the change log was trimmed past this "
                   "relay's place; its cache may be stale"
@@ -82,7 +93,6 @@ void ClusterFollower::tick() {
     if (on_lost_) on_lost_();
     return;
   }
-  if (feed_->connected() && !socket_) watch();
   peer_.scheduler.add_timer_after(
       next, [this] { tick(); }, owner_);
 }
@@ -107,6 +117,7 @@ void ClusterFollower::barrier(std::function<void()> proceed) {
     m->waiting.emplace_back(m->next, std::move(proceed));
     m->release();
   });
+  follow();
 }
 
 Status ClusterFollower::health() const {

@@ -42,15 +42,22 @@ class ClusterFollower {
   const ChangeFeed* feed() const { return feed_.get(); }
 
  private:
-  void watch();
+  // Called after each call into the feed, which may have closed its
+  // connection or opened another: logs the change, and waits for the
+  // current connection to be readable.
+  void follow();
   void tick();
 
   PeerProcess& peer_;
   PostgresStorage& db_;
   std::unique_ptr<ChangeFeed> feed_;
+  // A duplicate of the feed's socket, ours to close: the feed's own may be
+  // closed, and its number reused, before follow() learns of it.
   std::optional<boost::asio::posix::stream_descriptor> socket_;
+  std::uint64_t watched_ = 0;  // the feed connection socket_ duplicates
+  bool waiting_ = false;       // socket_ has a wait under way
   std::function<void()> on_lost_;
-  bool was_connected_ = true;
+  bool was_connected_ = true;  // as last logged
   Scheduler::OwnerId owner_;
   // Merges under way (by number), and the barriers waiting for those
   // begun before them; shared with the merges' callbacks, which the store

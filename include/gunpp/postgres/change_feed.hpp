@@ -6,7 +6,7 @@
 //         return store.merge_committed(std::move(changes)).is_ok();
 //       });
 //   // watch feed->socket() for readability and call feed->on_readable();
-//   // call feed->tick() every feed->next_tick() (reconnects after a loss)
+//   // call feed->tick() again after the wait it returns (it reconnects)
 //
 // The feed LISTENs on the database's channel; on each notification it reads
 // the change log from the last sequence it has seen, in commit order, and
@@ -50,7 +50,10 @@ struct ChangeFeedStats {
   std::uint64_t changes = 0;        // handed to apply
   std::uint64_t skipped = 0;        // of skip_origin
   std::uint64_t notifications = 0;  // wake-ups from the database
-  std::uint64_t reconnects = 0;
+  std::uint64_t reconnects = 0;     // attempts
+  // Connections made, the first included: each one has a new socket(),
+  // though its number may be the last one's.
+  std::uint64_t connections = 0;
   std::uint64_t last_seq = 0;  // the newest change seen
   // From the newest change's commit to its read here (the database's clock
   // against this machine's).
@@ -75,8 +78,9 @@ class ChangeFeed {
   ChangeFeed& operator=(const ChangeFeed&) = delete;
   ~ChangeFeed();
 
-  // The connection's socket while connected, else -1. It changes on a
-  // reconnect.
+  // The connection's socket while connected, else -1. Any call may close
+  // it (on_readable(), tick(), poll(), sync()); tick() may open another,
+  // stats().connections telling them apart.
   int socket() const;
   // Reads what the server sent and goes on reading the log; call when
   // socket() is readable.
