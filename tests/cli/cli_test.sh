@@ -111,6 +111,25 @@ done
 "$gunpp" relay --host not-an-ip --port 0 > /dev/null 2> "$tmp/err"
 check "relay on a bad address exits 1" 1 $?
 check "relay on a bad address says why" 1 "$(wc -l < "$tmp/err")"
+# Out of descriptors at each step of starting, one limit after another up
+# to one it runs with: a line and exit 1, never an abort. Some limit lets it
+# listen and fails a later step, which no code of the relay reports itself.
+unclear=0; late=0; ran=0
+for limit in $(seq 4 32); do
+  timeout 0.5 bash -c 'ulimit -n "$1"; exec "$2" relay --host 127.0.0.1 --port 0' \
+    _ "$limit" "$gunpp" > /dev/null 2> "$tmp/err"
+  rc=$?
+  if [[ $rc -eq 124 ]]; then ran=1; break; fi  # ran until timeout stopped it
+  grep -q 'error while loading shared libraries' "$tmp/err" && continue
+  if [[ $rc -ne 1 || $(wc -l < "$tmp/err") -gt 2 ]] || \
+     ! tail -1 "$tmp/err" | grep -q '^gunpp: .*Too many open files'; then
+    unclear=$((unclear + 1)); cat "$tmp/err"
+  fi
+  grep -q 'listening on' "$tmp/err" && late=1
+done
+check "out of descriptors: a line and exit 1, never an abort" 0 $unclear
+check "out of descriptors after listening: a line and exit 1" 1 $late
+check "with enough descriptors the relay runs" 1 $ran
 "$gunpp" agent --peer http://nope < /dev/null > /dev/null 2>&1
 check "agent with a bad URL exits 1" 1 $?
 

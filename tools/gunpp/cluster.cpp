@@ -3,7 +3,7 @@
 #include <fcntl.h>
 
 #include <cerrno>
-#include <cstring>
+#include <utility>
 
 namespace gunpp::cli {
 
@@ -62,14 +62,24 @@ void ClusterFollower::follow() {
     waiting_ = false;
   }
   if (!socket_ && connected) {
+    boost::asio::posix::stream_descriptor socket(peer_.loop.io());
+    boost::system::error_code ec;
     const int fd = ::fcntl(feed_->socket(), F_DUPFD_CLOEXEC, 0);
     if (fd < 0) {
-      // tick() tries again; the feed reads at each barrier meanwhile.
-      *peer_.err << "gunpp: change feed: cannot watch its socket: "
-                 << std::strerror(errno) << std::endl;
+      ec.assign(errno, boost::system::system_category());
+    } else if (socket.assign(fd, ec); ec) {
+      ::close(fd);
+    }
+    if (ec) {
+      // Out of descriptors, say: tick() reads instead, and tries again.
+      if (std::exchange(unwatched_, feed_->stats().connections) !=
+          feed_->stats().connections) {
+        *peer_.err << "gunpp: change feed: cannot watch its socket ("
+                   << ec.message() << "); reading it every tick" << std::endl;
+      }
       return;
     }
-    socket_.emplace(peer_.loop.io(), fd);
+    socket_.emplace(std::move(socket));
     watched_ = feed_->stats().connections;
   }
   if (!socket_ || waiting_) return;
@@ -85,6 +95,7 @@ void ClusterFollower::follow() {
 
 void ClusterFollower::tick() {
   const std::chrono::milliseconds next = feed_->tick();
+  if (feed_->connected() && !socket_) feed_->on_readable();
   follow();
   if (feed_->lost()) {
     *peer_.err << "gunpp: change feed: the change log was trimmed past this "

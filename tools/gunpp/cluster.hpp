@@ -54,7 +54,8 @@ class ClusterFollower {
   // A duplicate of the feed's socket, ours to close: the feed's own may be
   // closed, and its number reused, before follow() learns of it.
   std::optional<boost::asio::posix::stream_descriptor> socket_;
-  std::uint64_t watched_ = 0;  // the feed connection socket_ duplicates
+  std::uint64_t watched_ = 0;    // the feed connection socket_ duplicates
+  std::uint64_t unwatched_ = 0;  // the last one that could not be watched
   bool waiting_ = false;       // socket_ has a wait under way
   std::function<void()> on_lost_;
   bool was_connected_ = true;  // as last logged

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <exception>
 #include <iostream>
 #include <string>
 
@@ -76,18 +77,26 @@ int main(int argc, char** argv) {
   if (apply.parsed() || import_command.parsed()) {
     gunpp::cli::use_large_pages(argv);
   }
-  if (apply.parsed()) {
-    return gunpp::cli::run_apply(apply_args, std::cin, std::cout, std::cerr);
+  // What no command reports itself (out of descriptors or memory, say)
+  // still ends the program with one line and a failure status.
+  try {
+    if (apply.parsed()) {
+      return gunpp::cli::run_apply(apply_args, std::cin, std::cout, std::cerr);
+    }
+    if (export_command.parsed()) {
+      return gunpp::cli::run_export(export_args, std::cout, std::cerr);
+    }
+    if (import_command.parsed()) {
+      return gunpp::cli::run_import(import_args, std::cin, std::cerr,
+                                    isatty(STDERR_FILENO) != 0);
+    }
+    if (relay.parsed()) return gunpp::cli::run_relay(relay_args, std::cerr);
+    if (agent.parsed()) return gunpp::cli::run_agent(agent_args, std::cerr);
+    if (sea.parsed())
+      return gunpp::cli::run_sea(sea_args, std::cout, std::cerr);
+  } catch (const std::exception& e) {
+    std::cerr << "gunpp: " << one_line(e.what()) << '\n';
+    return gunpp::cli::kExitFailure;
   }
-  if (export_command.parsed()) {
-    return gunpp::cli::run_export(export_args, std::cout, std::cerr);
-  }
-  if (import_command.parsed()) {
-    return gunpp::cli::run_import(import_args, std::cin, std::cerr,
-                                  isatty(STDERR_FILENO) != 0);
-  }
-  if (relay.parsed()) return gunpp::cli::run_relay(relay_args, std::cerr);
-  if (agent.parsed()) return gunpp::cli::run_agent(agent_args, std::cerr);
-  if (sea.parsed()) return gunpp::cli::run_sea(sea_args, std::cout, std::cerr);
   return gunpp::cli::kExitUsage;
 }

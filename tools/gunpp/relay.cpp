@@ -68,7 +68,7 @@ std::string metrics_text(const PeerProcess& peer, const WebSocketServer& server,
            "From the newest change's commit to its arrival here.",
            f.lag_seconds);
     metric("cluster_reconnects_total", "counter",
-           "Reconnections of the change feed.", f.reconnects);
+           "Reconnection attempts of the change feed.", f.reconnects);
     metric("cluster_feed_up", "gauge", "1 while the change feed is connected.",
            cluster->feed()->connected() ? 1 : 0);
   }
