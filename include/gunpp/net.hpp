@@ -133,7 +133,8 @@ class WebSocketServer {
   // Starts accepting on host:port (port 0: any free port). Returns the port.
   // Errors: InvalidArgument for a host that is not an IP address or a TLS
   // certificate or key that cannot be used, Unavailable when the address
-  // cannot be bound.
+  // cannot be bound. While the process has no descriptor (or memory) for a
+  // new connection, accepting pauses 100 ms at a time, logged once.
   Result<std::uint16_t> listen(const std::string& host, std::uint16_t port);
   // Stops accepting; the connections stay.
   void stop_accepting();

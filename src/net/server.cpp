@@ -1,3 +1,4 @@
+#include <chrono>
 #include <set>
 #include <utility>
 
@@ -12,6 +13,17 @@ namespace {
 // Largest plain HTTP request read before deciding what it is.
 constexpr std::size_t kMaxRequestBytes = 64 * 1024;
 constexpr char kHealth[] = "gunpp relay: GUN over WebSocket at /gun\n";
+// How long accepting pauses when the process is out of descriptors.
+constexpr std::chrono::milliseconds kAcceptPause{100};
+
+// An accept that fails for want of descriptors or memory: it would fail
+// again at once for as long as the connection waits.
+bool out_of_resources(const net::error_code& ec) {
+  namespace errors = net::asio::error;
+  return ec == errors::no_descriptors || ec == errors::no_buffer_space ||
+         ec == errors::no_memory ||
+         ec == boost::system::errc::too_many_files_open_in_system;
+}
 
 // The WebSocket stream an accepted connection's HTTP stream becomes: over
 // TCP it frames and sends the mesh's messages itself (frame_stream.hpp);
@@ -30,12 +42,20 @@ struct Upgraded<net::beast::tcp_stream> {
 struct WebSocketServer::State
     : std::enable_shared_from_this<WebSocketServer::State> {
   State(NetLoop& l, Mesh& m, ServerOptions o)
-      : loop(l), mesh(m), options(std::move(o)), acceptor(l.io()) {}
+      : loop(l),
+        mesh(m),
+        options(std::move(o)),
+        acceptor(l.io()),
+        accept_pause(l.io()) {}
 
   void accept() {
     acceptor.async_accept([self = shared_from_this()](net::error_code ec,
                                                       net::tcp::socket socket) {
       if (!self->acceptor.is_open()) return;
+      if (out_of_resources(ec)) return self->pause_accepting(ec);
+      if (!ec && std::exchange(self->accept_paused, false)) {
+        net::log_line(self->options.log, "accept: accepting again");
+      }
       if (!ec) net::send_immediately(socket);
       if (!ec && self->tls) {
         self->secure(std::move(socket));
@@ -43,6 +63,20 @@ struct WebSocketServer::State
         self->serve(net::beast::tcp_stream(std::move(socket)));
       }
       self->accept();
+    });
+  }
+
+  // Out of descriptors, accepting again at once would fail at once, in a
+  // busy loop, while the connection waits in the backlog: pause instead,
+  // and say so once.
+  void pause_accepting(const net::error_code& ec) {
+    if (!std::exchange(accept_paused, true)) {
+      net::log_line(options.log,
+                    "accept: " + ec.message() + "; trying again every 100 ms");
+    }
+    accept_pause.expires_after(kAcceptPause);
+    accept_pause.async_wait([self = shared_from_this()](net::error_code e) {
+      if (!e && self->acceptor.is_open()) self->accept();
     });
   }
 
@@ -225,6 +259,7 @@ struct WebSocketServer::State
   void close() {
     net::error_code ignored;
     acceptor.close(ignored);
+    accept_pause.cancel();
     auto open = std::move(sessions);
     for (auto& session : open) session->detach();
   }
@@ -233,6 +268,8 @@ struct WebSocketServer::State
   Mesh& mesh;
   ServerOptions options;
   net::tcp::acceptor acceptor;
+  net::asio::steady_timer accept_pause;
+  bool accept_paused = false;
   std::unique_ptr<net::asio::ssl::context> tls;  // set: wss:// only
   std::vector<std::shared_ptr<net::Connection>> sessions;
 };
@@ -276,6 +313,7 @@ Result<std::uint16_t> WebSocketServer::listen(const std::string& host,
 void WebSocketServer::stop_accepting() {
   net::error_code ignored;
   state_->acceptor.close(ignored);
+  state_->accept_pause.cancel();
 }
 
 void WebSocketServer::close() { state_->close(); }
