@@ -124,7 +124,7 @@ descriptor_checks() {
   local limit
   unclear=0; late=0; ran=0
   for limit in $(seq 4 32); do
-    timeout 0.5 bash -c 'ulimit -n "$1"; exec "$2" relay --host 127.0.0.1 --port 0' \
+    timeout 2 bash -c 'ulimit -n "$1"; exec "$2" relay --host 127.0.0.1 --port 0' \
       _ "$limit" "$gunpp" > /dev/null 2> "$tmp/err"
     rc=$?
     if [[ $rc -eq 124 ]]; then ran=1; break; fi  # ran until timeout stopped it
@@ -166,7 +166,7 @@ descriptor_checks() {
     done
     answer=$(exec 3<>"/dev/tcp/127.0.0.1/$port"
              printf 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >&3
-             head -1 <&3)
+             timeout 10 head -1 <&3)
     check "and accepts and answers again once they close" "HTTP/1.1 200 OK" "${answer%$'\r'}"
     kill "$relay"; wait "$relay"
   fi
