@@ -6,7 +6,8 @@
 //         return store.merge_committed(std::move(changes)).is_ok();
 //       });
 //   // watch feed->socket() for readability and call feed->on_readable();
-//   // call feed->tick() again after the wait it returns (it reconnects)
+//   // call feed->tick() again after the wait it returns (it reconnects);
+//   // after any call, watch the socket anew if it is another connection's
 //
 // The feed LISTENs on the database's channel; on each notification it reads
 // the change log from the last sequence it has seen, in commit order, and
