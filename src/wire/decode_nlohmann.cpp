@@ -142,6 +142,9 @@ NeutralizedText neutralize_overflows(std::string_view text) {
 Result<DecodedFrame> decode_frame_reference(std::string_view text,
                                             const WireLimits& limits) {
   if (Status s = check_frame_text(text, limits, &text); !s) return s;
+  // JSON has no place for a raw NUL byte (in a string it must be escaped),
+  // but nlohmann_json ends the text at one, taking whatever came before.
+  if (text.find('\0') != std::string_view::npos) return not_json();
   FrameHandler handler(limits, {});
   SaxAdapter sax(handler);
   if (Json::sax_parse(text.begin(), text.end(), &sax)) {

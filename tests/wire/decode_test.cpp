@@ -433,6 +433,18 @@ TEMPLATE_TEST_CASE("decode frames", "[wire]", GUNPP_DECODERS) {
           Status::Code::kInvalidArgument);  // not UTF-8
     CHECK(TestType::decode(R"({"#":"\ud800"})").status().code() ==
           Status::Code::kInvalidArgument);  // lone surrogate
+    // A raw NUL byte after the value, in it, or in a string, with and
+    // without a number that only the reference decoder reads.
+    using namespace std::string_literals;
+    for (
+        const std::string& text :
+        {"{\"#\":\"a\"}\0"s, "{\"#\":\"a\"}\t\0\0x"s, "{\"#\":\"a\"}\0 "s,
+         "{\"#\":\"a\0\"}"s, "[{\"#\":\"a\"},\0{}]"s, "{\"a\":1e999}\0"s,
+         "{\"put\":{\"s\":{\"_\":{\"#\":\"s\",\">\":{\"k\":6}},\"k\":90e99}}}\t\0"s}) {
+      INFO(text);
+      CHECK(TestType::decode(text).status().message() ==
+            "frame is not valid JSON");
+    }
   }
   SECTION("limits") {
     WireLimits limits;
