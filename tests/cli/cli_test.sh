@@ -70,6 +70,20 @@ printf '%s\n%s\n' "$put" '{oops' > "$tmp/bad.ndjson"
 "$gunpp" apply "$tmp/bad.ndjson" > /dev/null 2> "$tmp/err"
 check "bad line exits 2" "2" "$?"
 check "bad line is named" "gunpp: line 2: frame is not valid JSON" "$(cat "$tmp/err")"
+# From a pipe, lines are applied as they arrive: a bad line ends the
+# command while its writer still writes, and a line that never ends ends it
+# at the frame limit (256 MiB), not when memory runs out.
+{ printf '%s\n{oops\n' "$put"; yes "$put"; } |
+  timeout 60 "$gunpp" apply > "$tmp/out" 2> "$tmp/err"
+status=${PIPESTATUS[1]}
+check "a bad line in an endless pipe exits 2 at once" \
+  "2 0 gunpp: line 2: frame is not valid JSON" \
+  "$status $(wc -c < "$tmp/out") $(cat "$tmp/err")"
+yes x | tr -d '\n' | timeout 120 "$gunpp" apply > "$tmp/out" 2> "$tmp/err"
+status=${PIPESTATUS[2]}
+check "an endless line exits 2 at the frame limit" \
+  "2 0 gunpp: line 1: frame is larger than 268435456 bytes" \
+  "$status $(wc -c < "$tmp/out") $(cat "$tmp/err")"
 
 # Inputs the fuzzer found crashing: exit 0 or 2, and one line on error.
 for input in "$(dirname "$0")"/../fuzz/regressions/wire_protocol/*; do

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string_view>
 #include <tuple>
+#include <variant>
 #include <vector>
 
 #include "database.hpp"
@@ -25,7 +26,9 @@ namespace {
 constexpr char kDescription[] =
     R"(Reads GUN wire messages from FILE, or from standard input when FILE is
 absent or "-": either one JSON array of messages, or one JSON message per
-line. Applies them in order to a fresh in-memory store, with the machine
+line (from a pipe, each line is applied as it arrives, and a bad line ends
+the command before the rest is read). Applies them in order to a fresh
+in-memory store, with the machine
 time fixed at MS milliseconds since the epoch when --now is given (else the
 real clock), pumps until idle, and prints ONE JSON object on standard output:
 
@@ -106,7 +109,7 @@ CLI::App& add_apply_command(CLI::App& app, ApplyArgs& args) {
 
 int run_apply(const ApplyArgs& args, std::istream& in, std::ostream& out,
               std::ostream& err) {
-  const std::optional<InputText> input = read_input(args.file, in);
+  const std::optional<WireInput> input = open_wire_input(args.file, in);
   if (!input) {
     err << "gunpp: cannot open '" << args.file << "'\n";
     return kExitUsage;
@@ -129,8 +132,13 @@ int run_apply(const ApplyArgs& args, std::istream& in, std::ostream& out,
   WireProtocol protocol(store, local_input_options());
 
   std::vector<Status> errors;
-  if (Status s = feed_input(protocol, scheduler, *input, errors); !s) {
-    err << "gunpp: " << s.message() << '\n';
+  const Status fed = std::visit(
+      [&](const auto& source) {
+        return feed_input(protocol, scheduler, source, errors);
+      },
+      *input);
+  if (!fed) {
+    err << "gunpp: " << fed.message() << '\n';
     return kExitUsage;
   }
   scheduler.run_until_idle();

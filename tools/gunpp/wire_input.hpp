@@ -1,5 +1,6 @@
 // What the commands that read GUN wire messages from a file share (apply,
-// import), and opening their database.
+// import): their input, read whole or line by line as it arrives, and
+// feeding it to a protocol.
 #ifndef GUNPP_TOOLS_GUNPP_WIRE_INPUT_HPP_
 #define GUNPP_TOOLS_GUNPP_WIRE_INPUT_HPP_
 
@@ -9,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace gunpp::cli {
@@ -56,6 +58,33 @@ class InputText {
 // opened.
 std::optional<InputText> read_input(const std::string& file, std::istream& in);
 
+// A pipe, a terminal or a socket, whose lines are fed as they arrive. Closes
+// the descriptor when it owns it (a FILE opened by name), not standard
+// input.
+class StreamInput {
+ public:
+  StreamInput(int fd, bool owned) : fd_(fd), owned_(owned) {}
+  StreamInput(StreamInput&& other) noexcept;
+  StreamInput& operator=(StreamInput&&) = delete;
+  ~StreamInput();
+
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+  bool owned_;
+};
+
+// A command's input that is fed line by line (apply): a regular file
+// (also behind `< FILE`) or another stream (a test's) as a whole text, a
+// pipe or a terminal as a stream.
+using WireInput = std::variant<InputText, StreamInput>;
+
+// `file` ("-": `in`, which is read as standard input's descriptor when it is
+// std::cin), or nullopt when it cannot be opened or is a directory.
+std::optional<WireInput> open_wire_input(const std::string& file,
+                                         std::istream& in);
+
 // The protocol options for local input (a file or a pipe, read whole):
 // frames up to 256 MiB, above the 64 MiB a peer may send (WireLimits).
 WireProtocolOptions local_input_options();
@@ -70,6 +99,18 @@ WireProtocolOptions local_input_options();
 Status feed_input(WireProtocol& protocol, Scheduler& scheduler,
                   const InputText& input, std::vector<Status>& errors,
                   const std::function<void()>& after_line = {});
+
+// The same for a stream, read as it arrives: each line is fed once its
+// line break has come (the first once a second line shows that it is not
+// the only one) or the input has ended, so memory holds the longest line,
+// not the input, and a bad line stops the command before the rest is read. An
+// input whose first character is `[`, or that holds one line, is read to its
+// end and fed whole, as a file is. InvalidArgument, naming the line, when a
+// line (or a whole-text frame) grows past `max_frame_bytes` or reading fails.
+Status feed_input(
+    WireProtocol& protocol, Scheduler& scheduler, const StreamInput& input,
+    std::vector<Status>& errors, const std::function<void()>& after_line = {},
+    std::size_t max_frame_bytes = local_input_options().limits.max_frame_bytes);
 
 }  // namespace gunpp::cli
 
