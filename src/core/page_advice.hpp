@@ -58,7 +58,7 @@ void prefault(const void* data, std::size_t bytes) noexcept;
 // Such storage is on 4 KiB pages unless `huge_pages`: it holds hash
 // tables, written at random from their first insert on, and on huge pages
 // one turn's nine inserts could each fault in (zero) a different 2 MiB page
-// (docs/performance.md, "Huge pages for a node put whole"). With
+// (docs/performance.md, "One turn at 1k and at 1M fields"). With
 // `huge_pages` the mapping starts on a 2 MiB boundary and is advised whole,
 // for a caller that faults its pages in one at a time before writing it at
 // random (SlotIndex::warm_step).

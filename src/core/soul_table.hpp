@@ -14,8 +14,9 @@
 // huge page boundary and advised for huge pages: entries are written in
 // slot order, so the insert that reaches a new 2 MiB page faults it in
 // whole, one fault for about 10,000 souls instead of one per 4 KiB
-// (docs/performance.md, "The soul table on huge pages"). Such a chunk is
-// shown to LeakSanitizer as a place that holds pointers (watch_pointers).
+// (docs/performance.md, "Fresh memory: the cost under every other"). Such
+// a chunk is shown to LeakSanitizer as a place that holds pointers
+// (watch_pointers).
 // Internal to the core.
 #ifndef GUNPP_SRC_CORE_SOUL_TABLE_HPP_
 #define GUNPP_SRC_CORE_SOUL_TABLE_HPP_
