@@ -209,7 +209,8 @@ class GraphStore {
   // in key order until their size reaches it, counting a string value's length
   // in bytes and 9 for any other value (the field that reaches it is included);
   // 0 takes them all. NotFound when the soul is absent or no key matches;
-  // ResourceExhausted as read().
+  // ResourceExhausted as read(); InvalidArgument when a string of `range` is
+  // not UTF-8 (no callback in any of these cases).
   Status read(std::string_view soul, const KeyRange& range,
               std::size_t byte_budget, ChunkCallback on_chunk,
               std::size_t keys_per_chunk = 0);

@@ -313,7 +313,7 @@ typedef void (*gunpp_chunk_fn)(void* user, const gunpp_node* chunk,
  * to `byte_budget` bytes of values (GUN's "%"; 0: no limit). With a db, a
  * node not in memory is loaded across turns. NOT_FOUND (no callback) when
  * the soul is absent or no key matches; RESOURCE_EXHAUSTED when the queue of
- * reads is full. */
+ * reads is full; INVALID_ARGUMENT when a bound of `range` is not UTF-8. */
 GUNPP_API int gunpp_read(gunpp_peer* peer, gunpp_str soul,
                          const gunpp_lex* range, size_t byte_budget,
                          size_t keys_per_chunk, gunpp_chunk_fn each,

@@ -14,7 +14,8 @@ namespace gunpp {
 // A key matches when it equals `exact` ("="), when given; starts with
 // `prefix` ("*"); and lies within [from, to] (">" and "<", both inclusive,
 // in JavaScript's UTF-16 order), each bound when given. The empty range
-// matches every key.
+// matches every key. matches() requires every string of the range, and the
+// key, to be UTF-8 (GraphStore::read refuses a range that is not).
 struct KeyRange {
   std::optional<std::string> exact;
   std::string prefix;

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "error_text.hpp"
+#include "gunpp/value.hpp"
 #include "gunpp/verifier.hpp"
 #include "jobs.hpp"
 #include "page_advice.hpp"
@@ -289,6 +292,15 @@ Status GraphStore::Impl::read(std::string_view soul, ChunkCallback on_chunk,
 Status GraphStore::Impl::read(std::string_view soul, const KeyRange& range,
                               std::size_t byte_budget, ChunkCallback on_chunk,
                               std::size_t keys_per_chunk) {
+  // Keys are UTF-8 and ordered as JavaScript orders their UTF-16; a bound
+  // that is not UTF-8 has no place in that order.
+  const auto utf8 = [](const std::optional<std::string>& bound) {
+    return !bound || is_valid_utf8(*bound);
+  };
+  if (!utf8(range.exact) || !utf8(range.from) || !utf8(range.to) ||
+      !is_valid_utf8(range.prefix)) {
+    return Status::invalid_argument("LEX bound is not UTF-8");
+  }
   return read(soul, detail::ReadQuery{range, byte_budget}, std::move(on_chunk),
               keys_per_chunk);
 }

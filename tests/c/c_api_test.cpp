@@ -299,6 +299,12 @@ TEST_CASE("reads in chunks, and LEX reads") {
         GUNPP_NOT_FOUND);
   CHECK(gunpp_read(peer, GUNPP_STR("nope"), nullptr, 0, 0, on_chunk, &none) ==
         GUNPP_NOT_FOUND);
+  // Bytes that are not UTF-8 have no place in the keys' order.
+  gunpp_lex broken = {};
+  broken.from = GUNPP_STR("k1\xea");
+  CHECK(gunpp_read(peer, GUNPP_STR("big"), &broken, 0, 0, on_chunk, &none) ==
+        GUNPP_INVALID_ARGUMENT);
+  CHECK(std::string(gunpp_last_error()) == "LEX bound is not UTF-8");
   REQUIRE(gunpp_run_until_idle(peer) == GUNPP_OK);
   CHECK(none.keys.empty());
 }

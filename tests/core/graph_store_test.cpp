@@ -784,6 +784,36 @@ TEST_CASE("a LEX read hands out matching fields in UTF-16 key order",
         Status::Code::kNotFound);
 }
 
+TEST_CASE("a LEX read refuses a bound that is not UTF-8", "[store][read]") {
+  Fixture f;
+  REQUIRE(f.store.put(one_node("s", 30)));
+  f.scheduler.run_until_idle();
+  // A lead byte with no continuation, at the end: the comparison of key
+  // order would read past it.
+  const std::string bad = "k2\xea";
+  int chunks = 0;
+  const auto count = [&](const Chunk&) { ++chunks; };
+  for (int which = 0; which < 4; ++which) {
+    INFO(which);
+    KeyRange range;
+    if (which == 0) range.exact = bad;
+    if (which == 1) range.prefix = bad;
+    if (which == 2) range.from = bad;
+    if (which == 3) range.to = bad;
+    const Status s = f.store.read("s", range, 0, count);
+    CHECK(s.code() == Status::Code::kInvalidArgument);
+    CHECK(s.message() == "LEX bound is not UTF-8");
+  }
+  f.scheduler.run_until_idle();
+  CHECK(chunks == 0);
+  // Valid bounds above U+FFFF still order as UTF-16.
+  KeyRange range;
+  range.from = "k2\xf0\x9f\x98\x80";
+  CHECK(f.store.read("s", range, 0, count));
+  f.scheduler.run_until_idle();
+  CHECK(chunks == 1);
+}
+
 TEST_CASE("a chunked read walks a node one chunk per turn", "[store][read]") {
   Fixture f;
   REQUIRE(f.store.put(one_node("s", 20)));
