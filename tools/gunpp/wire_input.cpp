@@ -162,16 +162,6 @@ std::optional<InputText> read_all(int fd) {
   return std::move(buffer).release();
 }
 
-// Standard input itself: mapped when it is a regular file (`< file`),
-// from where its offset stands; else read whole with read(2).
-std::optional<InputText> read_standard_input() {
-  const off_t offset = lseek(STDIN_FILENO, 0, SEEK_CUR);
-  if (offset >= 0) {
-    if (auto mapped = map_file(STDIN_FILENO, offset)) return mapped;
-  }
-  return read_all(STDIN_FILENO);
-}
-
 }  // namespace
 
 InputText::InputText(std::string text)
@@ -232,21 +222,10 @@ std::optional<WireInput> open_wire_input(const std::string& file,
 }
 
 std::optional<InputText> read_input(const std::string& file, std::istream& in) {
-  if (file == "-") {
-    // The process's own standard input is read from its descriptor; any
-    // other stream (a test's) through its buffer.
-    return &in == &std::cin ? read_standard_input() : read_rest(in);
-  }
-  const int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  std::optional<InputText> mapped = map_file(fd, 0);
-  if (mapped) {
-    close(fd);
-    return mapped;
-  }
-  std::optional<InputText> text = read_all(fd);
-  close(fd);
-  return text;
+  std::optional<WireInput> input = open_wire_input(file, in);
+  if (!input) return std::nullopt;
+  if (auto* text = std::get_if<InputText>(&*input)) return std::move(*text);
+  return read_all(std::get<StreamInput>(*input).fd());
 }
 
 namespace {
