@@ -1,7 +1,7 @@
 # Checks that the core layer (src/core/ and the headers listed in
 # CORE_HEADERS, separated by '|') includes nothing outside the C++ standard
 # library and the core itself: no third-party library, no other layer. The
-# exceptions are memory advice from the OS and LeakSanitizer's interface,
+# exceptions are memory advice from the OS and the sanitizers' interfaces,
 # in one file (os_header_owners).
 # Usage: cmake -DSOURCE_DIR=... -DCORE_HEADERS=a|b|c -P core_includes.cmake
 cmake_minimum_required(VERSION 3.25)
@@ -22,12 +22,13 @@ set(std_headers
   variant vector version)
 
 # Operating-system headers, each allowed in one core file only: the file
-# that owns that concern. LeakSanitizer's interface (sanitizer builds only)
-# belongs with the memory the core maps itself.
+# that owns that concern. The sanitizers' interfaces (sanitizer builds only)
+# belong with the memory the core maps itself.
 set(os_header_owners
   "sys/mman.h=src/core/page_advice.cpp"
   "unistd.h=src/core/page_advice.cpp"
-  "sanitizer/lsan_interface.h=src/core/page_advice.cpp")
+  "sanitizer/lsan_interface.h=src/core/page_advice.cpp"
+  "sanitizer/asan_interface.h=src/core/page_advice.cpp")
 
 set(core_public "")
 foreach(header IN LISTS core_headers)

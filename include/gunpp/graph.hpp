@@ -6,12 +6,18 @@
 // both entries (each goes through HAM in turn, as a repeated wire field
 // would).
 //
+// A graph keeps its nodes' fields in arrays from a memory resource: the
+// default one (std::pmr::get_default_resource(), operator new unless the
+// host set another), or one given to the constructor. A copy uses the
+// default one.
+//
 // Thread safety: a plain value type.
 #ifndef GUNPP_GRAPH_HPP_
 #define GUNPP_GRAPH_HPP_
 
 #include <cstddef>
 #include <memory>
+#include <memory_resource>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,14 +39,20 @@ struct Field {
   friend bool operator==(const Field&, const Field&) = default;
 };
 
+// A node's fields, in an array from the graph's memory resource.
+using FieldVector = std::pmr::vector<Field>;
+
 struct NodeDelta {
   std::string soul;
-  std::vector<Field> fields;
+  FieldVector fields;
 };
 
 class Graph {
  public:
   Graph();
+  // A graph whose nodes' field arrays come from `fields`, which must
+  // outlive every array of the graph's (moved-out nodes included).
+  explicit Graph(std::pmr::memory_resource* fields);
   Graph(const Graph& other);
   Graph& operator=(const Graph& other);
   Graph(Graph&& other) noexcept;
@@ -52,8 +64,9 @@ class Graph {
   Graph& add(std::string_view soul, std::string key, Value value, State state);
 
   // Replaces node `soul` with exactly `fields`, or appends it when new (as
-  // JSON.parse keeps the last of duplicate members).
-  Graph& set_node(std::string soul, std::vector<Field> fields);
+  // JSON.parse keeps the last of duplicate members). The node takes the
+  // array itself, and its memory resource with it.
+  Graph& set_node(std::string soul, FieldVector fields);
 
   // Reserves room for `fields` more fields in node `soul` (creating it).
   void reserve(std::string_view soul, std::size_t fields);
@@ -74,6 +87,7 @@ class Graph {
   // Makes node_index_ for the nodes so far, sized for `expected` in all.
   void index_nodes(std::size_t expected = 0);
 
+  std::pmr::memory_resource* fields_resource_;
   std::vector<NodeDelta> nodes_;
   // soul -> position in nodes_; made once the graph has more nodes than a
   // scan finds quickly.

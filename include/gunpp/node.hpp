@@ -13,13 +13,16 @@
 // changes one in place (docs/design.md, "Memory layout of a node").
 //
 // Thread safety: none. A Node handed out by GraphStore is valid until the
-// store next runs a turn.
+// store next runs a turn. A copy keeps its fields in arrays from the
+// default memory resource (std::pmr::get_default_resource()); a moved node
+// keeps the arrays it had.
 #ifndef GUNPP_NODE_HPP_
 #define GUNPP_NODE_HPP_
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <memory_resource>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -90,10 +93,13 @@ class Node {
   // Sizes an empty node's first block (and, past kScanFields, its index)
   // for `fields` fields; no effect on a node with fields.
   void reserve(std::size_t fields);
+  // An empty node takes its first block from `memory` from now on; no
+  // effect on a node with fields.
+  void place(std::pmr::memory_resource* memory);
   // Overwrites the field at `slot` (< size()).
   void assign(std::size_t slot, Value value, State state);
 
-  using Block = std::vector<Field>;
+  using Block = FieldVector;
   // The record at `slot`: in the first block, held in the node itself (a
   // small node's only one), or in a later block.
   template <typename Self>

@@ -9,9 +9,11 @@
 
 namespace gunpp {
 
-Graph::Graph() = default;
+Graph::Graph() : Graph(std::pmr::get_default_resource()) {}
+Graph::Graph(std::pmr::memory_resource* fields) : fields_resource_(fields) {}
 Graph::Graph(const Graph& other)
-    : nodes_(other.nodes_),
+    : fields_resource_(std::pmr::get_default_resource()),
+      nodes_(other.nodes_),
       node_index_(other.node_index_ != nullptr
                       ? std::make_unique<detail::SlotIndex>(*other.node_index_)
                       : nullptr),
@@ -36,7 +38,8 @@ NodeDelta& Graph::node(std::string_view soul) {
       if (n.soul == soul) return n;
     }
     if (nodes_.size() < kScannedNodes) {
-      nodes_.push_back(NodeDelta{std::string(soul), {}});
+      nodes_.push_back(
+          NodeDelta{std::string(soul), FieldVector(fields_resource_)});
       return nodes_.back();
     }
     index_nodes();
@@ -49,7 +52,7 @@ NodeDelta& Graph::node(std::string_view soul) {
   if (at != detail::SlotIndex::kNone) return nodes_[at];
   // The node first, so that a failed allocation leaves the index as it was.
   const auto next = static_cast<std::uint32_t>(nodes_.size());
-  nodes_.push_back(NodeDelta{std::string(soul), {}});
+  nodes_.push_back(NodeDelta{std::string(soul), FieldVector(fields_resource_)});
   try {
     node_index_->find_or_insert(soul, hash, next, soul_at);
   } catch (...) {
@@ -80,11 +83,14 @@ Graph& Graph::add(std::string_view soul, std::string key, Value value,
   return *this;
 }
 
-Graph& Graph::set_node(std::string soul, std::vector<Field> fields) {
+Graph& Graph::set_node(std::string soul, FieldVector fields) {
   NodeDelta& n = node(soul);
   field_count_ += fields.size();
   field_count_ -= n.fields.size();
-  n.fields = std::move(fields);
+  // Constructed anew, not assigned: an assignment between arrays of two
+  // resources would move the fields one by one into a new array.
+  std::destroy_at(&n.fields);
+  std::construct_at(&n.fields, std::move(fields));
   return *this;
 }
 

@@ -22,7 +22,7 @@ GraphStore::Impl::Impl(Scheduler& scheduler_in, StoreOptions options_in)
     : scheduler(scheduler_in),
       options(options_in),
       state_clock(scheduler_in.clock(), to_ms(options_in.state_drift)),
-      nodes(options_in.cache_bytes),
+      nodes(options_in.cache_bytes, &field_pool),
       owner(scheduler_in.new_owner()),
       deferred(scheduler_in, owner, to_ms(options_in.max_defer_wait),
                [this](std::uint64_t id, std::string_view soul, Field& field) {
@@ -151,7 +151,7 @@ constexpr std::size_t kReleaseUnit = detail::kHugePageBytes;
 // microseconds, once per unit), so that freeing the emptied array unmaps
 // nothing much: otherwise that one turn unmaps the whole array, milliseconds
 // for a million fields.
-void release_dead_units(const std::vector<Field>& fields, std::size_t erased) {
+void release_dead_units(const FieldVector& fields, std::size_t erased) {
   const auto up = [](std::uintptr_t a) {
     return (a + kReleaseUnit - 1) & ~std::uintptr_t{kReleaseUnit - 1};
   };
@@ -183,7 +183,7 @@ void GraphStore::Impl::reclaim_some() {
   std::size_t budget = kReclaimPerTurn;
   while (budget > 0 && !retired_.empty()) {
     std::vector<NodeDelta>& delta = retired_.back();
-    std::vector<Field>& fields = delta.back().fields;
+    FieldVector& fields = delta.back().fields;
     const std::size_t n = std::min(budget, fields.size());
     fields.erase(fields.end() - static_cast<std::ptrdiff_t>(n), fields.end());
     release_dead_units(fields, n);
@@ -520,6 +520,11 @@ void detail::StoreAccess::use_slice_baseline(GraphStore& store) {
 
 std::uint64_t detail::StoreAccess::keys_copied(const GraphStore& store) {
   return store.impl_->keys_copied;
+}
+
+std::pmr::memory_resource* detail::StoreAccess::field_memory(
+    GraphStore& store) {
+  return &store.impl_->field_pool;
 }
 
 void detail::StoreAccess::invalidate_nodes(GraphStore& store) {

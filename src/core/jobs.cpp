@@ -70,7 +70,7 @@ void IngestJob::next_node() {
   // A small node's spent fields go now, while in cache, rather than in a
   // reclaim pass that reads them again cold.
   if (spent.fields.size() <= GraphStore::Impl::kReclaimPerTurn) {
-    std::vector<Field>().swap(spent.fields);
+    FieldVector(spent.fields.get_allocator()).swap(spent.fields);
   }
   ++node_index_;
   field_index_ = 0;

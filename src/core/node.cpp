@@ -27,6 +27,7 @@
 // millions costs what it costs in a node of thousands, plus cache misses.
 
 #include <algorithm>
+#include <memory>
 
 #include "page_advice.hpp"
 #include "slot_index.hpp"
@@ -39,8 +40,18 @@ constexpr std::uint32_t kNone = detail::SlotIndex::kNone;
 
 Node::Node() = default;
 Node::Node(Node&& other) noexcept = default;
-Node& Node::operator=(Node&& other) noexcept = default;
 Node::~Node() = default;
+
+// Constructed anew, not assigned member by member: the node takes the
+// other's blocks whatever memory they are in, where an assignment between
+// blocks of two resources would move the fields one by one.
+Node& Node::operator=(Node&& other) noexcept {
+  if (this != &other) {
+    std::destroy_at(this);
+    std::construct_at(this, std::move(other));
+  }
+  return *this;
+}
 
 Node::Node(std::vector<Field> fields) {
   reserve(fields.size());
@@ -120,6 +131,12 @@ void Node::reserve(std::size_t fields) {
   }
 }
 
+void Node::place(std::pmr::memory_resource* memory) {
+  if (size_ != 0) return;
+  std::destroy_at(&first_);
+  std::construct_at(&first_, memory);
+}
+
 std::uint32_t Node::scan(std::string_view key) const {
   // Up to kScanFields fields: all in the first block.
   for (std::size_t s = 0; s < first_.size(); ++s) {
@@ -160,7 +177,8 @@ Node::Block& Node::block_for_append() {
     return first_;
   }
   if ((size_ - first_block_fields_) % kBlockFields == 0) {
-    more_.emplace_back().reserve(kBlockFields);  // full-size: never grows
+    // Full-size: never grows.
+    more_.emplace_back(first_.get_allocator()).reserve(kBlockFields);
   }
   return more_.back();
 }

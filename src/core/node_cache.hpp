@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory_resource>
 #include <string>
 #include <string_view>
 
@@ -26,8 +27,10 @@ class NodeCache {
     std::string after;
   };
 
-  // `budget_bytes` 0: no budget, nothing is evicted.
-  explicit NodeCache(std::size_t budget_bytes) : budget_(budget_bytes) {}
+  // `budget_bytes` 0: no budget, nothing is evicted. Nodes created by
+  // obtain() keep their first block in `memory`, which must outlive them.
+  NodeCache(std::size_t budget_bytes, std::pmr::memory_resource* memory)
+      : budget_(budget_bytes), memory_(memory) {}
 
   // The node `soul` in memory, marked used; nullptr when not in memory.
   Node* find(const SoulKey& soul) {
@@ -42,7 +45,9 @@ class NodeCache {
   // The node `soul`, created empty and sized for `fields_hint` fields when
   // absent; marked used.
   Node& obtain(const SoulKey& soul, std::size_t fields_hint) {
-    Entry& entry = *nodes_.try_emplace(soul).first;
+    const auto [at, created] = nodes_.try_emplace(soul);
+    Entry& entry = *at;
+    if (created) NodeWriter::place(entry.node, memory_);
     entry.last_use = ++use_clock_;
     NodeWriter::reserve(entry.node, fields_hint);  // none on a node with fields
     return entry.node;
@@ -99,6 +104,7 @@ class NodeCache {
   SoulTable<Entry> nodes_;
   SoulTable<PendingLoad> loads_;
   std::size_t budget_;
+  std::pmr::memory_resource* memory_;
   // With a budget: approximate bytes of the nodes in memory (exact after
   // each eviction pass, estimated per field in between).
   std::size_t bytes_ = 0;

@@ -5,6 +5,7 @@
 #define GUNPP_SRC_CORE_NODE_WRITER_HPP_
 
 #include <cstddef>
+#include <memory_resource>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -58,6 +59,11 @@ class NodeWriter {
   // warming() until warm_step() has faulted all its pages in. No effect on
   // a node with fields.
   static void reserve(Node& node, std::size_t fields) { node.reserve(fields); }
+  // An empty node takes its first block from `memory` (the store's
+  // FieldPool) from now on; no effect on a node with fields.
+  static void place(Node& node, std::pmr::memory_resource* memory) {
+    node.place(memory);
+  }
 
   // Whether the index reserve() sized is still faulting in: an insert may
   // then fault in a 2 MiB page, each insert a different one. The store

@@ -15,13 +15,20 @@
 // GCC says -fsanitize=address with a macro, Clang with a feature.
 #if defined(__SANITIZE_ADDRESS__)
 #define GUNPP_LEAK_CHECKS 1
+#define GUNPP_ADDRESS_CHECKS 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(leak_sanitizer)
 #define GUNPP_LEAK_CHECKS 1
 #endif
+#if __has_feature(address_sanitizer)
+#define GUNPP_ADDRESS_CHECKS 1
+#endif
 #endif
 #if defined(GUNPP_LEAK_CHECKS)
 #include <sanitizer/lsan_interface.h>
+#endif
+#if defined(GUNPP_ADDRESS_CHECKS)
+#include <sanitizer/asan_interface.h>
 #endif
 
 namespace gunpp::detail {
@@ -106,6 +113,24 @@ void watch_pointers(const void* data, std::size_t bytes) noexcept {
 void unwatch_pointers(const void* data, std::size_t bytes) noexcept {
 #if defined(GUNPP_LEAK_CHECKS)
   __lsan_unregister_root_region(data, bytes);
+#else
+  (void)data;
+  (void)bytes;
+#endif
+}
+
+void poison(const void* data, std::size_t bytes) noexcept {
+#if defined(GUNPP_ADDRESS_CHECKS)
+  __asan_poison_memory_region(data, bytes);
+#else
+  (void)data;
+  (void)bytes;
+#endif
+}
+
+void unpoison(const void* data, std::size_t bytes) noexcept {
+#if defined(GUNPP_ADDRESS_CHECKS)
+  __asan_unpoison_memory_region(data, bytes);
 #else
   (void)data;
   (void)bytes;

@@ -74,6 +74,12 @@ void free_zeroed(void* data, std::size_t bytes) noexcept;
 void watch_pointers(const void* data, std::size_t bytes) noexcept;
 void unwatch_pointers(const void* data, std::size_t bytes) noexcept;
 
+// For memory a pool hands out itself: poison() marks [data, data + bytes)
+// as off limits to AddressSanitizer, which then reports any access to it,
+// and unpoison() lifts that. Nothing in builds without the sanitizer.
+void poison(const void* data, std::size_t bytes) noexcept;
+void unpoison(const void* data, std::size_t bytes) noexcept;
+
 // Releases the whole base pages inside [data, data + bytes). The caller
 // promises not to read those bytes before writing them again (they then
 // read as zeros): for storage that holds no live object, such as a vector's

@@ -15,6 +15,7 @@
 
 #include "committer.hpp"
 #include "deferred_fields.hpp"
+#include "field_pool.hpp"
 #include "guarded_call.hpp"
 #include "gunpp/graph_store.hpp"
 #include "gunpp/ham.hpp"
@@ -153,6 +154,10 @@ class GraphStore::Impl {
   StoreOptions options;
   StateClock state_clock;
   Stats stats;
+  // The small field arrays of the nodes in memory and of the puts the wire
+  // layer decodes for this store; declared before everything that holds
+  // one.
+  detail::FieldPool field_pool;
   // The nodes in memory, and those being loaded a chunk a turn (see
   // acquire()). Its epoch changes whenever a node may move or be freed: on
   // eviction (and through detail::StoreAccess in tests). A job keeps a Node*

@@ -8,6 +8,7 @@
 
 #include "core/error_text.hpp"
 #include "core/guarded_call.hpp"
+#include "core/store_access.hpp"
 #include "gunpp/wire/json_writer.hpp"
 #include "gunpp/wire/message.hpp"
 #include "gunpp/wire/wire_protocol.hpp"
@@ -85,6 +86,7 @@ Mesh::Impl::Impl(GraphStore& store_in, MeshOptions options_in)
       options(std::move(options_in)),
       owner_(scheduler.new_owner()),
       protocol_(store_in, options.protocol),
+      decoder_(detail::StoreAccess::field_memory(store_in)),
       outbox_(scheduler, owner_, options,
               [this](const std::string& line) { log(line); }),
       router_(scheduler.clock(), options),

@@ -140,12 +140,13 @@ NeutralizedText neutralize_overflows(std::string_view text) {
 }  // namespace
 
 Result<DecodedFrame> decode_frame_reference(std::string_view text,
-                                            const WireLimits& limits) {
+                                            const WireLimits& limits,
+                                            std::pmr::memory_resource* fields) {
   if (Status s = check_frame_text(text, limits, &text); !s) return s;
   // JSON has no place for a raw NUL byte (in a string it must be escaped),
   // but nlohmann_json ends the text at one, taking whatever came before.
   if (text.find('\0') != std::string_view::npos) return not_json();
-  FrameHandler handler(limits, {});
+  FrameHandler handler(limits, {}, fields);
   SaxAdapter sax(handler);
   if (Json::sax_parse(text.begin(), text.end(), &sax)) {
     return std::move(handler.frame());
@@ -155,7 +156,7 @@ Result<DecodedFrame> decode_frame_reference(std::string_view text,
     // Parse once more with the out-of-range numbers replaced: every message
     // is decoded, and those that held one fail on their own.
     NeutralizedText neutral = neutralize_overflows(text);
-    FrameHandler again(limits, std::move(neutral.overflows));
+    FrameHandler again(limits, std::move(neutral.overflows), fields);
     SaxAdapter sax_again(again);
     if (Json::sax_parse(neutral.text.begin(), neutral.text.end(), &sax_again)) {
       return std::move(again.frame());

@@ -159,15 +159,16 @@ class PaddedParser {
 
 Result<DecodedFrame> decode_with(PaddedParser& parser, std::vector<Open>& stack,
                                  std::string_view text, bool padded,
-                                 const WireLimits& limits) {
+                                 const WireLimits& limits,
+                                 std::pmr::memory_resource* fields) {
   dom::element root;
   if (parser.parse(text, padded, root) != simdjson::SUCCESS) {
     // Not JSON to simdjson: invalid, or JSON that JSON.parse reads and
     // simdjson does not (1e999, integers past 64 bits, deep nesting); or no
     // memory for simdjson's buffers.
-    return detail::decode_frame_reference(text, limits);
+    return detail::decode_frame_reference(text, limits, fields);
   }
-  detail::FrameHandler handler(limits, {});
+  detail::FrameHandler handler(limits, {}, fields);
   stack.clear();
   if (!walk(handler, root, stack)) return handler.limit_error();
   return std::move(handler.frame());
@@ -183,7 +184,9 @@ struct FrameDecoder::Parser {
   int small_frames = 0;  // in a row, while the parser is large
 };
 
-FrameDecoder::FrameDecoder() = default;
+FrameDecoder::FrameDecoder() : FrameDecoder(std::pmr::get_default_resource()) {}
+FrameDecoder::FrameDecoder(std::pmr::memory_resource* fields)
+    : fields_(fields) {}
 FrameDecoder::FrameDecoder(FrameDecoder&&) noexcept = default;
 FrameDecoder& FrameDecoder::operator=(FrameDecoder&&) noexcept = default;
 FrameDecoder::~FrameDecoder() = default;
@@ -205,7 +208,7 @@ Result<DecodedFrame> FrameDecoder::decode_text(std::string_view text,
   if (Status s = detail::check_frame_text(text, limits, &text); !s) return s;
   if (!parser_) parser_ = std::make_unique<Parser>();
   Parser& p = *parser_;
-  auto frame = decode_with(p.simd, p.walk_stack, text, padded, limits);
+  auto frame = decode_with(p.simd, p.walk_stack, text, padded, limits, fields_);
   if (p.simd.capacity() <= kKeepParserBytes ||
       4 * text.size() >= p.simd.capacity()) {
     p.small_frames = 0;

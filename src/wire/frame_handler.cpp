@@ -19,8 +19,9 @@ bool is_space(char c) {
 }  // namespace
 
 FrameHandler::FrameHandler(const WireLimits& limits,
-                           std::vector<std::size_t> overflows)
-    : limits_(limits), overflows_(std::move(overflows)) {}
+                           std::vector<std::size_t> overflows,
+                           std::pmr::memory_resource* fields)
+    : limits_(limits), put_(fields), overflows_(std::move(overflows)) {}
 
 // Keeps the first error of the current message.
 void FrameHandler::record(Status status) {
@@ -239,7 +240,7 @@ bool FrameHandler::open(bool is_object, std::size_t members) {
         message().has_put = true;
         if (is_object) {
           next = Ctx::kPut;
-          put_ = GraphBuilder(members);
+          put_.reset(members);
         } else {
           fail("put is not a graph");
         }

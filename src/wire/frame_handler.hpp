@@ -22,8 +22,10 @@ class FrameHandler {
  public:
   // `overflows`: the ordinals, among all number events, of numbers that
   // stand for values out of double range (1e999, which JSON.parse reads as
-  // Infinity); each fails its message instead of being a value.
-  FrameHandler(const WireLimits& limits, std::vector<std::size_t> overflows);
+  // Infinity); each fails its message instead of being a value. Puts keep
+  // their fields in arrays from `fields`.
+  FrameHandler(const WireLimits& limits, std::vector<std::size_t> overflows,
+               std::pmr::memory_resource* fields);
 
   // The events. Each returns false to stop the parse: the frame has more
   // messages than the limits allow (limit_error()).

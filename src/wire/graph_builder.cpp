@@ -219,9 +219,14 @@ Status GraphBuilder::end_node() {
   return status;
 }
 
+void GraphBuilder::reset(std::size_t nodes) {
+  *this = GraphBuilder(fields_memory_);
+  graph_.reserve_nodes(nodes);
+}
+
 Graph GraphBuilder::take_graph() {
   Graph out = std::move(graph_);
-  graph_ = Graph();
+  graph_ = Graph(fields_memory_);
   failed_ = saw_hash_ = saw_dot_ = false;
   return out;
 }

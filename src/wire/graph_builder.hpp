@@ -35,6 +35,7 @@
 #define GUNPP_SRC_WIRE_GRAPH_BUILDER_HPP_
 
 #include <boost/container/small_vector.hpp>
+#include <memory_resource>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,10 +50,15 @@ namespace gunpp {
 
 class GraphBuilder {
  public:
-  GraphBuilder() = default;
-  // A builder for a put of `nodes` members, when the decoder knows the
-  // count: room for that many nodes is made at once.
-  explicit GraphBuilder(std::size_t nodes) { graph_.reserve_nodes(nodes); }
+  // A builder whose graphs keep their fields in arrays from `fields`.
+  explicit GraphBuilder(
+      std::pmr::memory_resource* fields = std::pmr::get_default_resource())
+      : fields_memory_(fields), graph_(fields), fields_(fields) {}
+
+  // Starts a new put, forgetting the one being built; `nodes` is its member
+  // count when the decoder knows it (room for that many nodes is made at
+  // once), else 0.
+  void reset(std::size_t nodes = 0);
 
   // A member of "put" whose value is not an object: "no node" when the value
   // is falsy (null, false, 0, ""), else "no meta".
@@ -108,6 +114,7 @@ class GraphBuilder {
   void drop_duplicates_small();
   std::string_view state_key(std::size_t i) const;
 
+  std::pmr::memory_resource* fields_memory_;
   Graph graph_;
   bool failed_ = false;  // an error was returned: build no more nodes
   bool saw_hash_ = false;
@@ -123,7 +130,7 @@ class GraphBuilder {
   // field has one) and removed at end_node(). A node that ends with no
   // more than one batch of fields is checked by comparing its keys instead
   // (drop_duplicates_small): most nodes are that small.
-  std::vector<Field> fields_;
+  FieldVector fields_;
   detail::SlotIndex field_index_;
   std::size_t indexed_ = 0;     // fields_[0, indexed_) are in field_index_
   std::size_t duplicates_ = 0;  // fields left with an empty key

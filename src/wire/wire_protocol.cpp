@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "ack.hpp"
+#include "core/store_access.hpp"
 #include "dedup.hpp"
 #include "gunpp/wire/graph_json.hpp"
 #include "gunpp/wire/json_writer.hpp"
@@ -78,6 +79,7 @@ std::string frame_error(const Status& status) {
 WireProtocol::WireProtocol(GraphStore& store, WireProtocolOptions options)
     : store_(&store),
       options_(options),
+      decoder_(detail::StoreAccess::field_memory(store)),
       dedup_(std::make_unique<Dedup>(store.scheduler().clock(), options.dedup)),
       ids_(std::make_shared<MessageIds>()),
       replies_(std::make_shared<detail::ReplyWriter>()) {}

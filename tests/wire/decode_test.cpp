@@ -100,7 +100,7 @@ TEMPLATE_TEST_CASE("decode a put with every kind of value", "[wire]",
   CHECK(m.has_put);
   const NodeDelta& node = only_node(m);
   CHECK(node.soul == "a");
-  const std::vector<Field> expected = {
+  const FieldVector expected = {
       {"s", Value("x"), 1000},  {"n", Value(1.5), 1000},
       {"t", Value(true), 1000}, {"f", Value(false), 1000},
       {"z", Value(), 1000},     {"r", Value(Link("b")), 1000},
@@ -114,8 +114,7 @@ TEMPLATE_TEST_CASE("decode: meta may come last and states in any order",
   const Message m = decode_one<TestType>(
       R"({"put":{"a":{"y":2,"x":1,"_":{">":{"x":10,"y":20},"#":"a"}}}})");
   const NodeDelta& node = only_node(m);
-  CHECK(node.fields ==
-        std::vector<Field>{{"y", Value(2), 20}, {"x", Value(1), 10}});
+  CHECK(node.fields == FieldVector{{"y", Value(2), 20}, {"x", Value(1), 10}});
 }
 
 TEMPLATE_TEST_CASE("decode: duplicates keep the last value, as JSON.parse",
@@ -126,9 +125,8 @@ TEMPLATE_TEST_CASE("decode: duplicates keep the last value, as JSON.parse",
       R"("b":{"_":{"#":"b",">":{"y":2}},"y":2}}})");
   REQUIRE(m.put);
   REQUIRE(m.put->nodes().size() == 2);
-  CHECK(m.put->nodes()[0].fields ==
-        std::vector<Field>{{"k", Value("last"), 5}});
-  CHECK(m.put->nodes()[1].fields == std::vector<Field>{{"y", Value(2), 2}});
+  CHECK(m.put->nodes()[0].fields == FieldVector{{"k", Value("last"), 5}});
+  CHECK(m.put->nodes()[1].fields == FieldVector{{"y", Value(2), 2}});
   CHECK(m.put->field_count() == 2);
 }
 
@@ -141,7 +139,7 @@ TEMPLATE_TEST_CASE(
       R"({"put":{"b":{"_":{"#":"b",">":{"y":1000,"ghost":"x","_":1},"extra":1},)"
       R"("y":2,"":[1,2],"":{"x":1}}}})");
   const NodeDelta& node = only_node(m);
-  CHECK(node.fields == std::vector<Field>{{"y", Value(2), 1000}});
+  CHECK(node.fields == FieldVector{{"y", Value(2), 1000}});
 }
 
 TEMPLATE_TEST_CASE("decode: numbers", "[wire]", GUNPP_DECODERS) {

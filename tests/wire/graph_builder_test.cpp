@@ -13,7 +13,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Events for a node with "_":{"#":soul,">":{...states}} and `fields`.
 Status add_node(GraphBuilder& put, const std::string& soul,
-                const std::vector<Field>& fields) {
+                const FieldVector& fields) {
   put.begin_node(soul);
   put.begin_meta();
   put.meta_soul(soul);
@@ -32,15 +32,15 @@ TEST_CASE("builder: valid nodes become the graph, in order", "[builder]") {
   REQUIRE(graph.nodes().size() == 2);
   CHECK(graph.nodes()[0].soul == "a");
   CHECK(graph.nodes()[0].fields ==
-        std::vector<Field>{{"x", Value(1), 10}, {"y", Value("s"), 20}});
-  CHECK(graph.nodes()[1].fields ==
-        std::vector<Field>{{"l", Value(Link("a")), 5}});
+        FieldVector{{"x", Value(1), 10}, {"y", Value("s"), 20}});
+  CHECK(graph.nodes()[1].fields == FieldVector{{"l", Value(Link("a")), 5}});
   CHECK(put.take_graph().empty());  // taken
 }
 
 TEST_CASE("builder: sized for a put's nodes, it builds the same graph",
           "[builder]") {
-  GraphBuilder put(3);
+  GraphBuilder put;
+  put.reset(3);
   REQUIRE(add_node(put, "a", {{"x", Value(1), 10}}));
   REQUIRE(add_node(put, "b", {{"y", Value(2), 20}}));
   Graph graph = put.take_graph();
@@ -55,9 +55,9 @@ TEST_CASE("builder: sized for a put's nodes, it builds the same graph",
   graph.add("b", "w", Value(4), 40);
   REQUIRE(graph.nodes().size() == 102);
   CHECK(graph.nodes()[0].fields ==
-        std::vector<Field>{{"x", Value(1), 10}, {"z", Value(3), 30}});
+        FieldVector{{"x", Value(1), 10}, {"z", Value(3), 30}});
   CHECK(graph.nodes()[1].fields ==
-        std::vector<Field>{{"y", Value(2), 20}, {"w", Value(4), 40}});
+        FieldVector{{"y", Value(2), 20}, {"w", Value(4), 40}});
   CHECK(graph.field_count() == 104);
 }
 
@@ -79,7 +79,7 @@ TEST_CASE("builder: states and fields in any order, duplicates keep the last",
   REQUIRE(put.end_node());
   const Graph graph = put.take_graph();
   CHECK(graph.nodes()[0].fields ==
-        std::vector<Field>{{"y", Value(2), 3}, {"x", Value("last"), 9}});
+        FieldVector{{"y", Value(2), 3}, {"x", Value("last"), 9}});
 }
 
 // A node that ends before its 16th field (a probe batch) has its keys
@@ -90,14 +90,14 @@ TEST_CASE("builder: states and fields in any order, duplicates keep the last",
 TEST_CASE("builder: duplicates resolve alike on either side of 16 fields",
           "[builder]") {
   GraphBuilder put;
-  std::vector<std::vector<Field>> expected;
+  std::vector<FieldVector> expected;
   for (const std::size_t n : {17, 1, 2, 40, 10, 11, 12, 13, 3, 33, 16}) {
     const std::string soul = "n" + std::to_string(expected.size());
     put.begin_node(soul);
     put.begin_meta();
     put.meta_soul(soul);
     put.begin_states();
-    std::vector<Field> want;
+    FieldVector want;
     // Same length, same last byte: only the middle tells "k1x" from "k2x".
     const auto key = [](std::size_t i) {
       return "k" + std::to_string(i % 10) + "x" + std::to_string(i / 10);

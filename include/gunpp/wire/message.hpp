@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <memory_resource>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -119,10 +120,13 @@ Result<DecodedFrame> decode_frame(std::string_view text,
 // Decodes frames as decode_frame() does, keeping the parser's buffers from
 // one frame to the next: they grow to the largest frame seen and are freed
 // after a run of frames that need under a quarter of them.
+// Decoded puts keep their fields in arrays from the memory resource given
+// to the constructor (the default one otherwise), which must outlive them.
 // Thread safety: one decoder per thread (or per connection); not shared.
 class FrameDecoder {
  public:
   FrameDecoder();
+  explicit FrameDecoder(std::pmr::memory_resource* fields);
   FrameDecoder(FrameDecoder&&) noexcept;
   FrameDecoder& operator=(FrameDecoder&&) noexcept;
   ~FrameDecoder();
@@ -137,14 +141,17 @@ class FrameDecoder {
   Result<DecodedFrame> decode_text(std::string_view text, bool padded,
                                    const WireLimits& limits);
   std::unique_ptr<Parser> parser_;
+  std::pmr::memory_resource* fields_;
 };
 
 namespace detail {
 // The same decoding on nlohmann_json, slower: decode_frame() parses with
 // simdjson and hands this decoder the frames simdjson refuses. Exposed for
-// the tests and the fuzzer, which check that both agree.
-Result<DecodedFrame> decode_frame_reference(std::string_view text,
-                                            const WireLimits& limits = {});
+// the tests and the fuzzer, which check that both agree. Puts keep their
+// fields in arrays from `fields`.
+Result<DecodedFrame> decode_frame_reference(
+    std::string_view text, const WireLimits& limits = {},
+    std::pmr::memory_resource* fields = std::pmr::get_default_resource());
 }  // namespace detail
 
 // The JSON text of each element of a frame that decode_frame() accepted:
