@@ -23,7 +23,7 @@ namespace {
 // A field of a message node, or "" when it has none (or not a string).
 std::string text_of(const gunpp::Snapshot& message, const std::string& key) {
   for (const auto& [k, v] : message.fields) {
-    if (k == key && v.is_string()) return v.as_string();
+    if (k == key && v.is_string()) return std::string(v.as_string());
   }
   return "";
 }

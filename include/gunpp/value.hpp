@@ -17,9 +17,9 @@
 
 #include <compare>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
-#include <variant>
 
 namespace gunpp {
 
@@ -37,23 +37,39 @@ class Link {
   std::string soul_;
 };
 
+// 24 bytes: a string or a link's soul of up to kInlineBytes bytes is held
+// in the value itself, a longer one in one heap block of its own.
 class Value {
  public:
-  enum class Kind { kNull, kBool, kNumber, kString, kLink };
+  enum class Kind : std::uint8_t { kNull, kBool, kNumber, kString, kLink };
+
+  // The longest text held without a heap block.
+  static constexpr std::size_t kInlineBytes = 21;
 
   // null, the tombstone.
-  Value() = default;
-  Value(std::nullptr_t) {}     // NOLINT(google-explicit-constructor)
-  Value(bool b) : data_(b) {}  // NOLINT(google-explicit-constructor)
+  Value() noexcept { set_tag(Kind::kNull); }
+  Value(std::nullptr_t) noexcept : Value() {}  // NOLINT
+  Value(bool b) noexcept {                     // NOLINT
+    set_tag(Kind::kBool);
+    bytes_[0] = b ? 1 : 0;
+  }
   // Throws std::invalid_argument when `number` is NaN or infinite.
   Value(double number);  // NOLINT(google-explicit-constructor)
   Value(int number) : Value(static_cast<double>(number)) {}  // NOLINT
-  Value(std::string s) : data_(std::move(s)) {}              // NOLINT
-  Value(std::string_view s) : data_(std::string(s)) {}       // NOLINT
-  Value(const char* s) : data_(std::string(s)) {}            // NOLINT
-  Value(Link link) : data_(std::move(link)) {}               // NOLINT
+  // Throws std::bad_alloc when a text past kInlineBytes has no memory.
+  Value(std::string_view s) { set_text(Kind::kString, s); }        // NOLINT
+  Value(const std::string& s) : Value(std::string_view(s)) {}      // NOLINT
+  Value(const char* s) : Value(std::string_view(s)) {}             // NOLINT
+  Value(const Link& link) { set_text(Kind::kLink, link.soul()); }  // NOLINT
 
-  Kind kind() const { return static_cast<Kind>(data_.index()); }
+  Value(const Value& other);
+  Value& operator=(const Value& other);
+  // A moved-from value is null.
+  Value(Value&& other) noexcept;
+  Value& operator=(Value&& other) noexcept;
+  ~Value() { free_text(); }
+
+  Kind kind() const { return static_cast<Kind>(tag_ & kKindBits); }
   bool is_null() const { return kind() == Kind::kNull; }
   bool is_bool() const { return kind() == Kind::kBool; }
   bool is_number() const { return kind() == Kind::kNumber; }
@@ -61,18 +77,42 @@ class Value {
   bool is_link() const { return kind() == Kind::kLink; }
 
   // Accessors; each requires the matching kind (std::bad_variant_access
-  // otherwise).
-  bool as_bool() const { return std::get<bool>(data_); }
-  double as_number() const { return std::get<double>(data_); }
-  const std::string& as_string() const { return std::get<std::string>(data_); }
-  const Link& as_link() const { return std::get<Link>(data_); }
+  // otherwise). The text of as_string() and link_soul() is followed by a
+  // NUL byte, and lives as long as the value and no longer.
+  bool as_bool() const;
+  double as_number() const;
+  std::string_view as_string() const;
+  std::string_view link_soul() const;
+
+  // The bytes of the heap block holding the text, 0 when there is none.
+  std::size_t heap_bytes() const;
 
   // Structural equality: same kind and same payload. Note that 0 == -0 here,
   // as both have the lexical form "0".
-  friend bool operator==(const Value&, const Value&) = default;
+  friend bool operator==(const Value& a, const Value& b);
 
  private:
-  std::variant<std::monostate, bool, double, std::string, Link> data_;
+  static constexpr std::uint8_t kKindBits = 0x07;
+  static constexpr std::uint8_t kHeapBit = 0x08;
+
+  void set_tag(Kind kind) { tag_ = static_cast<std::uint8_t>(kind); }
+  bool on_heap() const { return (tag_ & kHeapBit) != 0; }
+  // Makes this a string or link of `text`, from the null state.
+  void set_text(Kind kind, std::string_view text);
+  // The text of a string or link.
+  std::string_view text() const;
+  // Frees a heap block, if any; the bytes are then undefined.
+  void free_text() noexcept;
+  // Copies the bytes of `other` as they are: a heap block is then shared.
+  void take_bytes(const Value& other) noexcept;
+  // Requires a kind: throws std::bad_variant_access otherwise.
+  void require(Kind kind) const;
+
+  // A number, a bool, an inline text with its NUL, or a heap block's
+  // address and size (in that order).
+  alignas(8) char bytes_[kInlineBytes + 1] = {};
+  std::uint8_t inline_size_ = 0;
+  std::uint8_t tag_ = 0;  // the kind, and kHeapBit
 };
 
 // ECMAScript Number::toString for a finite double: shortest round-trip

@@ -85,7 +85,7 @@ gunpp_value c_value(const Value& v) {
       break;
     case Value::Kind::kLink:
       out.kind = GUNPP_LINK;
-      out.text = c_str(v.as_link().soul());
+      out.text = c_str(v.link_soul());
       break;
   }
   return out;

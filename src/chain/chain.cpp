@@ -135,7 +135,7 @@ void land(std::shared_ptr<PutPlan> plan, const std::string& parent) {
   plan->core->field(parent, key, [plan, parent, key, write](auto value) {
     std::string soul;
     if (value && value->is_link()) {
-      soul = value->as_link().soul();
+      soul = value->link_soul();
     } else {
       soul = parent + "/" + key;
       plan->fields.push_back({parent, key, Link{soul}});
@@ -165,7 +165,7 @@ void descend(std::shared_ptr<PutPlan> plan, std::size_t next, std::string soul,
   }
   plan->core->field(soul, key, [plan, next, make](auto value) {
     if (value && value->is_link()) {
-      descend(plan, next + 1, value->as_link().soul(), false);
+      descend(plan, next + 1, std::string(value->link_soul()), false);
     } else {
       make();
     }
@@ -222,7 +222,7 @@ void read_items(const std::shared_ptr<MapRead>& read, const std::string& soul) {
             continue;
           }
           ++read->waiting;
-          const std::string item_soul = value.as_link().soul();
+          const std::string item_soul(value.link_soul());
           read->core->node(item_soul, [read, item, item_soul](bool exists) {
             --read->waiting;
             if (exists) {

@@ -127,7 +127,7 @@ void ChainCore::resolve_from(
           if (!v) {
             done(Snapshot{});
           } else if (v->is_link()) {
-            resolve_from(path, next + 1, v->as_link().soul(), done);
+            resolve_from(path, next + 1, std::string(v->link_soul()), done);
           } else if (next + 1 == path->size()) {
             Snapshot out;
             out.found = true;
@@ -177,7 +177,7 @@ void ChainCore::follow_links(const std::shared_ptr<LinkedRead>& read,
   above.push_back(*at.snapshot.soul);
   for (const auto& [key, value] : at.snapshot.fields) {
     if (!value.is_link()) continue;
-    const std::string& soul = value.as_link().soul();
+    const std::string soul(value.link_soul());
     if (std::find(above.begin(), above.end(), soul) != above.end()) continue;
     if (read->nodes >= options.max_linked_nodes) return;
     ++read->nodes;

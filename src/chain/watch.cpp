@@ -51,7 +51,7 @@ Watch::Walked Watch::walk() const {
     Value v = core_.seen(soul, e->value);
     if (v.is_null()) return out;
     if (v.is_link()) {
-      soul = v.as_link().soul();
+      soul = v.link_soul();
       out.souls.push_back(soul);
       continue;
     }
@@ -208,7 +208,7 @@ void Watch::item_changed(const std::string& key, const Value& value) {
     }
   }
   if (!value.is_link()) return;
-  const std::string& item = value.as_link().soul();
+  const std::string item(value.link_soul());
   item_soul_[key] = item;
   item_keys_[item].insert(key);
   subscribe(item);
@@ -220,7 +220,7 @@ void Watch::emit_item(const std::string& key) {
   Value v = core_.seen(mapped_soul_, e->value);
   Item item{key, {}};
   if (v.is_link()) {
-    item.snapshot = core_.node_snapshot(v.as_link().soul());
+    item.snapshot = core_.node_snapshot(std::string(v.link_soul()));
     if (!item.snapshot.found) return;  // its node has not come yet
   } else if (!v.is_null()) {
     item.snapshot.found = true;

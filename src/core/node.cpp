@@ -202,9 +202,7 @@ std::size_t Node::memory_bytes() const {
   const auto block_bytes = [&heap](const Block& b) {
     std::size_t sum = b.capacity() * sizeof(Field);
     for (const Field& f : b) {
-      sum += heap(f.key);
-      if (f.value.is_string()) sum += heap(f.value.as_string());
-      if (f.value.is_link()) sum += heap(f.value.as_link().soul());
+      sum += heap(f.key) + f.value.heap_bytes();
     }
     return sum;
   };

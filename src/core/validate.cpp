@@ -51,11 +51,15 @@ Status validate_delta(const Graph& delta, const StoreOptions& options,
         return field_error("state is not a finite number");
       }
       if (field.state > now) ++future;
-      const std::string* text = nullptr;
-      if (field.value.is_string()) text = &field.value.as_string();
-      if (field.value.is_link()) text = &field.value.as_link().soul();
-      if (text == nullptr) continue;
-      if (auto problem = text_problem(*text, options.max_value_bytes);
+      std::string_view text;
+      if (field.value.is_string()) {
+        text = field.value.as_string();
+      } else if (field.value.is_link()) {
+        text = field.value.link_soul();
+      } else {
+        continue;
+      }
+      if (auto problem = text_problem(text, options.max_value_bytes);
           !problem.empty()) {
         return field_error("value " + problem);
       }

@@ -7,17 +7,139 @@
 #include <cstring>
 #include <stdexcept>
 #include <system_error>
+#include <utility>
+#include <variant>
 
 namespace gunpp {
+
+static_assert(sizeof(Value) == 24);
 
 Link::Link(std::string soul) : soul_(std::move(soul)) {
   if (soul_.empty()) throw std::invalid_argument("gunpp::Link: empty soul");
 }
 
-Value::Value(double number) : data_(number) {
+Value::Value(double number) {
   if (!std::isfinite(number)) {
     throw std::invalid_argument("gunpp::Value: number is not finite");
   }
+  set_tag(Kind::kNumber);
+  std::memcpy(bytes_, &number, sizeof number);
+}
+
+void Value::set_text(Kind kind, std::string_view text) {
+  if (text.size() <= kInlineBytes) {
+    std::memcpy(bytes_, text.data(), text.size());
+    bytes_[text.size()] = '\0';
+    inline_size_ = static_cast<std::uint8_t>(text.size());
+    set_tag(kind);
+    return;
+  }
+  char* const block = new char[text.size() + 1];
+  std::memcpy(block, text.data(), text.size());
+  block[text.size()] = '\0';
+  const std::size_t size = text.size();
+  std::memcpy(bytes_, &block, sizeof block);
+  std::memcpy(bytes_ + sizeof block, &size, sizeof size);
+  tag_ = static_cast<std::uint8_t>(static_cast<std::uint8_t>(kind) | kHeapBit);
+}
+
+std::string_view Value::text() const {
+  if (!on_heap()) return {bytes_, inline_size_};
+  const char* block;
+  std::size_t size;
+  std::memcpy(&block, bytes_, sizeof block);
+  std::memcpy(&size, bytes_ + sizeof block, sizeof size);
+  return {block, size};
+}
+
+void Value::free_text() noexcept {
+  if (!on_heap()) return;
+  char* block;
+  std::memcpy(&block, bytes_, sizeof block);
+  delete[] block;
+  tag_ = 0;
+}
+
+void Value::take_bytes(const Value& other) noexcept {
+  std::memcpy(bytes_, other.bytes_, sizeof bytes_);
+  inline_size_ = other.inline_size_;
+  tag_ = other.tag_;
+}
+
+void Value::require(Kind kind) const {
+  if (this->kind() != kind) throw std::bad_variant_access();
+}
+
+Value::Value(const Value& other) {
+  if (other.on_heap()) {
+    set_text(other.kind(), other.text());
+  } else {
+    take_bytes(other);
+  }
+}
+
+Value& Value::operator=(const Value& other) {
+  if (this != &other) {
+    Value copy(other);
+    *this = std::move(copy);
+  }
+  return *this;
+}
+
+Value::Value(Value&& other) noexcept {
+  take_bytes(other);
+  other.set_tag(Kind::kNull);
+}
+
+Value& Value::operator=(Value&& other) noexcept {
+  if (this != &other) {
+    free_text();
+    take_bytes(other);
+    other.set_tag(Kind::kNull);
+  }
+  return *this;
+}
+
+std::size_t Value::heap_bytes() const {
+  return on_heap() ? text().size() + 1 : 0;
+}
+
+bool Value::as_bool() const {
+  require(Kind::kBool);
+  return bytes_[0] != 0;
+}
+
+double Value::as_number() const {
+  require(Kind::kNumber);
+  double number;
+  std::memcpy(&number, bytes_, sizeof number);
+  return number;
+}
+
+std::string_view Value::as_string() const {
+  require(Kind::kString);
+  return text();
+}
+
+std::string_view Value::link_soul() const {
+  require(Kind::kLink);
+  return text();
+}
+
+bool operator==(const Value& a, const Value& b) {
+  if (a.kind() != b.kind()) return false;
+  switch (a.kind()) {
+    case Value::Kind::kNull:
+      return true;
+    case Value::Kind::kBool:
+      return a.as_bool() == b.as_bool();
+    case Value::Kind::kNumber:
+      return a.as_number() == b.as_number();
+    case Value::Kind::kString:
+    case Value::Kind::kLink:
+      return a.text() == b.text();
+  }
+  return false;
 }
 
 std::string format_number(double number) {
@@ -175,7 +297,7 @@ void append_lexical_form(std::string& out, const Value& v) {
       break;
     case Value::Kind::kLink:
       out += "{\"#\":";
-      append_json_string(out, v.as_link().soul());
+      append_json_string(out, v.link_soul());
       out += '}';
       break;
   }

@@ -38,7 +38,7 @@ std::optional<std::string_view> value_bytes(const Value& value,
     case Value::Kind::kString:
       return value.as_string();
     case Value::Kind::kLink:
-      return value.as_link().soul();
+      return value.link_soul();
   }
   return std::nullopt;
 }

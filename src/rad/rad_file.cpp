@@ -163,7 +163,7 @@ bool gun_value(dom::element e, Value& out) {
 bool utf8_record(const Record& r) {
   if (!is_valid_utf8(r.key)) return false;
   if (r.value.is_string()) return is_valid_utf8(r.value.as_string());
-  if (r.value.is_link()) return is_valid_utf8(r.value.as_link().soul());
+  if (r.value.is_link()) return is_valid_utf8(r.value.link_soul());
   return true;
 }
 

@@ -24,7 +24,7 @@ Status refuse(std::string_view soul, std::string_view key,
 }
 
 bool links_to(const Value& v, std::string_view soul) {
-  return v.is_link() && v.as_link().soul() == soul;
+  return v.is_link() && v.link_soul() == soul;
 }
 
 // String.match(t, o) of GUN.js, for a pattern o that was read.
@@ -70,7 +70,7 @@ bool links_below(std::string_view json, std::string_view soul,
                  std::string_view key) {
   Result<Value> v = detail::value_from_json(json);
   if (!v || !v->is_link()) return false;
-  const std::string_view target = v->as_link().soul();
+  const std::string_view target = v->link_soul();
   return target.size() == soul.size() + 1 + key.size() &&
          target.substr(0, soul.size()) == soul && target[soul.size()] == '/' &&
          target.substr(soul.size() + 1) == key;
@@ -78,7 +78,7 @@ bool links_below(std::string_view json, std::string_view soul,
 
 // The value's text as SEA.work hashes it: a string as is, else its JSON.
 std::string hashed_text(const Value& v) {
-  return v.is_string() ? v.as_string() : lexical_form(v);
+  return v.is_string() ? std::string(v.as_string()) : lexical_form(v);
 }
 
 std::optional<std::string> hex_decode(std::string_view hex) {

@@ -98,7 +98,7 @@ void Statement::bind_value(int kind_column, const Value& value) {
       break;
     case Value::Kind::kLink:
       bind_int(kind_column, kLink);
-      bind(v, value.as_link().soul());
+      bind(v, value.link_soul());
       break;
   }
 }

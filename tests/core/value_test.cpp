@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 
 namespace gunpp {
 namespace {
@@ -186,11 +187,56 @@ TEST_CASE("Value kinds and equality", "[value]") {
   CHECK(Value(1.5).kind() == Value::Kind::kNumber);
   CHECK(Value("s").kind() == Value::Kind::kString);
   CHECK(Value(Link("x")).kind() == Value::Kind::kLink);
-  CHECK(Value(Link("x")).as_link().soul() == "x");
+  CHECK(Value(Link("x")).link_soul() == "x");
   CHECK(Value(1) == Value(1.0));
   CHECK(Value(1) != Value("1"));
   CHECK(Value("x") != Value(Link("x")));
   CHECK(Value(0.0) == Value(-0.0));
+}
+
+TEST_CASE("Value holds short text inline and longer text on the heap",
+          "[value]") {
+  const std::string inline_text(Value::kInlineBytes, 'a');
+  const std::string heap_text(Value::kInlineBytes + 1, 'b');
+  for (const std::string& text : {std::string(), inline_text, heap_text}) {
+    const Value v(text);
+    CHECK(v.as_string() == text);
+    CHECK(v.as_string().data()[text.size()] == '\0');  // NUL after the text
+    if (!text.empty()) {
+      const Value link(Link{text});
+      CHECK(link.link_soul() == text);
+      CHECK(link.link_soul().data()[text.size()] == '\0');
+    }
+    CHECK(v.heap_bytes() ==
+          (text.size() > Value::kInlineBytes ? text.size() + 1 : 0));
+    // A copy owns its text; a moved-from value is null.
+    Value copy = v;
+    CHECK(copy == v);
+    CHECK((text.size() <= Value::kInlineBytes ||
+           copy.as_string().data() != v.as_string().data()));
+    Value moved = std::move(copy);
+    CHECK(moved.as_string() == text);
+    CHECK(copy.is_null());  // NOLINT(bugprone-use-after-move)
+    // Assignment over a heap text frees it and takes the other's.
+    Value target(heap_text + "c");
+    target = moved;
+    CHECK(target.as_string() == text);
+    target = Value(Link(heap_text));
+    CHECK(target.link_soul() == heap_text);
+    const Value& self = target;
+    target = self;
+    CHECK(target.link_soul() == heap_text);
+  }
+}
+
+TEST_CASE("Value accessors require their kind", "[value]") {
+  CHECK_THROWS_AS(Value().as_bool(), std::bad_variant_access);
+  CHECK_THROWS_AS(Value(true).as_number(), std::bad_variant_access);
+  CHECK_THROWS_AS(Value(1).as_string(), std::bad_variant_access);
+  CHECK_THROWS_AS(Value("s").link_soul(), std::bad_variant_access);
+  CHECK_THROWS_AS(Value(Link("s")).as_string(), std::bad_variant_access);
+  CHECK(Value(false).as_bool() == false);
+  CHECK(Value(-2.5).as_number() == -2.5);
 }
 
 TEST_CASE("is_valid_utf8", "[value]") {

@@ -22,7 +22,7 @@ inline std::string rad_file_property_violation(std::string_view bytes) {
     if (r.has_state && !(r.state - r.state == 0)) {
       violation = "a state is not finite";
     }
-    if (r.has_value && r.value.is_link() && r.value.as_link().soul().empty()) {
+    if (r.has_value && r.value.is_link() && r.value.link_soul().empty()) {
       violation = "a link to the empty soul";
     }
   });

@@ -141,8 +141,7 @@ inline bool well_formed(std::string_view key, const Value& value, State state) {
   if (value.is_number()) return std::isfinite(value.as_number());
   if (value.is_string()) return is_valid_utf8(value.as_string());
   if (value.is_link()) {
-    return !value.as_link().soul().empty() &&
-           is_valid_utf8(value.as_link().soul());
+    return !value.link_soul().empty() && is_valid_utf8(value.link_soul());
   }
   return true;
 }

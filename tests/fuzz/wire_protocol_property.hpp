@@ -32,9 +32,9 @@ inline std::string describe_decoded(const Result<DecodedFrame>& result) {
       case Value::Kind::kNumber:
         return number(v.as_number());
       case Value::Kind::kString:
-        return "s:" + v.as_string();
+        return "s:" + std::string(v.as_string());
       case Value::Kind::kLink:
-        return "l:" + v.as_link().soul();
+        return "l:" + std::string(v.link_soul());
     }
     return "?";
   };

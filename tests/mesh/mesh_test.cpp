@@ -627,7 +627,7 @@ TEST_CASE("mesh: subscriptions ask again after a reconnect", "[mesh]") {
   net.pump();
   std::vector<std::string> seen;
   net.nodes["a"]->mesh.subscribe("room", [&seen](const Change& c) {
-    seen.push_back(c.value.as_string());
+    seen.emplace_back(c.value.as_string());
   });
   net.pump();
   net.disconnect(link);

@@ -69,7 +69,7 @@ Graph signed_fields(const KeyPair& pair, const std::string& soul,
 
 // The envelope a one-field signed delta holds.
 std::string envelope_of(const Graph& g) {
-  return g.nodes().at(0).fields.at(0).value.as_string();
+  return std::string(g.nodes().at(0).fields.at(0).value.as_string());
 }
 
 // Refused as Unauthenticated, naming soul and key, and nothing applied.

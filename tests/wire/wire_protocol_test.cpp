@@ -62,9 +62,10 @@ TEST_CASE("decoded puts and the nodes they make share the store's pool",
   const auto* pool = dynamic_cast<const detail::FieldPool*>(
       detail::StoreAccess::field_memory(peer.store));
   REQUIRE(pool != nullptr);
-  // 3,000 nodes of 10 fields (800-byte arrays): 2.4 MB, two 2 MiB chunks;
-  // with the puts' arrays kept apart, three.
-  constexpr int kNodes = 3000;
+  // Nodes of 10 fields, a little more than one 2 MiB chunk of them: two
+  // chunks in all; with the puts' arrays kept apart, three.
+  constexpr std::size_t kChunk = std::size_t{2} << 20;
+  constexpr int kNodes = static_cast<int>(kChunk / (10 * sizeof(Field))) + 200;
   for (int n = 0; n < kNodes; ++n) {
     const Received r = peer.send(R"({"put":{)" +
                                  node_json("s" + std::to_string(n), 10) + "}}");
@@ -73,8 +74,8 @@ TEST_CASE("decoded puts and the nodes they make share the store's pool",
     peer.scheduler.run_until_idle();
   }
   CHECK(peer.store.node_count() == kNodes);
-  CHECK(pool->mapped_bytes() == 2 * (std::size_t{2} << 20));
-  const Node* last = peer.store.get("s2999");
+  CHECK(pool->mapped_bytes() == 2 * kChunk);
+  const Node* last = peer.store.get("s" + std::to_string(kNodes - 1));
   REQUIRE(last != nullptr);
   REQUIRE(last->size() == 10);
   CHECK(last->value(9) == Value(9));
