@@ -28,7 +28,8 @@ Value::Value(double number) {
 
 void Value::set_text(Kind kind, std::string_view text) {
   if (text.size() <= kInlineBytes) {
-    std::memcpy(bytes_, text.data(), text.size());
+    // An empty view may have no data at all, which memcpy does not take.
+    if (!text.empty()) std::memcpy(bytes_, text.data(), text.size());
     bytes_[text.size()] = '\0';
     inline_size_ = static_cast<std::uint8_t>(text.size());
     set_tag(kind);

@@ -229,6 +229,15 @@ TEST_CASE("Value holds short text inline and longer text on the heap",
   }
 }
 
+TEST_CASE("Value of an empty view with no data is the empty string",
+          "[value]") {
+  const Value v{std::string_view()};
+  CHECK(v.is_string());
+  CHECK(v.as_string().empty());
+  CHECK(v.as_string().data()[0] == '\0');
+  CHECK(v == Value(""));
+}
+
 TEST_CASE("Value accessors require their kind", "[value]") {
   CHECK_THROWS_AS(Value().as_bool(), std::bad_variant_access);
   CHECK_THROWS_AS(Value(true).as_number(), std::bad_variant_access);
