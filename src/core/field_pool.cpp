@@ -45,7 +45,8 @@ void* FieldPool::carve(std::size_t bytes) {
   if (static_cast<std::size_t>(end_ - next_) < bytes) {
     // The rest of the chunk (under kMaxBytes) is left unused.
     chunks_.reserve(chunks_.size() + 1);
-    void* const chunk = allocate_zeroed(kChunkBytes);
+    // The chunks after the first on a 2 MiB page each (the header).
+    void* const chunk = allocate_zeroed(kChunkBytes, !chunks_.empty());
     if (chunk == nullptr) throw std::bad_alloc();
     chunks_.push_back(chunk);
     // Its arrays hold strings whose text is on the heap.

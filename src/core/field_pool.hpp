@@ -3,10 +3,13 @@
 // store filling with small nodes does not fault its memory in 4 KiB at a
 // time.
 //
-// Arrays of up to kMaxBytes come from chunks mapped from the kernel and
-// populated a window at a time ahead of use (populate_pages: one system
-// call where the system heap would take one fault per page), and go back
-// to a free list of their size when freed. The decoded fields of a put
+// Arrays of up to kMaxBytes come from 2 MiB chunks mapped from the kernel
+// and populated a window at a time ahead of use (populate_pages: one system
+// call where the system heap would take one fault per page). The first
+// chunk is on 4 KiB pages, so a small store takes a few pages; the next
+// ones are each a 2 MiB page, faulted in whole by the first window's call,
+// a turn that zeroes 2 MiB once per chunk. Freed arrays go to a free list
+// of their size. The decoded fields of a put
 // and the nodes they become are the same sizes, so a node's block takes
 // the array its delta freed a moment before. Larger or over-aligned
 // arrays go to operator new, as a std::vector's would.
