@@ -137,7 +137,9 @@ function startAgent(url, extra = []) {
 }
 
 // Headless Chromium on `page`, in its own process group (so that stopping
-// it takes every Chromium process) with a profile of its own.
+// it takes every Chromium process) with a profile of its own, which is also
+// its TMPDIR: the folder of its singleton socket, which a killed Chromium
+// cannot remove, goes when the profile does.
 function startBrowser(page) {
   const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser']
     .find((p) => fs.existsSync(p));
@@ -145,10 +147,12 @@ function startBrowser(page) {
     throw new Error('chromium is not installed (scripts/setup --tests installs it)');
   }
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'gunpp-chromium-'));
-  const browser = spawn(chromium, [
+  const args = [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--user-data-dir=' + profile, page], { stdio: 'ignore', detached: true });
+    '--user-data-dir=' + profile, page];
+  const browser = spawn(chromium, args,
+    { stdio: 'ignore', detached: true, env: { ...process.env, TMPDIR: profile } });
   const group = { kill: (signal) => { try { process.kill(-browser.pid, signal); } catch (e) {} } };
   children.add(group);
   const exited = new Promise((r) => browser.on('exit', r));
